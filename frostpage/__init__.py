@@ -1,0 +1,12 @@
+"""frostpage: a static site generator built on Flask.
+
+Markdown in ``content/`` is served live by a Flask app during development and frozen
+into plain files by Frozen-Flask for hosting. See ``create_app`` and ``build``.
+"""
+
+from .app import create_app
+from .build import build
+from .errors import SiteError, SiteErrors
+
+__all__ = ["SiteError", "SiteErrors", "build", "create_app"]
+__version__ = "0.1.0"

@@ -1,0 +1,164 @@
+"""The Flask application: one app serves the preview and is frozen for the build.
+
+``create_app(root, dev=...)`` is the only switch between the two: the dev server shows
+drafts and future posts and reloads changed files; the build leaves them out and makes an
+undefined template variable an error. Everything else is the same code path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from flask import Flask
+from flask_flatpages import FlatPages
+
+from .config import Settings, load_settings
+from .content import Page, Site, build_site, invalidate_links, parse_page, url_for_source
+from .errors import SiteError
+from .markup import Renderer
+
+
+class ContentFiles(FlatPages):
+    """Flask-FlatPages finds and caches the files; frostpage's own parser reads each one.
+
+    FlatPages' parser guesses where front matter ends and can drop a body (its issues #83
+    and #92), and it reads a file again only when the whole set is reset; here a file is
+    re-read when its size or modification time changes, and not otherwise.
+    """
+
+    def __init__(self, app: Flask, settings: Settings) -> None:
+        self.settings = settings
+        super().__init__(app)
+
+    def _load_file(self, path: str, filename: str, rel_path: str) -> Page | None:
+        name = os.path.basename(filename)
+        if name.startswith((".", "#", "~")):
+            return None  # editors' lock and backup files
+        source = path + ".md"
+        try:
+            stat = os.stat(filename)
+            key = (stat.st_mtime_ns, stat.st_size)
+            cached = self._file_cache.get(filename)
+            if cached and cached[1] == key:
+                return cached[0]
+            data = Path(filename).read_bytes()
+        except OSError as error:
+            return _broken_page(source, None, f"cannot be read: {error.strerror}")
+        try:
+            text = data.decode("utf-8-sig").replace("\r\n", "\n")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            return _broken_page(
+                source, line, "is not UTF-8 text", "save the file with the UTF-8 encoding"
+            )
+        page = parse_page(text, source, self.settings)
+        self._file_cache[filename] = (page, key)
+        return page
+
+    def all(self) -> list[Page]:
+        return [page for page in self._pages.values() if page is not None]
+
+
+def _broken_page(source: str, line: int | None, message: str, hint: str | None = None) -> Page:
+    title = source.rsplit("/", 1)[-1]
+    error = SiteError(f"content/{source}", line, message, hint)
+    return Page(source, url_for_source(source), title, "", 1, {}, errors=[error])
+
+
+@dataclass
+class SiteState:
+    """The current Site, rebuilt from the files when they change."""
+
+    root: Path
+    settings: Settings
+    dev: bool
+    include_future: bool
+    files: ContentFiles
+    renderer: Renderer
+    warnings: list[str] = field(default_factory=list)
+    _site: Site | None = None
+    _page_ids: frozenset[int] = frozenset()
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def site(self) -> Site:
+        with self._lock:
+            if self._site is None:
+                self._site = self._build()
+            return self._site
+
+    def refresh(self) -> None:
+        """Look for changed files (a stat per file) and rebuild the model if any changed."""
+        with self._lock:
+            previous = self._site
+            self.files.reload()
+            if previous is None or _page_ids(self.files.all()) != self._page_ids:
+                self._site = self._build()
+                invalidate_links(self._site)
+
+    def _build(self) -> Site:
+        if not (self.root / "content").is_dir():
+            raise SiteError("content/", None, "the content folder is missing", "create content/")
+        pages = self.files.all()
+        site = build_site(
+            pages,
+            self.settings,
+            self.renderer,
+            include_drafts=self.dev,
+            include_future=self.include_future,
+            now=dt.datetime.now(dt.UTC),
+        )
+        self._page_ids = _page_ids(pages)
+        return site
+
+
+def _page_ids(pages: list[Page]) -> frozenset[int]:
+    return frozenset(id(page) for page in pages)
+
+
+def create_app(root: Path | str = ".", *, dev: bool = True, include_future: bool | None = None) -> Flask:
+    """The site's Flask app, for the dev server (``dev=True``) or the build (``dev=False``).
+
+    Raises SiteError when site/config.toml is wrong.
+    """
+    root = Path(root).resolve()
+    settings, warnings = load_settings(root)
+    if include_future is None:
+        include_future = dev or os.environ.get("FROSTPAGE_FUTURE", "") not in ("", "0")
+    app = Flask(
+        "frostpage",
+        root_path=str(root),
+        template_folder=str(root / "templates"),
+        static_folder=str(root / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(
+        FLATPAGES_ROOT=str(root / "content"),
+        FLATPAGES_EXTENSION=".md",
+        FLATPAGES_AUTO_RELOAD=False,
+        TEMPLATES_AUTO_RELOAD=dev,
+        FROSTPAGE_DEV=dev,
+        APPLICATION_ROOT=settings.base_path or "/",
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    if not dev:
+        app.jinja_env.undefined = jinja2.StrictUndefined
+    files = ContentFiles(app, settings)
+    renderer = Renderer(settings.markdown, settings.base_path)
+    state = SiteState(root, settings, dev, include_future, files, renderer, warnings)
+    app.extensions["frostpage"] = state
+
+    from . import routes
+
+    routes.register(app)
+    return app
+
+
+def site_state(app: Flask) -> SiteState:
+    return app.extensions["frostpage"]

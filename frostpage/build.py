@@ -1,0 +1,237 @@
+"""Freeze the site into build/: all or nothing, checked, and byte-stable.
+
+Frozen-Flask requests every URL that the site model enumerates (nothing depends on being
+linked from somewhere) and writes the responses into a fresh folder beside ``build/``.
+The links of that folder are checked; only then is it swapped in. A file whose bytes did
+not change is kept as it was (same inode, same mtime), so a rebuild with no change
+rewrites nothing. On any error the previous ``build/`` is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask, request, template_rendered
+from flask_frozen import Freezer, FrozenFlaskWarning
+
+from .app import create_app, site_state
+from .content import Page, Site
+from .errors import SiteError, SiteErrors, from_template_exception
+from .links import BrokenLink, check_links
+
+# Endpoints of frostpage itself that may legitimately freeze nothing (no pages, no tags).
+OWN_ENDPOINTS = {"page", "tag", "static"}
+
+
+@dataclass
+class BuildResult:
+    destination: Path
+    pages: int  # HTML files
+    files: int
+    written: int  # files whose bytes changed
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"Built {self.pages} pages ({self.files} files, {self.written} changed) "
+            f"into {self.destination.name}/ in {self.seconds:.2f} s"
+        )
+
+
+class SiteFreezer(Freezer):
+    """Frozen-Flask, fed with every URL of the site model instead of crawled links."""
+
+    def __init__(self, app: Flask, site: Site) -> None:
+        self.site = site
+        super().__init__(app, with_static_files=True, with_no_argument_rules=True, log_url_for=False)
+        self.register_generator(self.page_urls)
+        self.register_generator(self.tag_urls)
+
+    def page_urls(self) -> Iterator[tuple[str, dict[str, str]]]:
+        for page in self.site.pages:
+            if page.url not in ("/", "/posts/"):
+                yield "page", {"path": page.url_path}
+
+    def tag_urls(self) -> Iterator[tuple[str, dict[str, str]]]:
+        for tag in self.site.tags:
+            yield "tag", {"slug": tag.slug}
+
+
+def build(
+    root: Path | str = ".",
+    destination: Path | str | None = None,
+    *,
+    include_future: bool | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """Build the site under ``root`` into ``destination`` (default ``root/build``).
+
+    Raises SiteErrors with every error found; the destination is then untouched.
+    """
+    started = time.perf_counter()
+    root = Path(root).resolve()
+    destination = Path(destination).resolve() if destination else root / "build"
+    check_destination(root, destination, force)
+    app = create_app(root, dev=False, include_future=include_future)
+    state = site_state(app)
+    with app.app_context():
+        site = state.site
+        errors = site.all_errors()
+    if errors:
+        raise SiteErrors(errors)
+
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=destination.parent))
+    try:
+        staging.chmod(0o755)
+        templates_by_url, freeze_warnings = _freeze(app, site, staging)
+        broken = check_links(staging, site.settings.base_url)
+        if broken:
+            raise SiteErrors(_attribute(link, site, templates_by_url) for link in broken)
+        files, pages, written = _publish(staging, destination)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(
+        destination,
+        pages,
+        files,
+        written,
+        time.perf_counter() - started,
+        state.warnings + freeze_warnings,
+    )
+
+
+def _freeze(app: Flask, site: Site, staging: Path) -> tuple[dict[str, str], list[str]]:
+    """Write every URL into ``staging``; return the template behind each URL and warnings."""
+    app.config.update(
+        FREEZER_DESTINATION=str(staging),
+        FREEZER_BASE_URL=site.settings.base_url,
+        FREEZER_REMOVE_EXTRA_FILES=False,
+        FREEZER_REDIRECT_POLICY="error",
+        PROPAGATE_EXCEPTIONS=True,
+    )
+    templates_by_url: dict[str, str] = {}
+
+    def record(sender: Flask, template, context, **extra) -> None:  # noqa: ANN001
+        templates_by_url.setdefault(request.path, template.name)
+
+    freezer = SiteFreezer(app, site)
+    with warnings.catch_warnings(record=True) as caught, template_rendered.connected_to(record, app):
+        warnings.simplefilter("always", FrozenFlaskWarning)
+        try:
+            freezer.freeze()
+        except SiteError as error:
+            raise SiteErrors([error]) from None
+        except Exception as error:
+            converted = from_template_exception(error, app.root_path)
+            if converted is None:
+                raise
+            raise SiteErrors([converted]) from None
+    messages = [
+        str(warning.message)
+        for warning in caught
+        if issubclass(warning.category, FrozenFlaskWarning)
+        and not _only_own_endpoints(str(warning.message))
+    ]
+    return templates_by_url, messages
+
+
+def _only_own_endpoints(message: str) -> bool:
+    """Frozen-Flask warns of endpoints that froze nothing; ours may rightly have no URL."""
+    prefix = "Nothing frozen for endpoints "
+    if not message.startswith(prefix):
+        return False
+    endpoints = message[len(prefix) :].split(".", 1)[0].split(", ")
+    return set(endpoints) <= OWN_ENDPOINTS
+
+
+def _attribute(link: BrokenLink, site: Site, templates_by_url: dict[str, str]) -> SiteError:
+    """Name the source of a broken link: the Markdown file and line, else the template."""
+    url = site.settings.base_path + "/" + link.file.removesuffix("index.html")
+    page = site.by_url.get(url[len(site.settings.base_path) :])
+    message = f"broken link '{link.target}': {link.reason}"
+    hint = f"did you mean {link.suggestion}?" if link.suggestion else None
+    if page is not None:
+        line = _line_in_body(page, link.target, site.settings.base_path)
+        if line is not None:
+            suggested = site.by_url.get(link.suggestion or "")
+            if suggested is not None:
+                hint = f"did you mean {suggested.source}?"
+            return SiteError(page.file, line, message, hint)
+    template = templates_by_url.get(url, "an unknown template")
+    return SiteError(f"templates/{template}", None, f"{message} (in /{link.file})", hint)
+
+
+def _line_in_body(page: Page, target: str, base_path: str) -> int | None:
+    written = target[len(base_path) :] if base_path and target.startswith(base_path) else target
+    for number, line in enumerate(page.body.split("\n")):
+        if f"({written}" in line or f"({target}" in line or f'"{target}"' in line:
+            return page.body_line + number
+    return None
+
+
+def _publish(staging: Path, destination: Path) -> tuple[int, int, int]:
+    """Swap ``staging`` in as ``destination``; unchanged files keep their inode and mtime.
+
+    Returns (files, HTML pages, files written).
+    """
+    files = pages = written = 0
+    for folder, _, names in os.walk(staging):
+        for name in names:
+            new = Path(folder, name)
+            old = destination / new.relative_to(staging)
+            files += 1
+            pages += name.endswith(".html")
+            if old.is_file() and filecmp.cmp(old, new, shallow=False):
+                _keep_old(old, new)
+            else:
+                written += 1
+    if destination.exists():
+        retired = Path(tempfile.mkdtemp(prefix=".build-old-", dir=destination.parent))
+        os.replace(destination, retired / "build")
+        os.replace(staging, destination)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(staging, destination)
+    return files, pages, written
+
+
+def _keep_old(old: Path, new: Path) -> None:
+    """Put the previous build's identical file in place of the new one."""
+    try:
+        link = new.with_name(new.name + ".frostpage-link")
+        os.link(old, link)
+        os.replace(link, new)
+    except OSError:
+        shutil.copy2(old, new)
+
+
+def check_destination(root: Path, destination: Path, force: bool = False) -> None:
+    """Refuse a destination whose deletion could lose an author's files, unless forced."""
+    if force:
+        return
+    problem = None
+    if destination == root or destination in root.parents:
+        problem = "is the project folder or contains it"
+    elif root not in destination.parents:
+        problem = "lies outside the project"
+    elif (destination / "content").exists() or (destination / ".git").exists():
+        problem = "holds a content/ folder or a git repository"
+    elif destination.relative_to(root).parts[0] in ("content", "templates", "static", "site"):
+        problem = "is inside a source folder"
+    if problem:
+        raise SiteError(
+            str(destination),
+            None,
+            f"refusing to build here: the destination {problem}",
+            "choose another folder, or pass --force if you really mean it",
+        )

@@ -1,0 +1,207 @@
+"""site/config.toml → typed settings: one schema with defaults, types and validation.
+
+Every key, its type and its default is declared once, in ``Settings`` and ``MarkdownSettings``.
+Unknown keys are warned about by name and line; a value of the wrong type is an error
+that names ``site/config.toml`` and the line. Any top-level scalar can be overridden by an
+environment variable ``FROSTPAGE_<KEY>`` (``FROSTPAGE_BASE_URL=https://…``), and on Netlify
+the deploy's own URL becomes the base URL, so previews link to themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+from urllib.parse import urlsplit
+
+from .errors import SiteError
+
+CONFIG_PATH = "site/config.toml"
+
+
+@dataclass(frozen=True)
+class NavLink:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class MarkdownSettings:
+    """Options of the Markdown renderer (the ``[markdown]`` table)."""
+
+    smart_quotes: bool = True
+    highlight_style: str = "friendly"
+    highlight_style_dark: str = "monokai"
+    toc_depth: str = "2-4"
+    extensions: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The site's settings; each field is a key of site/config.toml with its default."""
+
+    title: str = "My frostpage site"
+    description: str = ""
+    base_url: str = "http://127.0.0.1:5000/"
+    author: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    date_format: str = "%-d %B %Y"
+    posts_per_page: int = 10
+    nav: list[NavLink] = field(default_factory=list)
+    markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, without its trailing slash ('' at a domain's root)."""
+        return urlsplit(self.base_url).path.rstrip("/")
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Settings, list[str]]:
+    """Read site/config.toml under ``root``; return the settings and warnings about it.
+
+    A missing file means every default. Raises SiteError for a syntax error or a bad value.
+    """
+    environ = dict(os.environ if environ is None else environ)
+    path = root / CONFIG_PATH
+    text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        message = re.sub(r"\s*\(at line.*\)", "", str(error))
+        line = int(match.group(1)) if match else None
+        raise SiteError(CONFIG_PATH, line, f"invalid TOML: {message}") from None
+
+    warnings: list[str] = []
+    settings = _build(Settings, raw, text, "", warnings)
+    settings = _apply_environment(settings, environ)
+    try:
+        settings.zone  # noqa: B018 - validates the time zone name
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SiteError(
+            CONFIG_PATH,
+            _line_of(text, "timezone"),
+            f"unknown time zone {settings.timezone!r}",
+            "use a name such as 'UTC' or 'Europe/Paris'",
+        ) from None
+    if not urlsplit(settings.base_url).scheme:
+        raise SiteError(
+            CONFIG_PATH,
+            _line_of(text, "base_url"),
+            f"base_url {settings.base_url!r} is not an absolute URL",
+            "write it with its scheme, e.g. 'https://example.org/'",
+        )
+    if not settings.base_url.endswith("/"):
+        settings = dataclasses.replace(settings, base_url=settings.base_url + "/")
+    return settings, warnings
+
+
+def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: list[str]) -> Any:
+    """Check ``raw`` against the fields of dataclass ``cls`` and construct it."""
+    hints = get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = f"{prefix}{key}"
+        if key not in hints:
+            warnings.append(f"{CONFIG_PATH}:{_line_of(text, key)}: unknown key '{name}' (ignored)")
+            continue
+        expected = hints[key]
+        if expected is MarkdownSettings:
+            if not isinstance(value, dict):
+                raise _type_error(text, key, name, "a table")
+            values[key] = _build(MarkdownSettings, value, text, f"{name}.", warnings)
+        elif expected == list[NavLink]:
+            values[key] = [_nav_link(item, text, name) for item in _as_list(value, text, key, name)]
+        elif expected == list[str]:
+            items = _as_list(value, text, key, name)
+            if not all(isinstance(item, str) for item in items):
+                raise _type_error(text, key, name, "a list of strings")
+            values[key] = items
+        else:
+            values[key] = _check_scalar(value, expected, text, key, name)
+    return cls(**values)
+
+
+def _check_scalar(value: Any, expected: type, text: str, key: str, name: str) -> Any:
+    # bool is a subclass of int: `posts_per_page = true` must not pass as a number.
+    if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
+        if expected is int and value < 1:
+            raise _type_error(text, key, name, "a positive whole number")
+        return value
+    raise _type_error(text, key, name, {str: "a string", int: "a whole number"}.get(expected, ""))
+
+
+def _as_list(value: Any, text: str, key: str, name: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _type_error(text, key, name, "a list")
+    return value
+
+
+def _nav_link(item: Any, text: str, name: str) -> NavLink:
+    if (
+        not isinstance(item, dict)
+        or set(item) != {"title", "url"}
+        or not all(isinstance(v, str) for v in item.values())
+    ):
+        raise SiteError(
+            CONFIG_PATH,
+            _line_of(text, "nav") or _line_of(text, "[[nav]]"),
+            f"each entry of '{name}' needs exactly a 'title' and a 'url' (strings)",
+            'write [[nav]] tables: title = "Docs" and url = "/docs/"',
+        )
+    return NavLink(title=item["title"], url=item["url"])
+
+
+def _type_error(text: str, key: str, name: str, expected: str) -> SiteError:
+    return SiteError(CONFIG_PATH, _line_of(text, key), f"'{name}' must be {expected}")
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where ``key`` is assigned or opened as a table, for messages."""
+    pattern = rf"^\s*(\[\[?\s*)?{re.escape(key.strip('[]'))}\s*(=|\]|\.)"
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(pattern, line):
+            return number
+    return None
+
+
+def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:
+    """FROSTPAGE_<KEY> overrides a top-level scalar; Netlify's deploy URL sets base_url."""
+    changes: dict[str, Any] = {}
+    for item in dataclasses.fields(Settings):
+        value = environ.get(f"FROSTPAGE_{item.name.upper()}")
+        if value is None or item.type not in ("str", "int"):
+            continue
+        if item.type == "int":
+            if not value.isdigit() or int(value) < 1:
+                raise SiteError(
+                    f"FROSTPAGE_{item.name.upper()}", None, "must be a positive whole number"
+                )
+            changes[item.name] = int(value)
+        else:
+            changes[item.name] = value
+    if "base_url" not in changes:
+        netlify_url = _netlify_url(environ)
+        if netlify_url:
+            changes["base_url"] = netlify_url
+    return dataclasses.replace(settings, **changes)
+
+
+def _netlify_url(environ: dict[str, str]) -> str | None:
+    """Production deploys use URL; previews and branch deploys their own DEPLOY_PRIME_URL."""
+    context = environ.get("CONTEXT")
+    if not context or environ.get("NETLIFY") != "true":
+        return None
+    if context == "production":
+        return environ.get("URL")
+    return environ.get("DEPLOY_PRIME_URL") or environ.get("URL")

@@ -1,0 +1,321 @@
+"""Files → pages, posts, tags and URLs: the site as plain data, with no Flask inside.
+
+This module is the one truth for URLs. ``index.md`` → ``/``, ``about.md`` → ``/about/``,
+``docs/intro.md`` → ``/docs/intro/``, ``docs/index.md`` → ``/docs/``; files under
+``posts/`` are blog posts, listed newest first. Routes, templates and the freezer all ask
+the ``Site`` built here; two sources that would map to one URL are an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Settings
+from .errors import SiteError
+from .frontmatter import split, validate
+from .markup import Rendered, Renderer, plain_text
+
+POSTS_SECTION = "posts"
+# URLs the engine's own routes answer; a page may not take them.
+RESERVED_URLS = {"/tags/": "the list of tags", "/404.html": "the not-found page"}
+RESERVED_PREFIXES = {"/tags/": "tag pages", "/static/": "static files"}
+
+
+def slugify(text: str) -> str:
+    """A stable, readable URL segment: lower case, words joined by '-', letters kept.
+
+    Non-ASCII letters stay (``Café`` → ``café``) and are percent-encoded in links.
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    slug = re.sub(r"[^\w.]+", "-", text).strip("-.")
+    return slug
+
+
+@dataclass
+class Page:
+    """One Markdown file: its front matter, its body and its place on the site."""
+
+    source: str  # path under content/, e.g. 'docs/intro.md'
+    url: str  # site URL without the base path, e.g. '/docs/intro/'
+    title: str
+    body: str
+    body_line: int
+    meta: dict[str, Any]
+    date: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    description: str | None = None
+    template: str | None = None
+    weight: int = 0
+    aliases: tuple[str, ...] = ()
+    is_post: bool = False
+    key_lines: dict[str, int] = field(default_factory=dict)
+    errors: list[SiteError] = field(default_factory=list)
+    rendered: Rendered | None = field(default=None, repr=False)
+
+    @property
+    def file(self) -> str:
+        """The path an author recognises, for messages."""
+        return f"content/{self.source}"
+
+    @property
+    def url_path(self) -> str:
+        """The URL without its slashes, as the page route takes it ('' for the home page)."""
+        return self.url.strip("/")
+
+    @property
+    def template_name(self) -> str:
+        if self.template:
+            return self.template
+        if self.url == "/":
+            return "index.html"
+        return "post.html" if self.is_post else "page.html"
+
+    def meta_line(self, key: str) -> int | None:
+        """The file line of a front matter key, for messages."""
+        return self.key_lines.get(key)
+
+    def is_future(self, now: dt.datetime) -> bool:
+        return self.date is not None and self.date > now
+
+
+def parse_page(text: str, source: str, settings: Settings) -> Page:
+    """Build a Page from the text of ``content/<source>``; problems land in ``page.errors``."""
+    path = f"content/{source}"
+    try:
+        front = split(text, path)
+    except SiteError as error:
+        return Page(source, url_for_source(source), _title_from_name(source), text, 1, {}, errors=[error])
+    meta, errors = validate(front, path, settings.zone)
+    body, title = front.body, meta.title
+    if title is None:
+        title, body = _title_from_heading(body)
+    if title is None:
+        title = _title_from_name(source)
+    is_post = source.startswith(f"{POSTS_SECTION}/") and source != f"{POSTS_SECTION}/index.md"
+    if is_post and meta.date is None and not any(e.line == front.key_lines.get("date") for e in errors):
+        errors.append(
+            SiteError(path, 1, "a post needs a 'date'", "add a line such as 'date: 2025-01-31'")
+        )
+    return Page(
+        source=source,
+        url=url_for_source(source, meta.slug),
+        title=title,
+        body=body,
+        body_line=front.body_line,
+        meta=front.meta,
+        date=meta.date,
+        updated=meta.updated,
+        tags=meta.tags,
+        draft=meta.draft,
+        description=meta.summary,
+        template=meta.template,
+        weight=meta.weight,
+        aliases=meta.aliases,
+        is_post=is_post,
+        key_lines=front.key_lines,
+        errors=errors,
+    )
+
+
+def url_for_source(source: str, slug: str | None = None) -> str:
+    """The URL of content file ``source``: every page URL ends in '/'."""
+    parts = source[: -len(".md")].split("/")
+    if parts[-1] == "index":
+        parts.pop()
+    elif slug:
+        parts[-1] = slug
+    segments = [slugify(part) or part for part in parts]
+    return "/" + "".join(segment + "/" for segment in segments)
+
+
+def _title_from_heading(body: str) -> tuple[str | None, str]:
+    """The first level-1 heading, and the body without it (the template shows the title).
+
+    The heading's line is blanked rather than removed, so line numbers stay right.
+    """
+    lines = body.split("\n")
+    fence = None
+    for number, line in enumerate(lines):
+        marker = re.match(r"\s*(```+|~~~+)", line)
+        if marker:
+            fence = None if fence and marker.group(1).startswith(fence) else fence or marker.group(1)
+            continue
+        match = re.match(r"#\s+(.+?)\s*#*\s*$", line)
+        if match and not fence:
+            lines[number] = ""
+            title = re.sub(r"[*_`]", "", match.group(1)).strip()
+            return title, "\n".join(lines)
+        if line.strip() and not fence and not line.startswith(("<!--", "[")):
+            # Only a heading before any text counts as the page's title.
+            if not re.match(r"#{2,6}\s", line):
+                break
+    return None, body
+
+
+def _title_from_name(source: str) -> str:
+    stem = source.rsplit("/", 1)[-1][: -len(".md")]
+    if stem == "index":
+        stem = source.rsplit("/", 2)[-2] if "/" in source else "Home"
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:]
+
+
+@dataclass
+class Tag:
+    name: str
+    slug: str
+    posts: list[Page]
+
+
+@dataclass
+class Site:
+    """Every published page, in defined orders, with the URL map and what is wrong."""
+
+    settings: Settings
+    pages: list[Page]  # every page and post that has a URL, including the home page
+    posts: list[Page]  # newest first
+    tags: list[Tag]  # by name
+    errors: list[SiteError]  # conflicts; page errors stay on their pages
+    renderer: Renderer
+    by_url: dict[str, Page] = field(init=False)
+    by_source: dict[str, Page] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_url = {page.url: page for page in self.pages}
+        self.by_source = {page.source: page for page in self.pages}
+
+    @property
+    def home(self) -> Page | None:
+        return self.by_url.get("/")
+
+    @property
+    def plain_pages(self) -> list[Page]:
+        """Pages that are not posts nor list intros, by weight then title."""
+        return [page for page in self.pages if not page.is_post and page.url not in ("/", "/posts/")]
+
+    @property
+    def posts_intro(self) -> Page | None:
+        """``posts/index.md``, shown above the list of posts when it exists."""
+        return self.by_source.get(f"{POSTS_SECTION}/index.md")
+
+    def tag(self, slug: str) -> Tag | None:
+        return next((tag for tag in self.tags if tag.slug == slug), None)
+
+    def tags_of(self, page: Page) -> list[Tag]:
+        slugs = [slugify(name) for name in page.tags]
+        return [tag for tag in self.tags if tag.slug in slugs]
+
+    def neighbours(self, post: Page) -> tuple[Page | None, Page | None]:
+        """The newer and the older post next to ``post``."""
+        if post not in self.posts:
+            return None, None
+        index = self.posts.index(post)
+        newer = self.posts[index - 1] if index > 0 else None
+        older = self.posts[index + 1] if index + 1 < len(self.posts) else None
+        return newer, older
+
+    def resolve(self, source: str) -> str | None:
+        page = self.by_source.get(source)
+        return page.url if page else None
+
+    def render(self, page: Page) -> Rendered:
+        """The page's HTML, rendered once and kept until its source or its links change."""
+        if page.rendered is None:
+            page.rendered = self.renderer.render(page.body, page.source, page.body_line, self.resolve)
+        return page.rendered
+
+    def summary(self, page: Page) -> str:
+        """Plain-text summary: front matter 'summary', else the rendered summary."""
+        return page.description or plain_text(self.render(page).summary_html)
+
+    def all_errors(self) -> list[SiteError]:
+        """Every error of the site: conflicts, front matter, and each page's Markdown."""
+        errors = list(self.errors)
+        for page in self.pages:
+            errors.extend(page.errors or self.render(page).errors)
+        return errors
+
+
+def build_site(
+    pages: list[Page],
+    settings: Settings,
+    renderer: Renderer,
+    include_drafts: bool,
+    include_future: bool = True,
+    now: dt.datetime | None = None,
+) -> Site:
+    """Select what is published, order it, index it, and find URL conflicts."""
+    now = now or dt.datetime.now(dt.UTC)
+    published = [
+        page
+        for page in pages
+        if (include_drafts or not page.draft) and (include_future or not page.is_future(now))
+    ]
+    published.sort(key=lambda page: page.source)
+    errors = _conflicts(published)
+    posts = sorted(
+        (page for page in published if page.is_post and page.date),
+        key=lambda page: (-page.date.timestamp(), page.title.casefold(), page.source),
+    )
+    others = sorted(
+        (page for page in published if not page.is_post),
+        key=lambda page: (page.weight, page.title.casefold(), page.source),
+    )
+    site = Site(settings, others + posts, posts, _tags(posts), errors, renderer)
+    return site
+
+
+def _tags(posts: list[Page]) -> list[Tag]:
+    tags: dict[str, Tag] = {}
+    for post in posts:
+        for name in post.tags:
+            slug = slugify(name) or "tag"
+            tag = tags.setdefault(slug, Tag(name, slug, []))
+            if post not in tag.posts:
+                tag.posts.append(post)
+    return sorted(tags.values(), key=lambda tag: (tag.name.casefold(), tag.slug))
+
+
+def _conflicts(pages: list[Page]) -> list[SiteError]:
+    errors: list[SiteError] = []
+    owners: dict[str, Page] = {}
+    for page in pages:
+        reserved = RESERVED_URLS.get(page.url) or next(
+            (what for prefix, what in RESERVED_PREFIXES.items() if page.url.startswith(prefix)),
+            None,
+        )
+        if reserved:
+            errors.append(
+                SiteError(
+                    page.file,
+                    None,
+                    f"its URL {page.url} is reserved for {reserved}",
+                    "rename the file or set another 'slug'",
+                )
+            )
+            continue
+        other = owners.setdefault(page.url, page)
+        if other is not page:
+            errors.append(
+                SiteError(
+                    page.file,
+                    None,
+                    f"its URL {page.url} is also the URL of {other.file}",
+                    "rename one of the files or give one another 'slug'",
+                )
+            )
+    return errors
+
+
+def invalidate_links(site: Site) -> None:
+    """Forget the HTML of pages whose ``.md`` links now resolve differently."""
+    for page in site.pages:
+        rendered = page.rendered
+        if rendered and any(site.resolve(source) != url for source, url in rendered.links.items()):
+            page.rendered = None

@@ -1,0 +1,81 @@
+"""One error type for everything an author can get wrong, formatted once.
+
+The command line, the browser and the tests all show ``str(error)``:
+``content/about.md:3: date 'yesterday' is not a date`` followed by an optional hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SiteError(Exception):
+    """A problem in the author's files: where it is, what is wrong, and how to fix it."""
+
+    path: str
+    line: int | None
+    message: str
+    hint: str | None = None
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+class SiteErrors(Exception):
+    """Several errors at once: a build reports every error it finds, not only the first."""
+
+    def __init__(self, errors: Iterable[SiteError]) -> None:
+        self.errors = sorted(set(errors), key=lambda e: (e.path, e.line or 0, e.message))
+        super().__init__(format_errors(self.errors))
+
+
+def format_errors(errors: Iterable[SiteError]) -> str:
+    """Every error, grouped by file (files in name order), with a count at the end."""
+    errors = list(errors)
+    lines: list[str] = []
+    previous_path = None
+    for error in errors:
+        if previous_path is not None and error.path != previous_path:
+            lines.append("")
+        previous_path = error.path
+        lines.append(str(error))
+    files = len({error.path for error in errors})
+    lines.append(f"\n{len(errors)} error(s) in {files} file(s)")
+    return "\n".join(lines)
+
+
+def from_template_exception(error: BaseException, root: str) -> SiteError | None:
+    """A Jinja error as a SiteError naming the template file and line, or None if not one.
+
+    Syntax errors carry their place; errors raised while rendering (an undefined variable
+    in a build) are found in the traceback, which Jinja rewrites to template lines.
+    """
+    import os
+    import traceback
+
+    import jinja2
+
+    if not isinstance(error, jinja2.TemplateError):
+        return None
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        path = os.path.relpath(error.filename, root)
+        return SiteError(path, error.lineno, f"template syntax error: {error.message}")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return SiteError("templates/", None, f"template not found: {error.name}")
+    templates = os.path.join(root, "templates") + os.sep
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.startswith(templates)
+    ]
+    if not frames:
+        return SiteError("templates/", None, f"template error: {error}")
+    frame = frames[-1]
+    return SiteError(os.path.relpath(frame.filename, root), frame.lineno, f"template error: {error}")

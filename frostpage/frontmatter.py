@@ -1,0 +1,197 @@
+"""Split a Markdown file into front matter and body, and validate the known keys.
+
+Front matter is only what stands between delimiter lines at the very top of the file:
+``---`` … ``---`` (YAML) or ``+++`` … ``+++`` (TOML), as Hugo and Zola write it. A file
+that does not start with a delimiter has no front matter and keeps its whole body, even
+when its first line reads ``Note: something`` — Flask-FlatPages' own parser guesses there
+and can lose such a body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import SiteError
+
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DELIMITERS = {"---": "YAML", "+++": "TOML"}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """The parsed parts of one file; ``body_line`` is the file line where the body starts."""
+
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    key_lines: dict[str, int]
+
+
+def split(text: str, path: str) -> FrontMatter:
+    """Parse ``text`` (the file at ``path``, for messages). Raises SiteError."""
+    lines = text.split("\n")
+    opening = lines[0].rstrip() if lines else ""
+    if opening not in DELIMITERS:
+        return FrontMatter({}, text, 1, {})
+    closing = {"---": ("---", "..."), "+++": ("+++",)}[opening]
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closing), None)
+    if end is None:
+        raise SiteError(
+            path,
+            1,
+            f"front matter opened with '{opening}' is never closed",
+            f"end it with a line that reads '{opening}'",
+        )
+    source = "\n".join(lines[1:end])
+    meta = _parse_toml(source, path) if opening == "+++" else _parse_yaml(source, path)
+    key_lines = {}
+    for number, line in enumerate(lines[1:end], start=2):
+        match = re.match(r"""\s*["']?([\w-]+)["']?\s*[:=]""", line)
+        if match and not line.startswith((" ", "\t")):
+            key_lines.setdefault(match.group(1), number)
+    return FrontMatter(meta, "\n".join(lines[end + 1 :]), end + 2, key_lines)
+
+
+def _parse_yaml(source: str, path: str) -> dict[str, Any]:
+    try:
+        meta = yaml.load(source, Loader=YAML_LOADER)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark else 1
+        problem = error.problem or error.context or "invalid YAML"
+        raise SiteError(path, line, f"invalid YAML in front matter: {problem}") from None
+    except yaml.YAMLError as error:
+        raise SiteError(path, 1, f"invalid YAML in front matter: {error}") from None
+    return _as_mapping(meta, path)
+
+
+def _parse_toml(source: str, path: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(match.group(1)) + 1 if match else 1
+        message = re.sub(r"\s*\(at line.*\)", "", str(error))
+        raise SiteError(path, line, f"invalid TOML in front matter: {message}") from None
+
+
+def _as_mapping(meta: Any, path: str) -> dict[str, Any]:
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        kind = {list: "a list", str: "a string"}.get(type(meta), type(meta).__name__)
+        raise SiteError(
+            path,
+            2,
+            f"front matter must be a mapping of keys to values, not {kind}",
+            "write one 'key: value' per line, e.g. 'title: My page'",
+        )
+    return {str(key): value for key, value in meta.items()}
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """The front matter keys frostpage itself understands, checked and typed."""
+
+    title: str | None
+    date: dt.datetime | None
+    updated: dt.datetime | None
+    tags: tuple[str, ...]
+    draft: bool
+    summary: str | None
+    template: str | None
+    slug: str | None
+    weight: int
+    aliases: tuple[str, ...]
+
+
+def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, list[SiteError]]:
+    """Check the known keys. Returns the typed values and every error found (not only one)."""
+    errors: list[SiteError] = []
+    meta = front.meta
+
+    def fail(key: str, message: str, hint: str | None = None) -> None:
+        errors.append(SiteError(path, front.key_lines.get(key, 1), message, hint))
+
+    def text(key: str) -> str | None:
+        value = meta.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        if key in ("title", "summary") and isinstance(value, int | float):
+            return str(value)
+        fail(key, f"'{key}' must be text, not {_describe(value)}")
+        return None
+
+    def date(key: str) -> dt.datetime | None:
+        value = meta.get(key)
+        if value is None:
+            return None
+        parsed = parse_date(value, zone)
+        if parsed is None:
+            fail(
+                key,
+                f"'{key}' is not a date: {value!r}",
+                "write it as YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with an optional time zone",
+            )
+        return parsed
+
+    def text_list(key: str) -> tuple[str, ...]:
+        value = meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            fail(key, f"'{key}' must be a list of text, not {_describe(value)}", f"{key}: [a, b]")
+            return ()
+        return tuple(item.strip() for item in value if item.strip())
+
+    draft = meta.get("draft", False)
+    if not isinstance(draft, bool):
+        fail("draft", f"'draft' must be true or false, not {draft!r}")
+        draft = False
+    weight = meta.get("weight", 0)
+    if not isinstance(weight, int) or isinstance(weight, bool):
+        fail("weight", f"'weight' must be a whole number, not {weight!r}")
+        weight = 0
+    page_meta = PageMeta(
+        title=text("title"),
+        date=date("date"),
+        updated=date("updated"),
+        tags=text_list("tags"),
+        draft=draft,
+        summary=text("summary"),
+        template=text("template"),
+        slug=text("slug"),
+        weight=weight,
+        aliases=text_list("aliases"),
+    )
+    return page_meta, errors
+
+
+def parse_date(value: Any, zone: dt.tzinfo) -> dt.datetime | None:
+    """A YAML/TOML date, datetime or ISO 8601 string → an aware datetime (None if invalid)."""
+    if isinstance(value, dt.datetime):
+        parsed = value
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+
+
+def _describe(value: Any) -> str:
+    return {bool: "a boolean", int: "a number", float: "a number", dict: "a mapping"}.get(
+        type(value), repr(value)
+    )

@@ -1,0 +1,158 @@
+"""Check every internal link of a built site: the target file exists, the #fragment too.
+
+Runs on the output directory, so it sees exactly what will be published: links written
+by Markdown, by templates and by hooks alike. Pretty URLs follow the host's rules:
+``/a/`` is ``a/index.html``. Absolute links to the site's own base URL (canonical links,
+feeds, the sitemap) are checked like the rest.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import os
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+TAG = re.compile(r"<([a-zA-Z][\w-]*)(\s[^<>]*?)?/?>", re.DOTALL)
+ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+RAW_TEXT = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+XML_LINK = re.compile(r"<(?:loc|id|link[^>]*?href=)\s*>?\"?([^<\"]+)")
+LINK_ATTRIBUTES = {"href", "src", "poster", "action"}
+CHECKED_SUFFIXES = (".html", ".xml", ".json")
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    file: str  # output file, relative to the output root, e.g. 'about/index.html'
+    target: str  # the link as written
+    reason: str
+    suggestion: str | None = None
+
+
+@dataclass
+class _Document:
+    links: list[str]
+    ids: set[str]
+
+
+def check_links(output: Path, base_url: str) -> list[BrokenLink]:
+    """Every broken internal link in the files under ``output``, in a stable order."""
+    base_path = urlsplit(base_url).path.rstrip("/")
+    documents: dict[str, _Document] = {}
+
+    def document(relative: str) -> _Document:
+        if relative not in documents:
+            documents[relative] = _read(output / relative)
+        return documents[relative]
+
+    files = sorted(_output_files(output))
+    existing = set(files)
+    broken: list[BrokenLink] = []
+    for relative in files:
+        if not relative.endswith(CHECKED_SUFFIXES):
+            continue
+        page_url = base_path + "/" + _url_of_file(relative)
+        for link in dict.fromkeys(document(relative).links):
+            problem = _check(link, page_url, base_url, base_path, existing, document)
+            if problem:
+                reason, missing = problem
+                suggestion = _nearest(missing, existing) if missing else None
+                broken.append(BrokenLink(relative, link, reason, suggestion))
+    return broken
+
+
+def _check(
+    link: str,
+    page_url: str,
+    base_url: str,
+    base_path: str,
+    existing: set[str],
+    document: Callable[[str], _Document],
+) -> tuple[str, str | None] | None:
+    """Why ``link`` on the page at ``page_url`` is broken (and the missing path), or None."""
+    if link.startswith(base_url):
+        link = base_path + "/" + link[len(base_url) :]
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or link.startswith("#") and not parts.fragment:
+        return None
+    if not parts.path:
+        target_file = _file_of_url(page_url[len(base_path) :])
+    else:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page_url) + "/", parts.path))
+        if parts.path.endswith("/") and not path.endswith("/"):
+            path += "/"
+        if path != base_path and not path.startswith(base_path + "/"):
+            return f"is outside the site's base path {base_path}/", None
+        target_file = _existing_file(unquote(path[len(base_path) :]), existing)
+        if target_file is None:
+            return "points to no file", unquote(path[len(base_path) :]).lstrip("/")
+    if parts.fragment and target_file.endswith(".html"):
+        fragment = unquote(parts.fragment)
+        if fragment not in document(target_file).ids and fragment != "top":
+            return f"has no anchor '#{fragment}' in {target_file}", None
+    return None
+
+
+def _existing_file(url_path: str, existing: set[str]) -> str | None:
+    relative = _file_of_url(url_path)
+    if relative in existing:
+        return relative
+    with_index = relative.rstrip("/") + "/index.html"
+    return with_index if with_index in existing else None
+
+
+def _file_of_url(url_path: str) -> str:
+    relative = url_path.lstrip("/")
+    return relative + "index.html" if relative.endswith("/") or not relative else relative
+
+
+def _url_of_file(relative: str) -> str:
+    return relative[: -len("index.html")] if relative.endswith("index.html") else relative
+
+
+def _read(path: Path) -> _Document:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return _Document([], set())
+    if path.suffix != ".html":
+        return _Document([html.unescape(link) for link in XML_LINK.findall(text)], set())
+    text = RAW_TEXT.sub("", COMMENT.sub("", text))
+    links: list[str] = []
+    ids: set[str] = set()
+    for match in TAG.finditer(text):
+        tag = match.group(1).lower()
+        for name, double, single, bare in ATTRIBUTE.findall(match.group(2) or ""):
+            name = name.lower()
+            value = html.unescape(double or single or bare)
+            if name == "id" or (name == "name" and tag == "a"):
+                ids.add(value)
+            elif name in LINK_ATTRIBUTES and not (tag == "link" and _is_hint(match.group(2))):
+                links.append(value.strip())
+            elif name == "srcset":
+                links.extend(item.split()[0] for item in value.split(",") if item.strip())
+    return _Document(links, ids)
+
+
+def _is_hint(attributes: str) -> bool:
+    """<link rel=preconnect> and the like name hosts, not files."""
+    return bool(re.search(r"rel=\"?(preconnect|dns-prefetch)", attributes))
+
+
+def _output_files(output: Path) -> Iterator[str]:
+    for folder, _, names in os.walk(output):
+        for name in names:
+            yield Path(folder, name).relative_to(output).as_posix()
+
+
+def _nearest(missing: str, existing: set[str]) -> str | None:
+    candidates = [name for name in existing if name.endswith((".html", "/index.html"))]
+    missing_file = _file_of_url("/" + missing)
+    match = difflib.get_close_matches(missing_file, candidates, n=1, cutoff=0.6)
+    return "/" + _url_of_file(match[0]) if match else None

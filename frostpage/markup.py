@@ -1,0 +1,207 @@
+"""Markdown → HTML, with the table of contents, summary and outgoing links kept.
+
+One ``Markdown`` instance is reused (``reset()`` between pages) instead of one per page.
+Links to other Markdown files (``[x](../docs/intro.md#setup)``) are rewritten to the URL
+of that page (``/docs/intro/#setup``), so the same files read well on GitHub and on the
+site; a link to a file that is not a page is reported with its line, and marked in the
+page so the author sees it in the preview.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import threading
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import quote, unquote, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+from pygments.formatters import HtmlFormatter
+
+from .config import MarkdownSettings
+from .errors import SiteError
+
+MORE_MARKER = "<!-- more -->"
+HIGHLIGHT_CLASS = "highlight"
+
+# Given a content-relative source path ('docs/intro.md'), the page's site URL or None.
+Resolver = Callable[[str], str | None]
+
+
+@dataclass
+class Rendered:
+    """What rendering one page produced; kept on the page so it is computed once."""
+
+    html: str
+    toc_html: str
+    toc: list[dict]
+    summary_html: str
+    errors: list[SiteError] = field(default_factory=list)
+    links: dict[str, str | None] = field(default_factory=dict)
+
+
+class Renderer:
+    """Renders page bodies with the site's Markdown settings."""
+
+    def __init__(self, settings: MarkdownSettings, base_path: str = "") -> None:
+        self.settings = settings
+        self.base_path = base_path
+        self._lock = threading.Lock()
+        self._links = _LinkRewriter(self)
+        self._markdown = markdown.Markdown(
+            extensions=self._extensions(),
+            extension_configs={
+                "toc": {
+                    "permalink": "#",
+                    "permalink_title": "Link to this section",
+                    "slugify": slugify_unicode,
+                    "toc_depth": settings.toc_depth,
+                },
+                "codehilite": {"css_class": HIGHLIGHT_CLASS, "guess_lang": False},
+                "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+            },
+            output_format="html",
+        )
+        # Runs after inline links exist and after the TOC has added heading anchors.
+        self._markdown.treeprocessors.register(self._links, "frostpage_links", 0)
+
+    def _extensions(self) -> list[str | Extension]:
+        names = [
+            "fenced_code",
+            "codehilite",
+            "tables",
+            "footnotes",
+            "toc",
+            "attr_list",
+            "def_list",
+            "admonition",
+            "md_in_html",
+            "sane_lists",
+        ]
+        if self.settings.smart_quotes:
+            names.append("smarty")
+        return names + list(self.settings.extensions)
+
+    def render(self, body: str, source: str, body_line: int, resolve: Resolver) -> Rendered:
+        """Render ``body`` of content file ``source`` ('docs/intro.md').
+
+        ``body_line`` is the file line where the body starts, so errors point at the file.
+        """
+        with self._lock:
+            self._links.start(body, source, body_line, resolve)
+            self._markdown.reset()
+            output = self._markdown.convert(body)
+            toc_tokens = list(getattr(self._markdown, "toc_tokens", []))
+            toc_html = getattr(self._markdown, "toc", "")
+            errors, links = self._links.finish()
+        return Rendered(
+            html=output,
+            toc_html=_unwrap_toc(toc_html) if toc_tokens else "",
+            toc=toc_tokens,
+            summary_html=summary_of(output),
+            errors=errors,
+            links=links,
+        )
+
+
+class _LinkRewriter(Treeprocessor):
+    """Rewrites ``.md`` links to page URLs and root-relative links to carry the base path."""
+
+    def __init__(self, renderer: Renderer) -> None:
+        super().__init__()
+        self.renderer = renderer
+
+    def start(self, body: str, source: str, body_line: int, resolve: Resolver) -> None:
+        self.body_lines = body.split("\n")
+        self.source = source
+        self.body_line = body_line
+        self.resolve = resolve
+        self.errors: list[SiteError] = []
+        self.links: dict[str, str | None] = {}
+
+    def finish(self) -> tuple[list[SiteError], dict[str, str | None]]:
+        return self.errors, self.links
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            if attribute and element.get(attribute):
+                element.set(attribute, self._rewrite(element, element.get(attribute)))
+
+    def _rewrite(self, element: etree.Element, target: str) -> str:
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path:
+            return target
+        if parts.path.startswith("/"):
+            return self.renderer.base_path + target
+        if not parts.path.endswith(".md"):
+            return target
+        wanted = posixpath.normpath(
+            posixpath.join(posixpath.dirname(self.source), unquote(parts.path))
+        )
+        url = self.resolve(wanted)
+        self.links[wanted] = url
+        if url is None:
+            self._report_broken(element, target, wanted)
+            return target
+        suffix = ("?" + parts.query if parts.query else "") + (
+            "#" + parts.fragment if parts.fragment else ""
+        )
+        return self.renderer.base_path + quote(url) + suffix
+
+    def _report_broken(self, element: etree.Element, target: str, wanted: str) -> None:
+        message = f"broken link '{target}': there is no page content/{wanted}"
+        self.errors.append(SiteError(f"content/{self.source}", self.line_of(target), message))
+        element.set("class", (element.get("class", "") + " broken-link").strip())
+        element.set("title", message)
+
+    def line_of(self, target: str) -> int:
+        """The file line of a link target, found in the Markdown source."""
+        for needle in (f"]({target}", f"]: {target}", target):
+            for number, line in enumerate(self.body_lines):
+                if needle in line:
+                    return self.body_line + number
+        return self.body_line
+
+
+def _unwrap_toc(toc_html: str) -> str:
+    """Python-Markdown wraps the TOC list in <div class="toc">; templates choose the wrapper."""
+    return re.sub(r'^\s*<div class="toc">\s*|\s*</div>\s*$', "", toc_html)
+
+
+def summary_of(page_html: str) -> str:
+    """The HTML before ``<!-- more -->``, else the first paragraph."""
+    if MORE_MARKER in page_html:
+        return page_html.split(MORE_MARKER, 1)[0].strip()
+    match = re.search(r"<p\b.*?</p>", page_html, re.DOTALL)
+    return match.group(0) if match else ""
+
+
+def plain_text(fragment: str) -> str:
+    """HTML → one line of plain text, for meta descriptions and feeds."""
+    without_tags = re.sub(r"<[^>]+>", "", fragment)
+    return " ".join(html.unescape(without_tags).split())
+
+
+def highlight_css(light_style: str, dark_style: str) -> str:
+    """Pygments CSS for code blocks that follows the reader's light/dark preference.
+
+    The dark rules apply when the system prefers dark (unless the page is forced light with
+    ``data-theme="light"`` on <html>) and whenever the page is forced dark.
+    """
+    light = HtmlFormatter(style=light_style).get_style_defs(f".{HIGHLIGHT_CLASS}")
+    dark = HtmlFormatter(style=dark_style).get_style_defs(f".{HIGHLIGHT_CLASS}")
+    dark_forced = dark.replace(f".{HIGHLIGHT_CLASS}", f':root[data-theme="dark"] .{HIGHLIGHT_CLASS}')
+    dark_system = dark.replace(
+        f".{HIGHLIGHT_CLASS}", f':root:not([data-theme="light"]) .{HIGHLIGHT_CLASS}'
+    )
+    return (
+        f"/* Code highlighting: Pygments '{light_style}' (light), '{dark_style}' (dark). */\n"
+        f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark_system}\n}}\n{dark_forced}\n"
+    )
