@@ -78,8 +78,8 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        message = re.sub(r"\s*\(at line.*\)", "", str(error))
-        line = int(match.group(1)) if match else None
+        message = re.sub(r"\s*\(at (line|end).*\)", "", str(error))
+        line = int(match.group(1)) if match else text.count("\n") or 1
         raise SiteError(CONFIG_PATH, line, f"invalid TOML: {message}") from None
 
     warnings: list[str] = []

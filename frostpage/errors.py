@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(unsafe_hash=True)
 class SiteError(Exception):
     """A problem in the author's files: where it is, what is wrong, and how to fix it."""
 

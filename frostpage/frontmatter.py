@@ -62,10 +62,13 @@ def _parse_yaml(source: str, path: str) -> dict[str, Any]:
     try:
         meta = yaml.load(source, Loader=YAML_LOADER)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # An unclosed bracket or quote is found only at the end: point at where it opened.
+        at_end = error.problem_mark and error.problem_mark.line >= source.count("\n")
+        mark = error.context_mark if at_end and error.context_mark else error.problem_mark
         line = mark.line + 2 if mark else 1
-        problem = error.problem or error.context or "invalid YAML"
-        raise SiteError(path, line, f"invalid YAML in front matter: {problem}") from None
+        problem = error.problem or "invalid YAML"
+        context = f" ({error.context})" if error.context and error.context_mark else ""
+        raise SiteError(path, line, f"invalid YAML in front matter: {problem}{context}") from None
     except yaml.YAMLError as error:
         raise SiteError(path, 1, f"invalid YAML in front matter: {error}") from None
     return _as_mapping(meta, path)
@@ -76,8 +79,8 @@ def _parse_toml(source: str, path: str) -> dict[str, Any]:
         return tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(match.group(1)) + 1 if match else 1
-        message = re.sub(r"\s*\(at line.*\)", "", str(error))
+        line = int(match.group(1)) + 1 if match else source.count("\n") + 2
+        message = re.sub(r"\s*\(at (line|end).*\)", "", str(error))
         raise SiteError(path, line, f"invalid TOML in front matter: {message}") from None
 
 
@@ -172,7 +175,7 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
         weight=weight,
         aliases=text_list("aliases"),
     )
-    return page_meta, errors
+    return page_meta, sorted(errors, key=lambda error: error.line or 0)
 
 
 def parse_date(value: Any, zone: dt.tzinfo) -> dt.datetime | None:

@@ -140,7 +140,13 @@ def _render(template: str, **context: Any) -> str:
 
 
 def site_error(error: SiteError | SiteErrors) -> tuple[str, int]:
-    """Show the error in the browser; the rest of the site keeps working."""
+    """Show the error in the browser and the terminal; the rest of the site keeps working.
+
+    In a build there is no one to show a page to: the error stops the build.
+    """
+    if not current_app.config["FROSTPAGE_DEV"]:
+        raise error
+    current_app.logger.error("%s", error)
     return render_error_page(str(error)), 500
 
 
@@ -150,7 +156,7 @@ def template_error(error: jinja2.TemplateError) -> tuple[str, int]:
     converted = from_template_exception(error, current_app.root_path) or SiteError(
         "templates/", None, str(error)
     )
-    return render_error_page(str(converted)), 500
+    return site_error(converted)
 
 
 def render_error_page(text: str) -> str:

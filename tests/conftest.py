@@ -1,0 +1,95 @@
+"""Fixtures: a tiny site written into tmp_path from inline files, with the default theme."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from frostpage import create_app
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+BASE_CONFIG = """\
+title = "Test site"
+base_url = "https://example.org/"
+author = "Tester"
+posts_per_page = 2
+"""
+
+SAMPLE_FILES = {
+    "content/index.md": "---\ntitle: Home\n---\nWelcome. Read [about](about.md).\n",
+    "content/about.md": "---\ntitle: About us\n---\n## Team\n\nWe write [docs](docs/intro.md#setup).\n",
+    "content/about/team.md": "# The team\n\nPeople.\n",
+    "content/docs/index.md": "---\ntitle: Docs\n---\nSee [intro](intro.md).\n",
+    "content/docs/intro.md": (
+        "---\ntitle: Intro\nweight: 1\n---\n## Setup\n\n```python\nprint('hi')\n```\n\n"
+        "Back [home](../index.md).\n"
+    ),
+    "content/posts/first.md": (
+        "---\ntitle: First post\ndate: 2025-01-10\ntags: [Python, Web Dev]\n---\nHello.\n"
+    ),
+    "content/posts/second.md": (
+        "---\ntitle: Second post\ndate: 2025-02-20\ntags: [Python]\n---\nAgain.\n"
+    ),
+    "content/posts/secret.md": (
+        "---\ntitle: Secret draft\ndate: 2025-03-01\ntags: [Hidden]\ndraft: true\n---\nNot yet.\n"
+    ),
+}
+
+SiteWriter = Callable[..., Path]
+
+
+@pytest.fixture
+def write_site(tmp_path: Path) -> SiteWriter:
+    """Write a site: the default theme, a config, and the given files (path → text).
+
+    ``sample=True`` adds SAMPLE_FILES first; ``files`` may override or add to them, and a
+    value of None removes a file.
+    """
+
+    def write(
+        files: dict[str, str | None] | None = None,
+        *,
+        sample: bool = True,
+        config: str = BASE_CONFIG,
+        root: Path | None = None,
+    ) -> Path:
+        root = root or tmp_path / "site-root"
+        for folder in ("templates", "static"):
+            shutil.copytree(REPOSITORY / folder, root / folder, dirs_exist_ok=True)
+        all_files: dict[str, str | None] = {"site/config.toml": config}
+        if sample:
+            all_files.update(SAMPLE_FILES)
+        all_files.update(files or {})
+        for name, text in all_files.items():
+            path = root / name
+            if text is None:
+                path.unlink(missing_ok=True)
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, "utf-8")
+        (root / "content").mkdir(exist_ok=True)
+        return root
+
+    return write
+
+
+@pytest.fixture
+def site_root(write_site: SiteWriter) -> Path:
+    return write_site()
+
+
+@pytest.fixture
+def dev_app(site_root: Path) -> Flask:
+    return create_app(site_root, dev=True)
+
+
+@pytest.fixture
+def client(dev_app: Flask) -> FlaskClient:
+    return dev_app.test_client()

@@ -1,0 +1,224 @@
+"""Whole-site builds: a sample site is frozen and the written files are checked."""
+
+from __future__ import annotations
+
+import pytest
+
+from frostpage import SiteError, SiteErrors, build
+
+from sitecheck import parse, tree, unresolved_links
+
+BASE_URL = "https://example.org/"
+
+
+def errors_of(root) -> list[str]:
+    with pytest.raises(SiteErrors) as caught:
+        build(root)
+    return [str(error) for error in caught.value.errors]
+
+
+def test_every_page_is_written_at_its_pretty_url(site_root):
+    result = build(site_root)
+    out = site_root / "build"
+    for name in (
+        "index.html",
+        "about/index.html",
+        "about/team/index.html",
+        "docs/index.html",
+        "docs/intro/index.html",
+        "posts/index.html",
+        "posts/first/index.html",
+        "posts/second/index.html",
+        "tags/index.html",
+        "tags/python/index.html",
+        "tags/web-dev/index.html",
+        "404.html",
+        "highlight.css",
+        "static/css/site.css",
+    ):
+        assert (out / name).is_file(), name
+    assert result.pages == len(list(out.rglob("*.html")))
+    assert "Welcome." in (out / "index.html").read_text("utf-8")
+    assert "Page not found" in (out / "404.html").read_text("utf-8")
+
+
+def test_drafts_are_absent_from_files_and_lists(site_root):
+    build(site_root)
+    out = site_root / "build"
+    assert not (out / "posts/secret").exists()
+    assert not (out / "tags/hidden").exists()
+    for html_file in out.rglob("*.html"):
+        text = html_file.read_text("utf-8")
+        assert "Secret draft" not in text and "/posts/secret/" not in text, html_file
+
+
+def test_tag_pages_are_complete(site_root):
+    build(site_root)
+    out = site_root / "build"
+    python = out / "tags/python/index.html"
+    text = python.read_text("utf-8")
+    assert "First post" in text and "Second post" in text
+    assert text.index("Second post") < text.index("First post")  # newest first
+    tag_list = parse(out / "tags/index.html").links
+    assert "/tags/python/" in tag_list and "/tags/web-dev/" in tag_list
+
+
+def test_every_internal_link_resolves(site_root):
+    build(site_root)
+    assert unresolved_links(site_root / "build", BASE_URL) == []
+
+
+def test_md_links_are_rewritten_in_the_output(site_root):
+    build(site_root)
+    about = parse(site_root / "build/about/index.html")
+    assert "/docs/intro/#setup" in about.links
+
+
+def test_a_rebuild_with_no_change_writes_nothing(site_root):
+    build(site_root)
+    before = tree(site_root / "build")
+    result = build(site_root)
+    assert result.written == 0
+    assert tree(site_root / "build") == before
+
+
+def test_a_change_rewrites_only_what_changed(site_root):
+    build(site_root)
+    before = tree(site_root / "build")
+    (site_root / "content/about/team.md").write_text("# The team\n\nMore people.\n", "utf-8")
+    result = build(site_root)
+    after = tree(site_root / "build")
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert changed == {"about/team/index.html"}
+    assert result.written == 1
+
+
+def test_two_builds_are_byte_identical(write_site, tmp_path):
+    first = write_site(root=tmp_path / "one")
+    second = write_site(root=tmp_path / "two")
+    build(first)
+    build(second)
+    one = {name: data for name, (data, _, _) in tree(first / "build").items()}
+    two = {name: data for name, (data, _, _) in tree(second / "build").items()}
+    assert one == two
+
+
+def test_a_failed_build_leaves_the_previous_build_untouched(site_root):
+    build(site_root)
+    before = tree(site_root / "build")
+    source = site_root / "content/about.md"
+    source.write_text("---\ntitle: [broken\n---\n", "utf-8")
+    assert errors_of(site_root)[0].startswith("content/about.md:2: invalid YAML")
+    assert tree(site_root / "build") == before
+    assert source.read_text("utf-8") == "---\ntitle: [broken\n---\n"
+    assert not [p for p in site_root.iterdir() if p.name.startswith(".build-")]
+
+
+def test_every_error_is_reported_not_only_the_first(write_site):
+    root = write_site(
+        {
+            "content/a.md": "---\ndate: yesterday\n---\n",
+            "content/b.md": "---\n- a list\n---\n",
+            "content/c.md": "See [missing](missing.md).\n",
+        }
+    )
+    assert errors_of(root) == [
+        "content/a.md:2: 'date' is not a date: 'yesterday'\n"
+        "  hint: write it as YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with an optional time zone",
+        "content/b.md:2: front matter must be a mapping of keys to values, not a list\n"
+        "  hint: write one 'key: value' per line, e.g. 'title: My page'",
+        "content/c.md:1: broken link 'missing.md': there is no page content/missing.md",
+    ]
+
+
+def test_broken_link_in_markdown_names_the_file_and_line(write_site):
+    root = write_site({"content/about.md": "---\ntitle: About\n---\nIntro.\n\nGo [there](/docs/intro/#nowhere).\n"})
+    assert errors_of(root) == [
+        "content/about.md:6: broken link '/docs/intro/#nowhere': has no anchor '#nowhere' "
+        "in docs/intro/index.html"
+    ]
+
+
+def test_broken_link_in_a_template_names_the_template(write_site):
+    root = write_site()
+    tags = root / "templates/tags.html"
+    tags.write_text(tags.read_text("utf-8").replace("<h1>Tags</h1>", '<h1><a href="/tagz/">Tags</a></h1>'))
+    errors = errors_of(root)
+    assert errors == ["templates/tags.html: broken link '/tagz/': points to no file (in /tags/index.html)\n"
+                      "  hint: did you mean /tags/?"]
+
+
+def test_undefined_template_variable_fails_the_build_naming_the_template(write_site):
+    root = write_site()
+    page = root / "templates/page.html"
+    page.write_text(page.read_text("utf-8").replace("{{ page.title }}</h1>", "{{ page.titel }}</h1>"))
+    [error] = errors_of(root)
+    assert error.startswith("templates/page.html:8: template error:")
+    assert "titel" in error
+
+
+def test_unknown_template_in_front_matter_names_the_page(write_site):
+    root = write_site({"content/about.md": "---\ntitle: About\ntemplate: fancy.html\n---\n"})
+    [error] = errors_of(root)
+    assert error.startswith("content/about.md:3: unknown template 'fancy.html'")
+
+
+def test_url_conflicts_stop_the_build_with_both_files(write_site):
+    root = write_site({"content/about/index.md": "Other about.\n"})
+    assert errors_of(root) == [
+        "content/about/index.md: its URL /about/ is also the URL of content/about.md\n"
+        "  hint: rename one of the files or give one another 'slug'"
+    ]
+
+
+def test_refuses_unsafe_destinations(site_root, tmp_path):
+    (site_root / "other/content").mkdir(parents=True)
+    for destination, reason in (
+        (site_root, "is the project folder"),
+        (site_root / "other", "holds a content/ folder"),
+        (site_root / "content", "is inside a source folder"),
+        (tmp_path / "elsewhere", "lies outside the project"),
+        (site_root / "static" / "out", "is inside a source folder"),
+    ):
+        with pytest.raises(SiteError) as caught:
+            build(site_root, destination)
+        assert reason in str(caught.value)
+    assert (site_root / "content/about.md").is_file()
+    build(site_root, tmp_path / "elsewhere", force=True)
+    assert (tmp_path / "elsewhere/index.html").is_file()
+
+
+def test_special_file_names_and_bom_and_empty_files_work(write_site):
+    root = write_site(
+        {
+            "content/Notes and Ideas/Café Crème.md": "\ufeff---\ntitle: Crème\n---\nWith a BOM.\n",
+            "content/empty-one.md": "",
+            "content/index.md": "[c](Notes and Ideas/Café Crème.md) [e](empty-one.md)\n",
+        }
+    )
+    build(root)
+    out = root / "build"
+    assert "With a BOM." in (out / "notes-and-ideas/café-crème/index.html").read_text("utf-8")
+    assert "<title>Empty one" in (out / "empty-one/index.html").read_text("utf-8")
+    assert "/notes-and-ideas/caf%C3%A9-cr%C3%A8me/" in parse(out / "index.html").links
+    assert unresolved_links(out, BASE_URL) == []
+
+
+def test_non_utf8_file_is_a_clear_error(write_site):
+    root = write_site()
+    (root / "content/latin1.md").write_bytes("title\n\ncaf\xe9\n".encode("latin-1"))
+    assert errors_of(root) == [
+        "content/latin1.md:3: is not UTF-8 text\n  hint: save the file with the UTF-8 encoding"
+    ]
+
+
+def test_site_under_a_sub_path_prefixes_every_link(write_site):
+    root = write_site(config='title = "Sub"\nbase_url = "https://example.org/blog/"\n'
+                      '[[nav]]\ntitle = "Docs"\nurl = "/docs/"\n')
+    build(root)
+    out = root / "build"
+    assert unresolved_links(out, "https://example.org/blog/") == []
+    for html_file in out.rglob("*.html"):
+        for link in parse(html_file).links:
+            if link.startswith("/"):
+                assert link.startswith("/blog/"), (html_file, link)

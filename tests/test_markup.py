@@ -1,0 +1,98 @@
+from frostpage.config import MarkdownSettings
+from frostpage.markup import Renderer, highlight_css, plain_text
+
+PAGES = {"docs/intro.md": "/docs/intro/", "index.md": "/", "posts/café.md": "/posts/café/"}
+
+
+def render(body, source="about.md", base_path="", settings=MarkdownSettings()):
+    renderer = Renderer(settings, base_path)
+    return renderer.render(body, source, 5, PAGES.get)
+
+
+def test_code_is_highlighted_with_pygments_classes():
+    html = render("```python\ndef f():\n    return 1\n```\n").html
+    assert '<div class="highlight">' in html
+    assert '<span class="k">def</span>' in html
+
+
+def test_md_links_become_page_urls_with_fragment():
+    html = render("See [setup](docs/intro.md#setup) and [home](index.md).").html
+    assert '<a href="/docs/intro/#setup">setup</a>' in html
+    assert '<a href="/">home</a>' in html
+
+
+def test_relative_md_links_resolve_from_the_page_folder():
+    html = render("[intro](../docs/intro.md)", source="posts/hello.md").html
+    assert 'href="/docs/intro/"' in html
+
+
+def test_non_ascii_targets_are_percent_encoded():
+    assert 'href="/posts/caf%C3%A9/"' in render("[c](posts/café.md)").html
+
+
+def test_base_path_prefixes_site_links_but_not_external_or_fragments():
+    html = render(
+        "[a](docs/intro.md) [b](/tags/) [c](https://example.com/x) [d](#top)", base_path="/blog"
+    ).html
+    assert 'href="/blog/docs/intro/"' in html
+    assert 'href="/blog/tags/"' in html
+    assert 'href="https://example.com/x"' in html
+    assert 'href="#top"' in html
+
+
+def test_link_to_a_missing_page_is_an_error_with_line_and_is_marked():
+    rendered = render("Intro.\n\nA [bad link](nope.md) here.\n")
+    assert [str(error) for error in rendered.errors] == [
+        "content/about.md:7: broken link 'nope.md': there is no page content/nope.md"
+    ]
+    assert 'class="broken-link"' in rendered.html
+
+
+def test_headings_get_anchors_and_a_visible_permalink_and_toc():
+    rendered = render("## Getting started\n\n### Café au lait\n")
+    assert '<h2 id="getting-started">' in rendered.html
+    assert 'class="headerlink" href="#getting-started"' in rendered.html
+    assert 'id="café-au-lait"' in rendered.html
+    assert rendered.toc[0]["id"] == "getting-started"
+    assert rendered.toc_html.startswith("<ul>")
+
+
+def test_extensions_tables_footnotes_admonitions_definitions_attributes():
+    html = render(
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1].\n\n[^1]: A note.\n\n"
+        '!!! note "Heads up"\n    Careful.\n\nTerm\n:   Definition\n\n'
+        "Para\n{: .lead }\n"
+    ).html
+    assert "<table>" in html
+    assert 'class="footnote"' in html
+    assert '<div class="admonition note">' in html
+    assert "<dl>" in html
+    assert '<p class="lead">Para</p>' in html
+
+
+def test_smart_quotes_follow_the_setting():
+    assert "&ldquo;quoted&rdquo;" in render('"quoted"').html
+    plain = render('"quoted"', settings=MarkdownSettings(smart_quotes=False)).html
+    assert "&quot;quoted&quot;" in plain or '"quoted"' in plain
+
+
+def test_summary_is_text_before_more_else_first_paragraph():
+    assert render("One.\n\nTwo.\n\n<!-- more -->\n\nThree.").summary_html == "<p>One.</p>\n<p>Two.</p>"
+    assert render("First para.\n\nSecond.").summary_html == "<p>First para.</p>"
+    assert plain_text("<p>A <em>b</em> &amp; c.</p>") == "A b & c."
+
+
+def test_renderer_is_reused_without_leaking_state_between_pages():
+    renderer = Renderer(MarkdownSettings())
+    first = renderer.render("Text[^1].\n\n[^1]: Note one.\n\n## Alpha\n", "a.md", 1, PAGES.get)
+    second = renderer.render("## Beta\n", "b.md", 1, PAGES.get)
+    assert "Note one" not in second.html
+    assert [entry["id"] for entry in second.toc] == ["beta"]
+    assert first.toc[0]["id"] == "alpha"
+
+
+def test_highlight_css_follows_light_and_dark_preference():
+    css = highlight_css("friendly", "monokai")
+    assert ".highlight .k" in css
+    assert "@media (prefers-color-scheme: dark)" in css
+    assert ':root[data-theme="dark"] .highlight' in css
