@@ -1,36 +1,41 @@
 # frostpage: `make serve` to preview, `make test` to test, `make build` to publish.
-# Every target creates .venv (and reinstalls when pyproject.toml changes).
+# Each target creates .venv when it is missing, and reinstalls when pyproject.toml changes.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
-STAMP  := $(VENV)/.installed
 
 .PHONY: serve build check test lint new bench clean
 
-$(STAMP): pyproject.toml
+# The site's own needs (what Netlify installs for `make build`)...
+$(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
 
-serve: $(STAMP)
+# ...and the tools of the test suite on top.
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+serve: $(VENV)/.installed
 	$(BIN)/frostpage serve --port $(PORT)
 
-build: $(STAMP)
+build: $(VENV)/.installed
 	$(BIN)/python freeze.py
 
-check: $(STAMP)
+check: $(VENV)/.installed
 	$(BIN)/frostpage check
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 test: lint
 	$(BIN)/pytest
 
-new: $(STAMP)
+new: $(VENV)/.installed
 	$(BIN)/frostpage new "$(title)"
 
 clean:

@@ -121,7 +121,9 @@ def _page_ids(pages: list[Page]) -> frozenset[int]:
     return frozenset(id(page) for page in pages)
 
 
-def create_app(root: Path | str = ".", *, dev: bool = True, include_future: bool | None = None) -> Flask:
+def create_app(
+    root: Path | str = ".", *, dev: bool = True, include_future: bool | None = None
+) -> Flask:
     """The site's Flask app, for the dev server (``dev=True``) or the build (``dev=False``).
 
     Raises SiteError when site/config.toml is wrong.

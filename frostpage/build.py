@@ -52,7 +52,9 @@ class SiteFreezer(Freezer):
 
     def __init__(self, app: Flask, site: Site) -> None:
         self.site = site
-        super().__init__(app, with_static_files=True, with_no_argument_rules=True, log_url_for=False)
+        super().__init__(
+            app, with_static_files=True, with_no_argument_rules=True, log_url_for=False
+        )
         self.register_generator(self.page_urls)
         self.register_generator(self.tag_urls)
 
@@ -125,7 +127,10 @@ def _freeze(app: Flask, site: Site, staging: Path) -> tuple[dict[str, str], list
         templates_by_url.setdefault(request.path, template.name)
 
     freezer = SiteFreezer(app, site)
-    with warnings.catch_warnings(record=True) as caught, template_rendered.connected_to(record, app):
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        template_rendered.connected_to(record, app),
+    ):
         warnings.simplefilter("always", FrozenFlaskWarning)
         try:
             freezer.freeze()

@@ -90,7 +90,9 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
     try:
         front = split(text, path)
     except SiteError as error:
-        return Page(source, url_for_source(source), _title_from_name(source), text, 1, {}, errors=[error])
+        return Page(
+            source, url_for_source(source), _title_from_name(source), text, 1, {}, errors=[error]
+        )
     meta, errors = validate(front, path, settings.zone)
     body, title = front.body, meta.title
     if title is None:
@@ -98,7 +100,11 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
     if title is None:
         title = _title_from_name(source)
     is_post = source.startswith(f"{POSTS_SECTION}/") and source != f"{POSTS_SECTION}/index.md"
-    if is_post and meta.date is None and not any(e.line == front.key_lines.get("date") for e in errors):
+    if (
+        is_post
+        and meta.date is None
+        and not any(e.line == front.key_lines.get("date") for e in errors)
+    ):
         errors.append(
             SiteError(path, 1, "a post needs a 'date'", "add a line such as 'date: 2025-01-31'")
         )
@@ -135,26 +141,25 @@ def url_for_source(source: str, slug: str | None = None) -> str:
 
 
 def _title_from_heading(body: str) -> tuple[str | None, str]:
-    """The first level-1 heading, and the body without it (the template shows the title).
+    """The first level-1 heading outside code, and the body to render.
 
-    The heading's line is blanked rather than removed, so line numbers stay right.
+    When that heading opens the body it is blanked (not removed, so line numbers stay
+    right): the template shows the title as the page's one <h1>.
     """
     lines = body.split("\n")
-    fence = None
+    fence: str | None = None
+    at_top = True
     for number, line in enumerate(lines):
         marker = re.match(r"\s*(```+|~~~+)", line)
         if marker:
-            fence = None if fence and marker.group(1).startswith(fence) else fence or marker.group(1)
-            continue
-        match = re.match(r"#\s+(.+?)\s*#*\s*$", line)
-        if match and not fence:
-            lines[number] = ""
-            title = re.sub(r"[*_`]", "", match.group(1)).strip()
-            return title, "\n".join(lines)
-        if line.strip() and not fence and not line.startswith(("<!--", "[")):
-            # Only a heading before any text counts as the page's title.
-            if not re.match(r"#{2,6}\s", line):
-                break
+            opened = marker.group(1)
+            closes = fence and opened[0] == fence[0] and len(opened) >= len(fence)
+            fence = None if closes else fence or opened
+        elif not fence and (match := re.match(r"#\s+(.+?)(\s+#+)?\s*$", line)):
+            if at_top:
+                lines[number] = ""
+            return re.sub(r"[*_`]", "", match.group(1)).strip(), "\n".join(lines)
+        at_top = at_top and not line.strip()
     return None, body
 
 
@@ -197,7 +202,9 @@ class Site:
     @property
     def plain_pages(self) -> list[Page]:
         """Pages that are not posts nor list intros, by weight then title."""
-        return [page for page in self.pages if not page.is_post and page.url not in ("/", "/posts/")]
+        return [
+            page for page in self.pages if not page.is_post and page.url not in ("/", "/posts/")
+        ]
 
     @property
     def posts_intro(self) -> Page | None:
@@ -227,7 +234,9 @@ class Site:
     def render(self, page: Page) -> Rendered:
         """The page's HTML, rendered once and kept until its source or its links change."""
         if page.rendered is None:
-            page.rendered = self.renderer.render(page.body, page.source, page.body_line, self.resolve)
+            page.rendered = self.renderer.render(
+                page.body, page.source, page.body_line, self.resolve
+            )
         return page.rendered
 
     def summary(self, page: Page) -> str:

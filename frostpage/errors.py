@@ -78,4 +78,6 @@ def from_template_exception(error: BaseException, root: str) -> SiteError | None
     if not frames:
         return SiteError("templates/", None, f"template error: {error}")
     frame = frames[-1]
-    return SiteError(os.path.relpath(frame.filename, root), frame.lineno, f"template error: {error}")
+    return SiteError(
+        os.path.relpath(frame.filename, root), frame.lineno, f"template error: {error}"
+    )

@@ -197,7 +197,9 @@ def highlight_css(light_style: str, dark_style: str) -> str:
     """
     light = HtmlFormatter(style=light_style).get_style_defs(f".{HIGHLIGHT_CLASS}")
     dark = HtmlFormatter(style=dark_style).get_style_defs(f".{HIGHLIGHT_CLASS}")
-    dark_forced = dark.replace(f".{HIGHLIGHT_CLASS}", f':root[data-theme="dark"] .{HIGHLIGHT_CLASS}')
+    dark_forced = dark.replace(
+        f".{HIGHLIGHT_CLASS}", f':root[data-theme="dark"] .{HIGHLIGHT_CLASS}'
+    )
     dark_system = dark.replace(
         f".{HIGHLIGHT_CLASS}", f':root:not([data-theme="light"]) .{HIGHLIGHT_CLASS}'
     )

@@ -24,7 +24,9 @@ posts_per_page = 2
 
 SAMPLE_FILES = {
     "content/index.md": "---\ntitle: Home\n---\nWelcome. Read [about](about.md).\n",
-    "content/about.md": "---\ntitle: About us\n---\n## Team\n\nWe write [docs](docs/intro.md#setup).\n",
+    "content/about.md": (
+        "---\ntitle: About us\n---\n## Team\n\nWe write [docs](docs/intro.md#setup).\n"
+    ),
     "content/about/team.md": "# The team\n\nPeople.\n",
     "content/docs/index.md": "---\ntitle: Docs\n---\nSee [intro](intro.md).\n",
     "content/docs/intro.md": (

@@ -45,9 +45,12 @@ def unresolved_links(output: Path, base_url: str) -> list[str]:
             target = output / (path + "index.html" if path.endswith("/") or not path else path)
             if not target.is_file():
                 problems.append(f"{relative}: {link} -> missing {target.relative_to(output)}")
-            elif parts.fragment and target.suffix == ".html":
-                if unquote(parts.fragment) not in parse(target).ids:
-                    problems.append(f"{relative}: {link} -> no id {parts.fragment}")
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in parse(target).ids
+            ):
+                problems.append(f"{relative}: {link} -> no id {parts.fragment}")
     return problems
 
 

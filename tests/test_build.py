@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sitecheck import parse, tree, unresolved_links
 
 from frostpage import SiteError, SiteErrors, build
-
-from sitecheck import parse, tree, unresolved_links
 
 BASE_URL = "https://example.org/"
 
@@ -132,7 +131,13 @@ def test_every_error_is_reported_not_only_the_first(write_site):
 
 
 def test_broken_link_in_markdown_names_the_file_and_line(write_site):
-    root = write_site({"content/about.md": "---\ntitle: About\n---\nIntro.\n\nGo [there](/docs/intro/#nowhere).\n"})
+    root = write_site(
+        {
+            "content/about.md": (
+                "---\ntitle: About\n---\nIntro.\n\nGo [there](/docs/intro/#nowhere).\n"
+            )
+        }
+    )
     assert errors_of(root) == [
         "content/about.md:6: broken link '/docs/intro/#nowhere': has no anchor '#nowhere' "
         "in docs/intro/index.html"
@@ -142,16 +147,22 @@ def test_broken_link_in_markdown_names_the_file_and_line(write_site):
 def test_broken_link_in_a_template_names_the_template(write_site):
     root = write_site()
     tags = root / "templates/tags.html"
-    tags.write_text(tags.read_text("utf-8").replace("<h1>Tags</h1>", '<h1><a href="/tagz/">Tags</a></h1>'))
+    tags.write_text(
+        tags.read_text("utf-8").replace("<h1>Tags</h1>", '<h1><a href="/tagz/">Tags</a></h1>')
+    )
     errors = errors_of(root)
-    assert errors == ["templates/tags.html: broken link '/tagz/': points to no file (in /tags/index.html)\n"
-                      "  hint: did you mean /tags/?"]
+    assert errors == [
+        "templates/tags.html: broken link '/tagz/': points to no file (in /tags/index.html)\n"
+        "  hint: did you mean /tags/?"
+    ]
 
 
 def test_undefined_template_variable_fails_the_build_naming_the_template(write_site):
     root = write_site()
     page = root / "templates/page.html"
-    page.write_text(page.read_text("utf-8").replace("{{ page.title }}</h1>", "{{ page.titel }}</h1>"))
+    page.write_text(
+        page.read_text("utf-8").replace("{{ page.title }}</h1>", "{{ page.titel }}</h1>")
+    )
     [error] = errors_of(root)
     assert error.startswith("templates/page.html:8: template error:")
     assert "titel" in error
@@ -213,8 +224,10 @@ def test_non_utf8_file_is_a_clear_error(write_site):
 
 
 def test_site_under_a_sub_path_prefixes_every_link(write_site):
-    root = write_site(config='title = "Sub"\nbase_url = "https://example.org/blog/"\n'
-                      '[[nav]]\ntitle = "Docs"\nurl = "/docs/"\n')
+    root = write_site(
+        config='title = "Sub"\nbase_url = "https://example.org/blog/"\n'
+        '[[nav]]\ntitle = "Docs"\nurl = "/docs/"\n'
+    )
     build(root)
     out = root / "build"
     assert unresolved_links(out, "https://example.org/blog/") == []

@@ -51,11 +51,14 @@ def test_unknown_keys_are_warned_by_name_and_line(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("posts_per_page = \"ten\"\n", "site/config.toml:1: 'posts_per_page' must be a whole number"),
+        ('posts_per_page = "ten"\n', "site/config.toml:1: 'posts_per_page' must be a whole number"),
         ("posts_per_page = 0\n", "site/config.toml:1: 'posts_per_page' must be a positive"),
         ("title = 3\n", "site/config.toml:1: 'title' must be a string"),
         ('timezone = "Mars/Base"\n', "site/config.toml:1: unknown time zone 'Mars/Base'"),
-        ('base_url = "example.org"\n', "site/config.toml:1: base_url 'example.org' is not an absolute"),
+        (
+            'base_url = "example.org"\n',
+            "site/config.toml:1: base_url 'example.org' is not an absolute",
+        ),
         ('[[nav]]\ntitle = "x"\n', "site/config.toml:1: each entry of 'nav' needs"),
     ],
 )

@@ -65,7 +65,9 @@ def test_empty_file_works_with_title_from_name():
 
 def test_post_needs_a_date():
     post = page("posts/undated.md", "---\ntitle: x\n---\n")
-    assert [str(error) for error in post.errors][0].startswith("content/posts/undated.md:1: a post needs a 'date'")
+    assert [str(error) for error in post.errors][0].startswith(
+        "content/posts/undated.md:1: a post needs a 'date'"
+    )
 
 
 def site_of(*pages, drafts=False, future=True):
@@ -127,3 +129,9 @@ def test_reserved_urls_are_refused():
     assert [str(error).split("\n")[0] for error in site.errors] == [
         "content/tags.md: its URL /tags/ is reserved for the list of tags"
     ]
+
+
+def test_a_later_heading_is_the_title_but_stays_in_the_body():
+    later = page("later.md", "Some intro.\n\n# Main heading\n")
+    assert later.title == "Main heading"
+    assert "# Main heading" in later.body

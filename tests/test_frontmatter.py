@@ -47,10 +47,19 @@ def test_empty_front_matter_is_an_empty_mapping():
     [
         ("---\ntitle: [oops\n---\n", "content/x.md:2: invalid YAML in front matter"),
         ("---\ntitle: ok\nbad: a: b\n---\n", "content/x.md:3: invalid YAML in front matter"),
-        ("---\n- a\n- b\n---\n", "content/x.md:2: front matter must be a mapping of keys to values, not a list"),
-        ("---\njust a string\n---\n", "content/x.md:2: front matter must be a mapping of keys to values, not a string"),
-        ("---\ntitle: never closed\n", "content/x.md:1: front matter opened with '---' is never closed"),
-        ('+++\ntitle = \n+++\n', "content/x.md:2: invalid TOML in front matter"),
+        (
+            "---\n- a\n- b\n---\n",
+            "content/x.md:2: front matter must be a mapping of keys to values, not a list",
+        ),
+        (
+            "---\njust a string\n---\n",
+            "content/x.md:2: front matter must be a mapping of keys to values, not a string",
+        ),
+        (
+            "---\ntitle: never closed\n",
+            "content/x.md:1: front matter opened with '---' is never closed",
+        ),
+        ("+++\ntitle = \n+++\n", "content/x.md:2: invalid TOML in front matter"),
     ],
 )
 def test_bad_front_matter_names_file_and_line(text, expected):

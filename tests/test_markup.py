@@ -4,8 +4,8 @@ from frostpage.markup import Renderer, highlight_css, plain_text
 PAGES = {"docs/intro.md": "/docs/intro/", "index.md": "/", "posts/café.md": "/posts/café/"}
 
 
-def render(body, source="about.md", base_path="", settings=MarkdownSettings()):
-    renderer = Renderer(settings, base_path)
+def render(body, source="about.md", base_path="", settings=None):
+    renderer = Renderer(settings or MarkdownSettings(), base_path)
     return renderer.render(body, source, 5, PAGES.get)
 
 
@@ -77,7 +77,9 @@ def test_smart_quotes_follow_the_setting():
 
 
 def test_summary_is_text_before_more_else_first_paragraph():
-    assert render("One.\n\nTwo.\n\n<!-- more -->\n\nThree.").summary_html == "<p>One.</p>\n<p>Two.</p>"
+    assert (
+        render("One.\n\nTwo.\n\n<!-- more -->\n\nThree.").summary_html == "<p>One.</p>\n<p>Two.</p>"
+    )
     assert render("First para.\n\nSecond.").summary_html == "<p>First para.</p>"
     assert plain_text("<p>A <em>b</em> &amp; c.</p>") == "A b & c."
 

@@ -1,0 +1,5 @@
+"""`python -m frostpage` is the `frostpage` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,87 @@
+"""The commands an author runs: `python freeze.py` (make build), `frostpage check`, `new`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPOSITORY
+
+
+def run(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *arguments],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def frostpage(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return run(root, "-m", "frostpage", *arguments)
+
+
+def test_freeze_script_builds_and_prints_a_summary(site_root):
+    result = run(site_root, str(REPOSITORY / "freeze.py"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built ")
+    assert " pages " in result.stdout and " s\n" in result.stdout
+    assert (site_root / "build/index.html").is_file()
+
+
+def test_bad_input_exits_non_zero_with_file_and_line_and_no_traceback(site_root):
+    (site_root / "content/about.md").write_text("---\ntags: 5\n---\n", "utf-8")
+    result = run(site_root, str(REPOSITORY / "freeze.py"))
+    assert result.returncode == 1
+    assert "content/about.md:2: 'tags' must be a list of text, not a number" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (site_root / "build").exists()
+
+
+def test_config_error_is_reported_with_its_line(site_root):
+    (site_root / "site/config.toml").write_text('title = "x"\nbase_url = \n', "utf-8")
+    result = frostpage(site_root, "build")
+    assert result.returncode == 1
+    assert result.stderr.startswith("site/config.toml:2: invalid TOML")
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_content_folder_is_a_clear_error(site_root):
+    import shutil
+
+    shutil.rmtree(site_root / "content")
+    result = frostpage(site_root, "build")
+    assert result.returncode == 1
+    assert "content/: the content folder is missing" in result.stderr
+
+
+def test_debug_shows_the_traceback(site_root):
+    (site_root / "content/about.md").write_text("---\ntags: 5\n---\n", "utf-8")
+    result = frostpage(site_root, "--debug", "build")
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+
+
+def test_check_reports_broken_links_of_an_existing_build(site_root):
+    assert frostpage(site_root, "build").returncode == 0
+    assert frostpage(site_root, "check").returncode == 0
+    page = site_root / "build/about/index.html"
+    page.write_text(page.read_text("utf-8").replace("</main>", '<a href="/gone/">x</a></main>'))
+    result = frostpage(site_root, "check")
+    assert result.returncode == 1
+    assert "build/about/index.html: broken link '/gone/': points to no file" in result.stdout
+
+
+def test_new_writes_a_draft_post_and_never_overwrites(site_root):
+    result = frostpage(site_root, "new", 'My "Great" Post')
+    assert result.returncode == 0, result.stderr
+    post = site_root / "content/posts/my-great-post.md"
+    text = post.read_text("utf-8")
+    assert text.startswith('---\ntitle: "My \\"Great\\" Post"\ndate: ')
+    assert "draft: true" in text
+    again = frostpage(site_root, "new", 'My "Great" Post')
+    assert again.returncode == 1
+    assert "content/posts/my-great-post.md: already exists" in again.stderr
+    assert post.read_text("utf-8") == text
