@@ -84,6 +84,11 @@ def test_summary_is_text_before_more_else_first_paragraph():
     assert plain_text("<p>A <em>b</em> &amp; c.</p>") == "A b & c."
 
 
+def test_plain_summary_leaves_out_footnote_markers():
+    rendered = render("Built in[^1].\n\n[^1]: A note.\n")
+    assert plain_text(rendered.summary_html) == "Built in."
+
+
 def test_renderer_is_reused_without_leaking_state_between_pages():
     renderer = Renderer(MarkdownSettings())
     first = renderer.render("Text[^1].\n\n[^1]: Note one.\n\n## Alpha\n", "a.md", 1, PAGES.get)
