@@ -63,6 +63,41 @@ class ContentFiles(FlatPages):
     def all(self) -> list[Page]:
         return [page for page in self._pages.values() if page is not None]
 
+    def folder_link_problems(self) -> tuple[list[SiteError], list[str]]:
+        """Symbolic links to folders: a loop is an error, any other is not followed (a warning).
+
+        FlatPages walks content/ without following links to folders, so their pages would
+        silently be missing.
+        """
+        errors: list[SiteError] = []
+        warnings: list[str] = []
+        content = Path(self.root)
+        for folder, names, _ in os.walk(content):
+            for name in names:
+                link = Path(folder, name)
+                if not link.is_symlink():
+                    continue
+                where = f"content/{link.relative_to(content).as_posix()}"
+                try:
+                    target = link.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    errors.append(
+                        SiteError(where, None, "is a symbolic link loop or points nowhere")
+                    )
+                    continue
+                if target == link.parent.resolve() or target in link.parent.resolve().parents:
+                    errors.append(
+                        SiteError(
+                            where,
+                            None,
+                            "is a symbolic link loop: it points to a folder that contains it",
+                            "remove the link",
+                        )
+                    )
+                else:
+                    warnings.append(f"{where}: a link to a folder is not followed; copy or move it")
+        return errors, warnings
+
 
 def _broken_page(source: str, line: int | None, message: str, hint: str | None = None) -> Page:
     title = source.rsplit("/", 1)[-1]
@@ -105,6 +140,7 @@ class SiteState:
         if not (self.root / "content").is_dir():
             raise SiteError("content/", None, "the content folder is missing", "create content/")
         pages = self.files.all()
+        link_errors, link_warnings = self.files.folder_link_problems()
         site = build_site(
             pages,
             self.settings,
@@ -113,6 +149,8 @@ class SiteState:
             include_future=self.include_future,
             now=dt.datetime.now(dt.UTC),
         )
+        site.errors.extend(link_errors)
+        self.warnings.extend(w for w in link_warnings if w not in self.warnings)
         self._page_ids = _page_ids(pages)
         return site
 

@@ -9,6 +9,7 @@ the ``Site`` built here; two sources that would map to one URL are an error.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -231,11 +232,16 @@ class Site:
         page = self.by_source.get(source)
         return page.url if page else None
 
+    def nearest_source(self, missing: str) -> str | None:
+        """The existing content file whose path is closest to ``missing``."""
+        matches = difflib.get_close_matches(missing, list(self.by_source), n=1, cutoff=0.6)
+        return matches[0] if matches else None
+
     def render(self, page: Page) -> Rendered:
         """The page's HTML, rendered once and kept until its source or its links change."""
         if page.rendered is None:
             page.rendered = self.renderer.render(
-                page.body, page.source, page.body_line, self.resolve
+                page.body, page.source, page.body_line, self.resolve, self.nearest_source
             )
         return page.rendered
 

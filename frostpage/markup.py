@@ -28,10 +28,15 @@ from .config import MarkdownSettings
 from .errors import SiteError
 
 MORE_MARKER = "<!-- more -->"
+# Python-Markdown's smarty extension makes rendering time grow with the square of the
+# body's size (a 10 MB page would take minutes); bodies larger than this skip it.
+SMART_QUOTES_LIMIT = 1_000_000
 HIGHLIGHT_CLASS = "highlight"
 
-# Given a content-relative source path ('docs/intro.md'), the page's site URL or None.
+# Given a content-relative source path ('docs/intro.md'): the page's URL, or None.
 Resolver = Callable[[str], str | None]
+# Given a missing source path: the nearest existing one, for "did you mean" hints.
+Suggester = Callable[[str], str | None]
 
 
 @dataclass
@@ -54,14 +59,20 @@ class Renderer:
         self.base_path = base_path
         self._lock = threading.Lock()
         self._links = _LinkRewriter(self)
-        self._markdown = markdown.Markdown(
-            extensions=self._extensions(),
+        self._markdown = self._new_markdown(settings.smart_quotes)
+        self._markdown_for_large = (
+            self._new_markdown(False) if settings.smart_quotes else self._markdown
+        )
+
+    def _new_markdown(self, smart_quotes: bool) -> markdown.Markdown:
+        instance = markdown.Markdown(
+            extensions=self._extensions(smart_quotes),
             extension_configs={
                 "toc": {
                     "permalink": "#",
                     "permalink_title": "Link to this section",
                     "slugify": slugify_unicode,
-                    "toc_depth": settings.toc_depth,
+                    "toc_depth": self.settings.toc_depth,
                 },
                 "codehilite": {"css_class": HIGHLIGHT_CLASS, "guess_lang": False},
                 "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
@@ -69,9 +80,10 @@ class Renderer:
             output_format="html",
         )
         # Runs after inline links exist and after the TOC has added heading anchors.
-        self._markdown.treeprocessors.register(self._links, "frostpage_links", 0)
+        instance.treeprocessors.register(self._links, "frostpage_links", 0)
+        return instance
 
-    def _extensions(self) -> list[str | Extension]:
+    def _extensions(self, smart_quotes: bool) -> list[str | Extension]:
         names = [
             "fenced_code",
             "codehilite",
@@ -84,21 +96,29 @@ class Renderer:
             "md_in_html",
             "sane_lists",
         ]
-        if self.settings.smart_quotes:
+        if smart_quotes:
             names.append("smarty")
         return names + list(self.settings.extensions)
 
-    def render(self, body: str, source: str, body_line: int, resolve: Resolver) -> Rendered:
+    def render(
+        self,
+        body: str,
+        source: str,
+        body_line: int,
+        resolve: Resolver,
+        suggest: Suggester | None = None,
+    ) -> Rendered:
         """Render ``body`` of content file ``source`` ('docs/intro.md').
 
         ``body_line`` is the file line where the body starts, so errors point at the file.
         """
+        converter = self._markdown if len(body) <= SMART_QUOTES_LIMIT else self._markdown_for_large
         with self._lock:
-            self._links.start(body, source, body_line, resolve)
-            self._markdown.reset()
-            output = self._markdown.convert(body)
-            toc_tokens = list(getattr(self._markdown, "toc_tokens", []))
-            toc_html = getattr(self._markdown, "toc", "")
+            self._links.start(body, source, body_line, resolve, suggest)
+            converter.reset()
+            output = converter.convert(body)
+            toc_tokens = list(getattr(converter, "toc_tokens", []))
+            toc_html = getattr(converter, "toc", "")
             errors, links = self._links.finish()
         return Rendered(
             html=output,
@@ -117,11 +137,19 @@ class _LinkRewriter(Treeprocessor):
         super().__init__()
         self.renderer = renderer
 
-    def start(self, body: str, source: str, body_line: int, resolve: Resolver) -> None:
-        self.body_lines = body.split("\n")
+    def start(
+        self,
+        body: str,
+        source: str,
+        body_line: int,
+        resolve: Resolver,
+        suggest: Suggester | None,
+    ) -> None:
+        self.body = body
         self.source = source
         self.body_line = body_line
         self.resolve = resolve
+        self.suggest = suggest
         self.errors: list[SiteError] = []
         self.links: dict[str, str | None] = {}
 
@@ -157,16 +185,22 @@ class _LinkRewriter(Treeprocessor):
 
     def _report_broken(self, element: etree.Element, target: str, wanted: str) -> None:
         message = f"broken link '{target}': there is no page content/{wanted}"
-        self.errors.append(SiteError(f"content/{self.source}", self.line_of(target), message))
+        nearest = self.suggest(wanted) if self.suggest else None
+        hint = None
+        if nearest:
+            folder = posixpath.dirname(self.source) or "."
+            hint = f"did you mean {posixpath.relpath(nearest, folder)}?"
+        error = SiteError(f"content/{self.source}", self.line_of(target), message, hint)
+        self.errors.append(error)
         element.set("class", (element.get("class", "") + " broken-link").strip())
         element.set("title", message)
 
     def line_of(self, target: str) -> int:
         """The file line of a link target, found in the Markdown source."""
         for needle in (f"]({target}", f"]: {target}", target):
-            for number, line in enumerate(self.body_lines):
-                if needle in line:
-                    return self.body_line + number
+            position = self.body.find(needle)
+            if position >= 0:
+                return self.body_line + self.body.count("\n", 0, position)
         return self.body_line
 
 

@@ -235,3 +235,54 @@ def test_site_under_a_sub_path_prefixes_every_link(write_site):
         for link in parse(html_file).links:
             if link.startswith("/"):
                 assert link.startswith("/blog/"), (html_file, link)
+
+
+def test_a_symlink_loop_in_content_is_a_clear_error(write_site):
+    root = write_site()
+    (root / "content/docs/loop").symlink_to(root / "content")
+    (root / "content/self.md").symlink_to(root / "content/self.md")
+    assert errors_of(root) == [
+        "content/docs/loop: is a symbolic link loop: it points to a folder that contains it\n"
+        "  hint: remove the link",
+        "content/self.md: cannot be read: Too many levels of symbolic links",
+    ]
+
+
+def test_a_linked_folder_is_reported_as_not_followed(write_site, tmp_path):
+    root = write_site()
+    (tmp_path / "elsewhere").mkdir()
+    (root / "content/shared").symlink_to(tmp_path / "elsewhere")
+    result = build(root)
+    assert result.warnings == [
+        "content/shared: a link to a folder is not followed; copy or move it"
+    ]
+
+
+def test_template_syntax_error_fails_the_build_with_template_and_line(write_site):
+    root = write_site()
+    (root / "templates/tags.html").write_text(
+        '{% extends "base.html" %}\n{% block content %}\n{% for x in tags %}\n{% endblock %}\n'
+    )
+    [error] = errors_of(root)
+    assert error.startswith(
+        "templates/tags.html:4: template syntax error: Encountered unknown tag 'endblock'"
+    )
+
+
+def test_broken_md_link_suggests_the_nearest_page(write_site):
+    root = write_site({"content/about.md": "Read [intro](docs/intr.md).\n"})
+    assert errors_of(root) == [
+        "content/about.md:1: broken link 'docs/intr.md': there is no page content/docs/intr.md\n"
+        "  hint: did you mean docs/intro.md?"
+    ]
+
+
+def test_a_ten_megabyte_page_builds(write_site):
+    sentence = "Plain words, *some emphasis*, `code` and a [link](/) in a long paragraph. "
+    section = "## Part {n}\n\n" + (sentence * 12 + "\n\n") * 8
+    body = "".join(section.format(n=n) for n in range(20000))[: 10 * 1024 * 1024]
+    root = write_site({"content/huge.md": "---\ntitle: Huge\n---\n" + body})
+    build(root)
+    html = (root / "build/huge/index.html").read_text("utf-8")
+    assert len(html) > 10 * 1024 * 1024
+    assert '<h2 id="part-1000">' in html
