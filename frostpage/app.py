@@ -17,6 +17,7 @@ import jinja2
 from flask import Flask
 from flask_flatpages import FlatPages
 
+from .assets import Assets
 from .config import Settings, load_settings
 from .content import Page, Site, build_site, invalidate_links, parse_page, url_for_source
 from .errors import SiteError
@@ -115,7 +116,9 @@ class SiteState:
     include_future: bool
     files: ContentFiles
     renderer: Renderer
+    assets: Assets
     warnings: list[str] = field(default_factory=list)
+    fingerprinted_used: set[str] = field(default_factory=set)
     _site: Site | None = None
     _page_ids: frozenset[int] = frozenset()
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -191,7 +194,8 @@ def create_app(
         app.jinja_env.undefined = jinja2.StrictUndefined
     files = ContentFiles(app, settings)
     renderer = Renderer(settings.markdown, settings.base_path)
-    state = SiteState(root, settings, dev, include_future, files, renderer, warnings)
+    assets = Assets(root / "static")
+    state = SiteState(root, settings, dev, include_future, files, renderer, assets, warnings)
     app.extensions["frostpage"] = state
 
     from . import routes

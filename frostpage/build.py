@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, request, template_rendered
 from flask_frozen import Freezer, FrozenFlaskWarning
@@ -26,9 +27,10 @@ from .app import create_app, site_state
 from .content import Page, Site
 from .errors import SiteError, SiteErrors, from_template_exception
 from .links import BrokenLink, check_links
+from .routes import site_urls
 
-# Endpoints of frostpage itself that may legitimately freeze nothing (no pages, no tags).
-OWN_ENDPOINTS = {"page", "tag", "static"}
+# Endpoints of frostpage itself that may rightly freeze nothing (no pages, tags, aliases…).
+OWN_ENDPOINTS = {"page", "tag", "static", "year", "alias_file", "tag_atom_feed", "tag_json_feed"}
 
 
 @dataclass
@@ -48,24 +50,28 @@ class BuildResult:
 
 
 class SiteFreezer(Freezer):
-    """Frozen-Flask, fed with every URL of the site model instead of crawled links."""
+    """Frozen-Flask, fed with every URL of the site model instead of crawled links.
+
+    The fingerprinted copies of static files, and ``_headers`` which lists them, come
+    last: by then every page has been rendered, so every asset it used is known.
+    """
 
     def __init__(self, app: Flask, site: Site) -> None:
         self.site = site
         super().__init__(
-            app, with_static_files=True, with_no_argument_rules=True, log_url_for=False
+            app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
-        self.register_generator(self.page_urls)
-        self.register_generator(self.tag_urls)
+        self.register_generator(self.site_urls)
+        self.register_generator(self.fingerprinted_assets)
 
-    def page_urls(self) -> Iterator[tuple[str, dict[str, str]]]:
-        for page in self.site.pages:
-            if page.url not in ("/", "/posts/"):
-                yield "page", {"path": page.url_path}
+    def site_urls(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for endpoint, values, _, _ in site_urls(self.site):
+            yield endpoint, values
 
-    def tag_urls(self) -> Iterator[tuple[str, dict[str, str]]]:
-        for tag in self.site.tags:
-            yield "tag", {"slug": tag.slug}
+    def fingerprinted_assets(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for filename in sorted(site_state(self.app).fingerprinted_used):
+            yield "static", {"filename": filename}
+        yield "netlify_headers", {}
 
 
 def build(

@@ -23,7 +23,14 @@ from .markup import Rendered, Renderer, plain_text
 POSTS_SECTION = "posts"
 # URLs the engine's own routes answer; a page may not take them.
 RESERVED_URLS = {"/tags/": "the list of tags", "/404.html": "the not-found page"}
-RESERVED_PREFIXES = {"/tags/": "tag pages", "/static/": "static files"}
+RESERVED_PREFIXES = {
+    "/tags/": "tag pages",
+    "/static/": "static files",
+    "/posts/page/": "pages of the list of posts",
+}
+# /posts/2025/ lists the posts of 2025.
+YEAR_URL = re.compile(r"^/posts/\d{4}/$")
+WORDS_PER_MINUTE = 220
 
 
 def slugify(text: str) -> str:
@@ -172,6 +179,35 @@ def _title_from_name(source: str) -> str:
     return words[:1].upper() + words[1:]
 
 
+@dataclass(frozen=True)
+class Pagination:
+    """One page of a list: its items and its neighbours' numbers (None at the ends)."""
+
+    items: list[Page]
+    number: int
+    total: int
+    previous: int | None
+    next: int | None
+
+
+def paginate(items: list[Page], per_page: int, number: int) -> Pagination | None:
+    """Page ``number`` (from 1) of ``items``; None when there is no such page.
+
+    An empty list still has its first page, so /posts/ exists before the first post.
+    """
+    total = max(1, -(-len(items) // per_page))
+    if not 1 <= number <= total:
+        return None
+    start = (number - 1) * per_page
+    return Pagination(
+        items=items[start : start + per_page],
+        number=number,
+        total=total,
+        previous=number - 1 if number > 1 else None,
+        next=number + 1 if number < total else None,
+    )
+
+
 @dataclass
 class Tag:
     name: str
@@ -189,12 +225,34 @@ class Site:
     tags: list[Tag]  # by name
     errors: list[SiteError]  # conflicts; page errors stay on their pages
     renderer: Renderer
+    now: dt.datetime
     by_url: dict[str, Page] = field(init=False)
     by_source: dict[str, Page] = field(init=False)
+    aliases: dict[str, Page] = field(init=False)  # old URL → the page it moved to
 
     def __post_init__(self) -> None:
         self.by_url = {page.url: page for page in self.pages}
         self.by_source = {page.source: page for page in self.pages}
+        self.aliases = {alias: page for page in self.pages for alias in page.aliases}
+
+    @property
+    def years(self) -> list[tuple[int, list[Page]]]:
+        """Posts grouped by year, newest year first."""
+        years: dict[int, list[Page]] = {}
+        for post in self.posts:
+            years.setdefault(post.date.year, []).append(post)
+        return sorted(years.items(), reverse=True)
+
+    def posts_of_year(self, year: int) -> list[Page]:
+        return [post for post in self.posts if post.date.year == year]
+
+    def is_scheduled(self, page: Page) -> bool:
+        """A post dated in the future: shown in the preview, left out of the build."""
+        return page.is_future(self.now)
+
+    def reading_minutes(self, page: Page) -> int:
+        words = len(plain_text(self.render(page).html).split())
+        return max(1, round(words / WORDS_PER_MINUTE))
 
     @property
     def home(self) -> Page | None:
@@ -216,8 +274,10 @@ class Site:
         return next((tag for tag in self.tags if tag.slug == slug), None)
 
     def tags_of(self, page: Page) -> list[Tag]:
-        slugs = [slugify(name) for name in page.tags]
-        return [tag for tag in self.tags if tag.slug in slugs]
+        """The page's tags, in the order its author wrote them."""
+        by_slug = {tag.slug: tag for tag in self.tags}
+        found = (by_slug.get(slugify(name) or "tag") for name in page.tags)
+        return list(dict.fromkeys(tag for tag in found if tag is not None))
 
     def neighbours(self, post: Page) -> tuple[Page | None, Page | None]:
         """The newer and the older post next to ``post``."""
@@ -273,7 +333,7 @@ def build_site(
         if (include_drafts or not page.draft) and (include_future or not page.is_future(now))
     ]
     published.sort(key=lambda page: page.source)
-    errors = _conflicts(published)
+    errors = _conflicts(published) + _alias_conflicts(published)
     posts = sorted(
         (page for page in published if page.is_post and page.date),
         key=lambda page: (-page.date.timestamp(), page.title.casefold(), page.source),
@@ -282,8 +342,7 @@ def build_site(
         (page for page in published if not page.is_post),
         key=lambda page: (page.weight, page.title.casefold(), page.source),
     )
-    site = Site(settings, others + posts, posts, _tags(posts), errors, renderer)
-    return site
+    return Site(settings, others + posts, posts, _tags(posts), errors, renderer, now)
 
 
 def _tags(posts: list[Page]) -> list[Tag]:
@@ -301,10 +360,7 @@ def _conflicts(pages: list[Page]) -> list[SiteError]:
     errors: list[SiteError] = []
     owners: dict[str, Page] = {}
     for page in pages:
-        reserved = RESERVED_URLS.get(page.url) or next(
-            (what for prefix, what in RESERVED_PREFIXES.items() if page.url.startswith(prefix)),
-            None,
-        )
+        reserved = _reserved(page.url)
         if reserved:
             errors.append(
                 SiteError(
@@ -325,6 +381,39 @@ def _conflicts(pages: list[Page]) -> list[SiteError]:
                     "rename one of the files or give one another 'slug'",
                 )
             )
+    return errors
+
+
+def _reserved(url: str) -> str | None:
+    """What the engine uses ``url`` for, if anything."""
+    if YEAR_URL.match(url):
+        return "the posts of that year"
+    return RESERVED_URLS.get(url) or next(
+        (what for prefix, what in RESERVED_PREFIXES.items() if url.startswith(prefix)), None
+    )
+
+
+def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
+    """An alias must be a free site URL: not a page's, not another alias, not reserved."""
+    errors: list[SiteError] = []
+    urls = {page.url: page for page in pages}
+    seen: dict[str, Page] = {}
+    for page in pages:
+        for alias in page.aliases:
+            line = page.meta_line("aliases")
+            other = urls.get(alias) or seen.get(alias)
+            if not alias.startswith("/") or "//" in alias or ".." in alias.split("/"):
+                problem = "must be a path on this site starting with '/', such as /old/post/"
+            elif other is not None and other is not page:
+                problem = f"is also the URL of {other.file}"
+            elif other is page:
+                problem = "is the page's own URL"
+            elif _reserved(alias) or alias == "/":
+                problem = "is a URL the site itself uses"
+            else:
+                seen[alias] = page
+                continue
+            errors.append(SiteError(page.file, line, f"alias '{alias}' {problem}"))
     return errors
 
 

@@ -173,9 +173,15 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
         template=text("template"),
         slug=text("slug"),
         weight=weight,
-        aliases=text_list("aliases"),
+        aliases=tuple(_normalize_alias(alias) for alias in text_list("aliases")),
     )
     return page_meta, sorted(errors, key=lambda error: error.line or 0)
+
+
+def _normalize_alias(alias: str) -> str:
+    """'/old/page' → '/old/page/'; a file name ('/old.html') keeps its form."""
+    last = alias.rstrip("/").rsplit("/", 1)[-1]
+    return alias if alias.endswith("/") or "." in last else alias + "/"
 
 
 def parse_date(value: Any, zone: dt.tzinfo) -> dt.datetime | None:

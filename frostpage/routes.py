@@ -1,45 +1,95 @@
 """Flask views: each asks the site model for what to show and renders a template.
 
 Every page URL ends in '/', so the freezer writes ``…/index.html`` and ``/about/`` and
-``/about/team/`` can both exist. Views know nothing of files on disk.
+``/about/team/`` can both exist. ``site_urls`` enumerates every URL of the site from the
+model; the freezer and the sitemap both use it, so nothing depends on being linked.
+Views know nothing of files on disk.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
-from flask import Flask, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from markupsafe import Markup, escape
 
+from . import feeds
 from .app import site_state
-from .content import Page, Site, Tag
+from .content import Page, Site, Tag, paginate
 from .errors import SiteError, SiteErrors, from_template_exception
 from .markup import highlight_css
 
 LATEST_POSTS_ON_HOME = 5
+# The types a static host gives these files by their names: the preview answers the same.
+XML = "application/xml"
+JSON = "application/json"
+# One URL of the site: endpoint, values, last modified, and whether the sitemap lists it.
+SiteUrl = tuple[str, dict[str, Any], dt.datetime | None, bool]
 
 
 def register(app: Flask) -> None:
     """Add frostpage's routes, template helpers and error pages to ``app``."""
-    app.add_url_rule("/", "home", home)
-    app.add_url_rule("/<path:path>/", "page", page)
-    app.add_url_rule("/posts/", "posts", posts)
-    app.add_url_rule("/tags/", "tags", tags)
-    app.add_url_rule("/tags/<slug>/", "tag", tag)
-    app.add_url_rule("/404.html", "not_found_page", not_found_page)
-    app.add_url_rule("/highlight.css", "highlight_css", code_highlight_css)
+    # The page rule also answers without the slash (an alias such as /old.html, or a
+    # redirect); alias_file only names such URLs for url_for and the freezer.
+    app.add_url_rule("/<path:path>/", "page", page, strict_slashes=False)
+    app.add_url_rule("/<path:path>", "alias_file", page, build_only=True)
+    rules = [
+        ("/", "home", home, {}),
+        ("/posts/", "posts", posts, {"number": 1}),
+        ("/posts/page/<int:number>/", "posts", posts, {}),
+        ("/posts/<int:year>/", "year", year_archive, {}),
+        ("/archive/", "archive", archive, {}),
+        ("/tags/", "tags", tags, {}),
+        ("/tags/<slug>/", "tag", tag, {"number": 1}),
+        ("/tags/<slug>/page/<int:number>/", "tag", tag, {}),
+        ("/feed.xml", "atom_feed", atom_feed, {}),
+        ("/feed.json", "json_feed", json_feed, {}),
+        ("/tags/<slug>/feed.xml", "tag_atom_feed", tag_atom_feed, {}),
+        ("/tags/<slug>/feed.json", "tag_json_feed", tag_json_feed, {}),
+        ("/sitemap.xml", "sitemap", sitemap, {}),
+        ("/robots.txt", "robots", robots, {}),
+        ("/_redirects", "netlify_redirects", netlify_redirects, {}),
+        ("/_headers", "netlify_headers", netlify_headers, {}),
+        ("/404.html", "not_found_page", not_found_page, {}),
+        ("/highlight.css", "highlight_css", code_highlight_css, {}),
+    ]
+    for rule, endpoint, view, defaults in rules:
+        app.add_url_rule(rule, endpoint, view, defaults=defaults or None)
+    app.view_functions["static"] = static_file
     app.register_error_handler(404, not_found)
     app.register_error_handler(SiteError, site_error)
     app.register_error_handler(SiteErrors, site_error)
     app.register_error_handler(jinja2.TemplateError, template_error)
     app.context_processor(template_context)
-    for helper in (page_url, tag_url, site_link, absolute_url, content_of, toc_of, summary_of):
+    for helper in (
+        page_url,
+        tag_url,
+        site_link,
+        absolute_url,
+        asset_url,
+        content_of,
+        toc_of,
+        summary_of,
+        tags_of,
+        neighbours,
+        reading_minutes,
+        is_scheduled,
+    ):
         app.add_template_global(helper)
-    app.add_template_global(tags_of)
-    app.add_template_global(neighbours)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(iso_date, "isodate")
     if app.config["FROSTPAGE_DEV"]:
@@ -56,6 +106,49 @@ def refresh_in_dev() -> None:
         site_state(current_app).refresh()
 
 
+# Every URL of the site ------------------------------------------------------------------
+
+
+def site_urls(site: Site) -> Iterator[SiteUrl]:
+    """(endpoint, values, last modified, in sitemap) for every URL the site has."""
+    newest = site.posts[0].updated or site.posts[0].date if site.posts else None
+    per_page = site.settings.posts_per_page
+    home = site.home
+    yield "home", {}, _modified(home) if home else newest, True
+    for page in site.pages:
+        if page.url not in ("/", "/posts/"):
+            yield "page", {"path": page.url_path}, _modified(page), True
+    for number in range(1, _page_count(len(site.posts), per_page) + 1):
+        yield "posts", {"number": number}, newest, True
+    yield "archive", {}, newest, True
+    for year, year_posts in site.years:
+        yield "year", {"year": year}, _modified(year_posts[0]), True
+    yield "tags", {}, newest, True
+    for tag in site.tags:
+        for number in range(1, _page_count(len(tag.posts), per_page) + 1):
+            yield "tag", {"slug": tag.slug, "number": number}, _modified(tag.posts[0]), True
+        yield "tag_atom_feed", {"slug": tag.slug}, None, False
+        yield "tag_json_feed", {"slug": tag.slug}, None, False
+    for alias in site.aliases:
+        path = alias.strip("/")
+        yield ("page" if alias.endswith("/") else "alias_file"), {"path": path}, None, False
+    for endpoint in ("atom_feed", "json_feed", "sitemap", "robots", "highlight_css"):
+        yield endpoint, {}, None, False
+    yield "netlify_redirects", {}, None, False
+    yield "not_found_page", {}, None, False
+
+
+def _modified(page: Page) -> dt.datetime | None:
+    return page.updated or page.date
+
+
+def _page_count(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
+
+
+# Pages ----------------------------------------------------------------------------------
+
+
 def home() -> str:
     site = current_site()
     intro = site.home
@@ -68,32 +161,76 @@ def home() -> str:
     )
 
 
-def page(path: str) -> str:
+def page(path: str) -> Any:
     site = current_site()
-    found = site.by_url.get(f"/{path}/")
+    url = f"/{path}/"
+    if not request.path.endswith("/"):
+        # An alias with a file name (/old/post.html), or a page URL without its slash.
+        if f"/{path}" in site.aliases:
+            return _render_alias(site.aliases[f"/{path}"])
+        if url in site.by_url or url in site.aliases:
+            return redirect(url_for("page", path=path), 308)
+        abort(404)
+    found = site.by_url.get(url)
+    if found is None and url in site.aliases:
+        return _render_alias(site.aliases[url])
     if found is None or found in (site.home, site.posts_intro):
         abort(404)
     _raise_page_errors(found)
     return _render(found.template_name, page=found, tags=site.tags_of(found))
 
 
-def posts() -> str:
+def _render_alias(target: Page) -> str:
+    return _render("alias.html", target=target, target_url=page_url(target, _external=True))
+
+
+def posts(number: int) -> str:
     site = current_site()
-    intro = site.posts_intro
+    pagination = paginate(site.posts, site.settings.posts_per_page, number)
+    if pagination is None:
+        abort(404)
+    intro = site.posts_intro if number == 1 else None
     if intro is not None:
         _raise_page_errors(intro)
-    return _render("posts.html", page=intro, posts=site.posts)
+    return _render(
+        "posts.html",
+        page=intro,
+        posts=pagination.items,
+        pagination=pagination,
+        endpoint="posts",
+        endpoint_values={},
+    )
+
+
+def year_archive(year: int) -> str:
+    year_posts = current_site().posts_of_year(year)
+    if not year_posts:
+        abort(404)
+    return _render("year.html", year=year, posts=year_posts)
+
+
+def archive() -> str:
+    return _render("archive.html", years=current_site().years)
 
 
 def tags() -> str:
     return _render("tags.html", tags=current_site().tags)
 
 
-def tag(slug: str) -> str:
-    found = current_site().tag(slug)
-    if found is None:
+def tag(slug: str, number: int) -> str:
+    site = current_site()
+    found = site.tag(slug)
+    pagination = paginate(found.posts, site.settings.posts_per_page, number) if found else None
+    if pagination is None:
         abort(404)
-    return _render("tag.html", tag=found, posts=found.posts)
+    return _render(
+        "tag.html",
+        tag=found,
+        posts=pagination.items,
+        pagination=pagination,
+        endpoint="tag",
+        endpoint_values={"slug": slug},
+    )
 
 
 def not_found_page() -> str:
@@ -105,10 +242,103 @@ def not_found(error: Exception) -> tuple[str, int]:
     return _render("404.html"), 404
 
 
+# Feeds and files for machines -------------------------------------------------------------
+
+
+def _feed(posts: list[Page], title: str, home_endpoint: str, **values: str) -> feeds.Feed:
+    site = current_site()
+    settings = site.settings
+    return feeds.Feed(
+        title=title,
+        home_url=absolute_url(url_for(home_endpoint, **values)),
+        feed_url=absolute_url(request.script_root + request.path),
+        description=settings.description,
+        language=settings.language,
+        author=settings.author,
+        entries=feeds.feed_entries(site, posts, lambda post: page_url(post, _external=True)),
+    )
+
+
+def atom_feed() -> Response:
+    site = current_site()
+    feed = _feed(site.posts, site.settings.title, "home")
+    return Response(feeds.atom(feed), mimetype=XML)
+
+
+def json_feed() -> Response:
+    site = current_site()
+    feed = _feed(site.posts, site.settings.title, "home")
+    return Response(feeds.json_feed(feed), mimetype=JSON)
+
+
+def _tag_feed(slug: str) -> feeds.Feed:
+    site = current_site()
+    found = site.tag(slug)
+    if found is None:
+        abort(404)
+    title = f"{site.settings.title}: {found.name}"
+    return _feed(found.posts, title, "tag", slug=slug)
+
+
+def tag_atom_feed(slug: str) -> Response:
+    return Response(feeds.atom(_tag_feed(slug)), mimetype=XML)
+
+
+def tag_json_feed(slug: str) -> Response:
+    return Response(feeds.json_feed(_tag_feed(slug)), mimetype=JSON)
+
+
+def sitemap() -> Response:
+    entries = [
+        (absolute_url(url_for(endpoint, **values)), modified)
+        for endpoint, values, modified, listed in site_urls(current_site())
+        if listed
+    ]
+    return Response(feeds.sitemap(entries), mimetype=XML)
+
+
+def robots() -> Response:
+    return Response(feeds.robots(absolute_url(url_for("sitemap"))), mimetype="text/plain")
+
+
+def netlify_redirects() -> Response:
+    """A forced 301 from each alias to its page (Netlify reads build/_redirects)."""
+    site = current_site()
+    base = site.settings.base_path
+    rules = [(base + alias, page_url(target)) for alias, target in site.aliases.items()]
+    return Response(feeds.redirects(rules), mimetype="application/octet-stream")
+
+
+def netlify_headers() -> Response:
+    """Long cache lifetimes for the fingerprinted files the pages used."""
+    used = site_state(current_app).fingerprinted_used
+    paths = [url_for("static", filename=name) for name in used]
+    return Response(feeds.immutable_headers(paths), mimetype="application/octet-stream")
+
+
 def code_highlight_css() -> Response:
     settings = current_site().settings.markdown
     css = highlight_css(settings.highlight_style, settings.highlight_style_dark)
     return Response(css, mimetype="text/css")
+
+
+def static_file(filename: str) -> Response:
+    """A file of static/, by its plain or its fingerprinted name; nothing outside static/."""
+    assets = site_state(current_app).assets
+    if any(part.startswith(".") for part in filename.split("/")):
+        abort(404)
+    original = filename if assets.path(filename) else assets.original(filename)
+    if original is None:
+        abort(404)
+    response = send_from_directory(assets.folder, original)
+    if original != filename:
+        response.cache_control.max_age = 31536000
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+    return response
+
+
+# Errors ---------------------------------------------------------------------------------
 
 
 def _raise_page_errors(page: Page) -> None:
@@ -173,6 +403,9 @@ def render_error_page(text: str) -> str:
     )
 
 
+# Template helpers -------------------------------------------------------------------------
+
+
 def template_context() -> dict[str, Any]:
     site = current_site()
     return {"site": site, "config": site.settings, "dev": current_app.config["FROSTPAGE_DEV"]}
@@ -200,15 +433,27 @@ def neighbours(post: Page) -> tuple[Page | None, Page | None]:
     return current_site().neighbours(post)
 
 
+def reading_minutes(page: Page) -> int:
+    return current_site().reading_minutes(page)
+
+
+def is_scheduled(page: Page) -> bool:
+    return current_site().is_scheduled(page)
+
+
 def page_url(page: Page, _external: bool = False) -> str:
     """The URL of a page or post, through url_for, so the base path is always applied."""
     if page.url == "/":
         url = url_for("home")
-    elif page.is_post or page.url != "/posts/":
-        url = url_for("page", path=page.url_path)
-    else:
+    elif page.url == "/posts/":
         url = url_for("posts")
+    else:
+        url = url_for("page", path=page.url_path)
     return absolute_url(url) if _external else url
+
+
+def tag_url(tag: Tag) -> str:
+    return url_for("tag", slug=tag.slug)
 
 
 def site_link(url: str) -> str:
@@ -216,16 +461,22 @@ def site_link(url: str) -> str:
     return request.script_root + url if url.startswith("/") else url
 
 
-def tag_url(tag: Tag) -> str:
-    return url_for("tag", slug=tag.slug)
+def asset_url(filename: str) -> str:
+    """A static file's URL: fingerprinted in the build (cacheable forever), plain in preview."""
+    state = site_state(current_app)
+    if not state.dev:
+        fingerprinted = state.assets.fingerprinted(filename)
+        if fingerprinted is not None:
+            state.fingerprinted_used.add(fingerprinted)
+            return url_for("static", filename=fingerprinted)
+    return url_for("static", filename=filename)
 
 
 def absolute_url(url: str) -> str:
     """``/blog/about/`` → ``https://example.org/blog/about/`` using the configured base URL."""
     settings = current_site().settings
-    base = settings.base_url
     path = url[len(settings.base_path) :] if url.startswith(settings.base_path + "/") else url
-    return urljoin(base, path.lstrip("/"))
+    return urljoin(settings.base_url, path.lstrip("/"))
 
 
 def format_date(value: dt.datetime | None, format: str | None = None) -> str:

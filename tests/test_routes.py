@@ -8,7 +8,8 @@ def test_pages_posts_and_lists_are_served(client):
     assert client.get("/about/").status_code == 200
     assert client.get("/about/team/").status_code == 200
     assert "Intro" in client.get("/docs/intro/").text
-    assert "First post" in client.get("/posts/").text
+    assert "Secret draft" in client.get("/posts/").text  # two per page, newest first
+    assert "First post" in client.get("/posts/page/2/").text
     tags = client.get("/tags/").text
     assert "Web Dev" in tags and "/tags/web-dev/" in tags
     assert "First post" in client.get("/tags/web-dev/").text

@@ -1,0 +1,60 @@
+"""Fingerprinted static files: ``css/site.css`` → ``css/site.3f2a91c4e0.css`` in the build.
+
+A fingerprinted name changes whenever the file's bytes change, so hosts may cache it
+forever; the plain name stays available for anything that links to it directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+from werkzeug.security import safe_join
+
+FINGERPRINTED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<suffix>\.[^./]+)$")
+
+
+class Assets:
+    """The files of static/, with their digests computed once per version of each file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._digests: dict[str, tuple[tuple[int, int], str]] = {}
+
+    def path(self, filename: str) -> Path | None:
+        """The file for ``filename`` under static/, or None (never a path outside it)."""
+        joined = safe_join(str(self.folder), filename)
+        return Path(joined) if joined and os.path.isfile(joined) else None
+
+    def digest(self, filename: str) -> str | None:
+        path = self.path(filename)
+        if path is None:
+            return None
+        stat = path.stat()
+        version = (stat.st_mtime_ns, stat.st_size)
+        cached = self._digests.get(filename)
+        if cached and cached[0] == version:
+            return cached[1]
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        self._digests[filename] = (version, digest)
+        return digest
+
+    def fingerprinted(self, filename: str) -> str | None:
+        """``css/site.css`` → ``css/site.<digest>.css``; None if there is no such file."""
+        digest = self.digest(filename)
+        if digest is None:
+            return None
+        folder, _, name = filename.rpartition("/")
+        stem, dot, suffix = name.rpartition(".")
+        new_name = f"{stem}.{digest}.{suffix}" if dot and stem else f"{name}.{digest}"
+        return f"{folder}/{new_name}" if folder else new_name
+
+    def original(self, requested: str) -> str | None:
+        """The plain name behind a fingerprinted one, if the digest is the file's current one."""
+        match = FINGERPRINTED.match(requested)
+        if not match:
+            return None
+        original = match.group("stem") + match.group("suffix")
+        return original if self.digest(original) == match.group("digest") else None

@@ -1,0 +1,192 @@
+"""Machine-readable files: Atom and JSON feeds, the sitemap, robots.txt, Netlify's rules.
+
+Written with ElementTree and json, never by string templates, so titles, tags and content
+are always escaped correctly. Every URL in them is absolute, and every date comes from
+the content (no build time), so the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from .content import Page, Site
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_LENGTH = 20
+LINK_ATTRIBUTE = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""")
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """A post as a feed shows it: absolute URL, full HTML with absolute links."""
+
+    page: Page
+    url: str
+    content_html: str
+    summary: str
+    tags: tuple[str, ...]
+
+    @property
+    def updated(self) -> dt.datetime:
+        return self.page.updated or self.page.date
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str
+    home_url: str
+    feed_url: str  # this feed's own absolute URL
+    description: str
+    language: str
+    author: str
+    entries: list[FeedEntry]
+
+    @property
+    def updated(self) -> dt.datetime:
+        """The newest entry's date: a feed with no change keeps the same bytes."""
+        if not self.entries:
+            return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        return max(entry.updated for entry in self.entries)
+
+
+def absolute_links(page_html: str, page_url: str) -> str:
+    """Make every href and src absolute: feed readers show content away from the site."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match.group(3)
+        if value.startswith(("#", "mailto:", "data:")):
+            value = page_url + value if value.startswith("#") else value
+        else:
+            value = urljoin(page_url, value)
+        return f"{match.group(1)}{match.group(2)}{value}{match.group(2)}"
+
+    return LINK_ATTRIBUTE.sub(replace, page_html)
+
+
+def feed_entries(
+    site: Site, posts: Iterable[Page], absolute_url_of: Callable[[Page], str]
+) -> list[FeedEntry]:
+    entries = []
+    for post in list(posts)[:FEED_LENGTH]:
+        url = absolute_url_of(post)
+        entries.append(
+            FeedEntry(
+                page=post,
+                url=url,
+                content_html=absolute_links(site.render(post).html, url),
+                summary=site.summary(post),
+                tags=tuple(tag.name for tag in site.tags_of(post)),
+            )
+        )
+    return entries
+
+
+def atom(feed: Feed) -> bytes:
+    """An Atom 1.0 document (RFC 4287)."""
+    etree.register_namespace("", ATOM)
+    root = etree.Element(f"{{{ATOM}}}feed", {"xml:lang": feed.language})
+    _text(root, "title", feed.title)
+    if feed.description:
+        _text(root, "subtitle", feed.description)
+    _text(root, "id", feed.feed_url)
+    _text(root, "updated", _iso(feed.updated))
+    _link(root, feed.feed_url, "self", "application/atom+xml")
+    _link(root, feed.home_url, "alternate", "text/html")
+    if feed.author:
+        author = etree.SubElement(root, f"{{{ATOM}}}author")
+        _text(author, "name", feed.author)
+    _text(root, "generator", "frostpage")
+    for entry in feed.entries:
+        element = etree.SubElement(root, f"{{{ATOM}}}entry")
+        _text(element, "title", entry.page.title)
+        _text(element, "id", entry.url)
+        _link(element, entry.url, "alternate", "text/html")
+        _text(element, "published", _iso(entry.page.date))
+        _text(element, "updated", _iso(entry.updated))
+        for tag in entry.tags:
+            etree.SubElement(element, f"{{{ATOM}}}category", {"term": tag})
+        if entry.summary:
+            _text(element, "summary", entry.summary)
+        content = _text(element, "content", entry.content_html)
+        content.set("type", "html")
+    etree.indent(root)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def json_feed(feed: Feed) -> bytes:
+    """A JSON Feed 1.1 document."""
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": feed.home_url,
+        "feed_url": feed.feed_url,
+        "language": feed.language,
+        "items": [
+            {
+                "id": entry.url,
+                "url": entry.url,
+                "title": entry.page.title,
+                "content_html": entry.content_html,
+                "summary": entry.summary,
+                "date_published": _iso(entry.page.date),
+                "date_modified": _iso(entry.updated),
+                "tags": list(entry.tags),
+            }
+            for entry in feed.entries
+        ],
+    }
+    if feed.description:
+        document["description"] = feed.description
+    if feed.author:
+        document["authors"] = [{"name": feed.author}]
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def sitemap(entries: Iterable[tuple[str, dt.datetime | None]]) -> bytes:
+    """A sitemap of (absolute URL, last modified) pairs, sorted by URL."""
+    etree.register_namespace("", SITEMAP)
+    root = etree.Element(f"{{{SITEMAP}}}urlset")
+    for url, modified in sorted(entries, key=lambda entry: entry[0]):
+        element = etree.SubElement(root, f"{{{SITEMAP}}}url")
+        etree.SubElement(element, f"{{{SITEMAP}}}loc").text = url
+        if modified:
+            etree.SubElement(element, f"{{{SITEMAP}}}lastmod").text = modified.date().isoformat()
+    etree.indent(root)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots(sitemap_url: str) -> str:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
+
+
+def redirects(rules: Iterable[tuple[str, str]]) -> str:
+    """Netlify's _redirects: a forced 301 per alias, since an alias page exists at that path."""
+    lines = [f"{old} {new} 301!" for old, new in sorted(rules)]
+    return "".join(line + "\n" for line in lines)
+
+
+def immutable_headers(paths: Iterable[str]) -> str:
+    """Netlify's _headers: fingerprinted files never change, so they may be cached forever."""
+    rule = "  Cache-Control: public, max-age=31536000, immutable\n"
+    return "".join(f"{path}\n{rule}" for path in sorted(paths))
+
+
+def _text(parent: etree.Element, tag: str, text: str) -> etree.Element:
+    element = etree.SubElement(parent, f"{{{ATOM}}}{tag}")
+    element.text = text
+    return element
+
+
+def _link(parent: etree.Element, href: str, rel: str, media_type: str) -> None:
+    etree.SubElement(parent, f"{{{ATOM}}}link", {"href": href, "rel": rel, "type": media_type})
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.isoformat(timespec="seconds")
