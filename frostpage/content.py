@@ -277,7 +277,7 @@ class Site:
         """The page's tags, in the order its author wrote them."""
         by_slug = {tag.slug: tag for tag in self.tags}
         found = (by_slug.get(slugify(name) or "tag") for name in page.tags)
-        return list(dict.fromkeys(tag for tag in found if tag is not None))
+        return list({tag.slug: tag for tag in found if tag is not None}.values())
 
     def neighbours(self, post: Page) -> tuple[Page | None, Page | None]:
         """The newer and the older post next to ``post``."""
