@@ -53,18 +53,19 @@ def _run(context: click.Context, action):  # noqa: ANN001, ANN202
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.pass_context
 def serve(context: click.Context, host: str, port: int) -> None:
-    """Preview the site, drafts included; edits show on the next request."""
+    """Preview the site, drafts included; open tabs reload by themselves on every save."""
     from werkzeug.serving import run_simple
 
-    from .app import create_app
+    from .live import LivePreview
 
-    app = _run(context, lambda: create_app(context.obj["root"], dev=True))
+    preview = LivePreview(context.obj["root"])
+    preview.start_watching()
     loopback = _is_loopback(host)
     click.echo(f"Serving {context.obj['root'].name} at http://{host}:{port}/ (Ctrl+C to stop)")
     run_simple(
         host,
         port,
-        app,
+        preview,
         use_reloader=False,
         use_debugger=context.obj["debug"] and loopback,
         threaded=True,

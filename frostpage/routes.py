@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -101,8 +102,11 @@ def current_site() -> Site:
 
 
 def refresh_in_dev() -> None:
-    """In the dev server, every page request sees the files as they are now."""
-    if not request.path.startswith("/static/"):
+    """In the dev server, every page request sees the files as they are now.
+
+    When the live preview watches the files it refreshes on each change instead.
+    """
+    if not request.path.startswith("/static/") and not current_app.config.get("FROSTPAGE_WATCHED"):
         site_state(current_app).refresh()
 
 
@@ -377,7 +381,8 @@ def site_error(error: SiteError | SiteErrors) -> tuple[str, int]:
     if not current_app.config["FROSTPAGE_DEV"]:
         raise error
     current_app.logger.error("%s", error)
-    return render_error_page(str(error)), 500
+    errors = error.errors if isinstance(error, SiteErrors) else [error]
+    return render_error_page(errors, Path(current_app.root_path)), 500
 
 
 def template_error(error: jinja2.TemplateError) -> tuple[str, int]:
@@ -389,8 +394,12 @@ def template_error(error: jinja2.TemplateError) -> tuple[str, int]:
     return site_error(converted)
 
 
-def render_error_page(text: str) -> str:
-    """A page built without the site's templates, which may be the broken part."""
+def render_error_page(errors: list[SiteError], root: Path) -> str:
+    """A page built without the site's templates, which may be the broken part.
+
+    Each error comes with a few lines of its file around the line it names.
+    """
+    text = "\n\n".join(str(error) + source_excerpt(error, root) for error in errors)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         "<title>frostpage: error</title>"
@@ -399,8 +408,27 @@ def render_error_page(text: str) -> str:
         'padding:0 1rem"><main><h1>This page has an error</h1>'
         f'<pre class="frostpage-error" style="white-space:pre-wrap;background:#fff0f0;'
         f'color:#600;padding:1rem;border-left:4px solid #c00">{escape(text)}</pre>'
-        "<p>Fix the file and reload; the rest of the site is still served.</p></main></body></html>"
+        "<p>Fix the file and save: this page reloads by itself. The rest of the site is "
+        "still served.</p></main></body></html>"
     )
+
+
+def source_excerpt(error: SiteError, root: Path, context: int = 2) -> str:
+    """Lines around ``error.line`` of its file, the line itself marked with '>'."""
+    if not error.line:
+        return ""
+    try:
+        lines = (root / error.path).read_text("utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    first = max(1, error.line - context)
+    last = min(len(lines), error.line + context)
+    width = len(str(last))
+    shown = [
+        f"{'>' if number == error.line else ' '} {number:>{width}} | {lines[number - 1]}"
+        for number in range(first, last + 1)
+    ]
+    return "\n\n" + "\n".join(shown) if shown else ""
 
 
 # Template helpers -------------------------------------------------------------------------

@@ -1,0 +1,261 @@
+"""Live preview: the browser follows every save, and shows errors where the author looks.
+
+``LivePreview`` is the WSGI app that ``frostpage serve`` runs. It answers two URLs of its
+own, ``/__frostpage/live.js`` (a small script injected into every HTML page of the preview)
+and ``/__frostpage/events`` (Server-Sent Events), and hands every other request to the
+site's Flask app. watchdog reports changed files; the site model is refreshed at once
+(only changed files are read again) and every open tab is told to reload, or, for a
+stylesheet, to swap it in place. A change in ``site/`` builds a new app; if the new
+configuration is wrong, every page shows that error until it is fixed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .app import create_app
+from .errors import SiteError, SiteErrors
+
+LIVE_PREFIX = "/__frostpage/"
+WATCHED_FOLDERS = ("content", "templates", "static", "site")
+DEBOUNCE_SECONDS = 0.03
+HEARTBEAT_SECONDS = 15.0
+SCRIPT_TAG = f'<script src="{LIVE_PREFIX}live.js" defer></script>'
+
+LIVE_SCRIPT = """\
+// frostpage live preview: reload on change, swap stylesheets, show errors in an overlay.
+(() => {
+  const overlayId = "frostpage-overlay";
+  function showOverlay(text) {
+    let overlay = document.getElementById(overlayId);
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = overlayId;
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+        "background:rgba(20,0,0,.92);color:#fff;font:15px/1.5 ui-monospace,monospace;padding:2rem";
+      document.body.appendChild(overlay);
+    }
+    overlay.textContent = "";
+    const title = document.createElement("h2");
+    title.textContent = "frostpage: this page has an error";
+    title.style.cssText = "font:bold 1.2rem system-ui,sans-serif;color:#ff8a80;margin:0 0 1rem";
+    const pre = document.createElement("pre");
+    pre.style.cssText = "white-space:pre-wrap;margin:0";
+    pre.textContent = text;
+    overlay.append(title, pre);
+  }
+  async function refresh() {
+    try {
+      const response = await fetch(location.href, {cache: "no-store"});
+      if (response.ok) { location.reload(); return; }
+      const html = await response.text();
+      const page = new DOMParser().parseFromString(html, "text/html");
+      const error = page.querySelector(".frostpage-error");
+      if (error) showOverlay(error.textContent); else location.reload();
+    } catch (error) {
+      setTimeout(refresh, 500);
+    }
+  }
+  function swapStylesheets(changed) {
+    let swapped = false;
+    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
+      const url = new URL(link.href);
+      if (changed.some((path) => url.pathname.endsWith(path))) {
+        url.searchParams.set("frostpage", Date.now());
+        link.href = url.href;
+        swapped = true;
+      }
+    }
+    if (!swapped) refresh();
+  }
+  const events = new EventSource("%(prefix)sevents");
+  events.addEventListener("reload", refresh);
+  events.addEventListener("css", (event) => swapStylesheets(JSON.parse(event.data)));
+  window.frostpageLive = events;
+})();
+"""
+
+
+class Broadcast:
+    """Tells every open tab what changed; each tab waits for a number newer than its own."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self.number = 0
+        self.event = ("reload", "[]")
+
+    def send(self, kind: str, data: str = "[]") -> None:
+        with self._condition:
+            self.number += 1
+            self.event = (kind, data)
+            self._condition.notify_all()
+
+    def wait(self, after: int, timeout: float) -> tuple[int, tuple[str, str]] | None:
+        with self._condition:
+            self._condition.wait_for(lambda: self.number > after, timeout)
+            return (self.number, self.event) if self.number > after else None
+
+
+class LivePreview:
+    """The dev server's WSGI app: the site's app, live reload, and recovery from errors."""
+
+    def __init__(self, root: Path, app_factory: Callable[[], Flask] | None = None) -> None:
+        self.root = root
+        self.app_factory = app_factory or (lambda: create_app(root, dev=True))
+        self.broadcast = Broadcast()
+        self._changes: queue.Queue[str] = queue.Queue()
+        self._observer: Any = None
+        self.site_app = self._new_site_app()
+        self.live_app = self._new_live_app()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "").startswith(LIVE_PREFIX):
+            return self.live_app(environ, start_response)
+        return self.site_app(environ, start_response)
+
+    # Apps ------------------------------------------------------------------------------
+
+    def _new_site_app(self) -> Flask:
+        """The site's app, or, when its configuration is wrong, an app showing that error."""
+        try:
+            app = self.app_factory()
+        except (SiteError, SiteErrors) as error:
+            app = _error_app(error, self.root)
+        # With a watcher, the model is refreshed on change, not by each request.
+        app.config["FROSTPAGE_WATCHED"] = self._observer is not None
+        app.after_request(_inject_script)
+        return app
+
+    def _new_live_app(self) -> Flask:
+        live = Flask("frostpage.live")
+
+        @live.get(f"{LIVE_PREFIX}live.js")
+        def script() -> Response:
+            return Response(LIVE_SCRIPT % {"prefix": LIVE_PREFIX}, mimetype="text/javascript")
+
+        @live.get(f"{LIVE_PREFIX}events")
+        def events() -> Response:
+            return Response(
+                self._stream(),
+                mimetype="text/event-stream",
+                headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+            )
+
+        return live
+
+    def _stream(self) -> Iterator[str]:
+        number = self.broadcast.number
+        yield "retry: 500\n\n"
+        while True:
+            news = self.broadcast.wait(number, HEARTBEAT_SECONDS)
+            if news is None:
+                yield ": still here\n\n"  # lets the server notice a closed tab
+                continue
+            number, (kind, data) = news
+            yield f"event: {kind}\ndata: {data}\n\n"
+
+    # Watching --------------------------------------------------------------------------
+
+    def start_watching(self) -> None:
+        """Watch the site's folders in the background until the process ends."""
+        handler = _Handler(self._changes.put)
+        observer = Observer()
+        for name in WATCHED_FOLDERS:
+            folder = self.root / name
+            if folder.is_dir():
+                observer.schedule(handler, str(folder), recursive=True)
+        observer.daemon = True
+        observer.start()
+        self._observer = observer
+        self.site_app.config["FROSTPAGE_WATCHED"] = True
+        threading.Thread(target=self._apply_changes, daemon=True, name="frostpage-live").start()
+
+    def _apply_changes(self) -> None:
+        while True:
+            changed = {self._changes.get()}
+            time.sleep(DEBOUNCE_SECONDS)  # an editor's save is often several events
+            while not self._changes.empty():
+                changed.add(self._changes.get())
+            self.apply(changed)
+
+    def apply(self, changed: set[str]) -> None:
+        """Bring the preview up to date with the changed paths and tell the browsers."""
+        relative = {_relative(self.root, path) for path in changed}
+        if any(path.startswith("site/") for path in relative):
+            self.site_app = self._new_site_app()
+        elif any(path.startswith(("content/", "templates/")) for path in relative):
+            state = self.site_app.extensions.get("frostpage")
+            if state is not None:
+                with self.site_app.app_context():
+                    _refresh_quietly(state)
+        stylesheets = sorted(p[len("static") :] for p in relative if p.startswith("static/"))
+        if relative and all(path.endswith(".css") for path in relative) and stylesheets:
+            self.broadcast.send("css", json.dumps(stylesheets))
+        else:
+            self.broadcast.send("reload")
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, report: Callable[[str], None]) -> None:
+        self.report = report
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        if event.is_directory and event.event_type == "modified":
+            return
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            name = Path(str(path)).name
+            if path and not name.startswith((".", "#", "~")) and not name.endswith("~"):
+                self.report(str(path))
+
+
+def _refresh_quietly(state: Any) -> None:
+    """Refresh the model now; an error in the files is shown when a page is requested."""
+    with contextlib.suppress(SiteError, SiteErrors):
+        state.refresh()
+
+
+def _relative(root: Path, path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def _inject_script(response: Response) -> Response:
+    """Add the live script to HTML pages of the preview (never to the build)."""
+    if response.mimetype != "text/html" or response.direct_passthrough:
+        return response
+    body = response.get_data(as_text=True)
+    index = body.rfind("</body>")
+    body = body[:index] + SCRIPT_TAG + body[index:] if index >= 0 else body + SCRIPT_TAG
+    response.set_data(body)
+    return response
+
+
+def _error_app(error: SiteError | SiteErrors, root: Path) -> Flask:
+    """Every URL shows the configuration error, until the file is fixed."""
+    from .routes import render_error_page
+
+    app = Flask("frostpage.broken")
+
+    @app.route("/", defaults={"path": ""})
+    @app.route("/<path:path>")
+    def broken(path: str) -> tuple[str, int]:
+        errors = error.errors if isinstance(error, SiteErrors) else [error]
+        return render_error_page(errors, root), 500
+
+    return app
