@@ -7,6 +7,7 @@ into plain files by Frozen-Flask for hosting. See ``create_app`` and ``build``.
 from .app import create_app
 from .build import build
 from .errors import SiteError, SiteErrors
+from .routes import current_site
 
-__all__ = ["SiteError", "SiteErrors", "build", "create_app"]
+__all__ = ["SiteError", "SiteErrors", "build", "create_app", "current_site"]
 __version__ = "0.1.0"

@@ -12,15 +12,19 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from dotenv import dotenv_values
 from flask import Flask
 from flask_flatpages import FlatPages
 
 from .assets import Assets
 from .config import Settings, load_settings
 from .content import Page, Site, build_site, invalidate_links, parse_page, url_for_source
+from .data import load_data
 from .errors import SiteError
+from .hooks import Hooks, load_hooks
 from .markup import Renderer
 
 
@@ -117,6 +121,9 @@ class SiteState:
     files: ContentFiles
     renderer: Renderer
     assets: Assets
+    hooks: Hooks = field(default_factory=Hooks)
+    data: dict[str, Any] = field(default_factory=dict)
+    data_errors: list[SiteError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fingerprinted_used: set[str] = field(default_factory=set)
     _site: Site | None = None
@@ -152,7 +159,7 @@ class SiteState:
             include_future=self.include_future,
             now=dt.datetime.now(dt.UTC),
         )
-        site.errors.extend(link_errors)
+        site.errors.extend(link_errors + self.data_errors)
         self.warnings.extend(w for w in link_warnings if w not in self.warnings)
         self._page_ids = _page_ids(pages)
         return site
@@ -170,7 +177,11 @@ def create_app(
     Raises SiteError when site/config.toml is wrong.
     """
     root = Path(root).resolve()
-    settings, warnings = load_settings(root)
+    # Like Flask: a .env file at the project root sets variables the environment does not.
+    environ = {**dotenv_values(root / ".env"), **os.environ}
+    settings, warnings = load_settings(root, {k: v for k, v in environ.items() if v is not None})
+    hooks = load_hooks(root)
+    data, data_errors = load_data(root)
     if include_future is None:
         include_future = dev or os.environ.get("FROSTPAGE_FUTURE", "") not in ("", "0")
     app = Flask(
@@ -195,13 +206,38 @@ def create_app(
     files = ContentFiles(app, settings)
     renderer = Renderer(settings.markdown, settings.base_path)
     assets = Assets(root / "static")
-    state = SiteState(root, settings, dev, include_future, files, renderer, assets, warnings)
+    state = SiteState(
+        root,
+        settings,
+        dev,
+        include_future,
+        files,
+        renderer,
+        assets,
+        hooks,
+        data,
+        data_errors,
+        warnings,
+    )
     app.extensions["frostpage"] = state
 
     from . import routes
 
     routes.register(app)
+    _register_hooks(app, hooks)
     return app
+
+
+def _register_hooks(app: Flask, hooks: Hooks) -> None:
+    """The site's own routes, filters, globals and context, as site/hooks.py defines them."""
+    if hooks.blueprint is not None:
+        app.register_blueprint(hooks.blueprint)
+    for name, function in hooks.template_filters.items():
+        app.add_template_filter(function, name)
+    for name, function in hooks.template_globals.items():
+        app.add_template_global(function, name)
+    if hooks.template_context is not None:
+        app.context_processor(hooks.template_context)
 
 
 def site_state(app: Flask) -> SiteState:

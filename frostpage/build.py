@@ -26,6 +26,7 @@ from flask_frozen import Freezer, FrozenFlaskWarning
 from .app import create_app, site_state
 from .content import Page, Site
 from .errors import SiteError, SiteErrors, from_template_exception
+from .hooks import from_hook_exception
 from .links import BrokenLink, check_links
 from .routes import site_urls
 
@@ -62,11 +63,22 @@ class SiteFreezer(Freezer):
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
         self.register_generator(self.site_urls)
+        hooks = site_state(app).hooks
+        for generator in hooks.url_generators:
+            self.register_generator(generator)
+        if hooks.blueprint is not None:
+            self.register_generator(self.hook_routes_without_arguments)
         self.register_generator(self.fingerprinted_assets)
 
     def site_urls(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for endpoint, values, _, _ in site_urls(self.site):
             yield endpoint, values
+
+    def hook_routes_without_arguments(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        prefix = site_state(self.app).hooks.blueprint.name + "."
+        for rule in self.app.url_map.iter_rules():
+            if rule.endpoint.startswith(prefix) and not rule.arguments and "GET" in rule.methods:
+                yield rule.endpoint, {}
 
     def fingerprinted_assets(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for filename in sorted(site_state(self.app).fingerprinted_used):
@@ -142,8 +154,12 @@ def _freeze(app: Flask, site: Site, staging: Path) -> tuple[dict[str, str], list
             freezer.freeze()
         except SiteError as error:
             raise SiteErrors([error]) from None
+        except SiteErrors:
+            raise
         except Exception as error:
-            converted = from_template_exception(error, app.root_path)
+            converted = from_template_exception(error, app.root_path) or from_hook_exception(
+                error, Path(app.root_path)
+            )
             if converted is None:
                 raise
             raise SiteErrors([converted]) from None

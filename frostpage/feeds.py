@@ -13,9 +13,11 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from .content import Page, Site
+from .markup import plain_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -147,6 +149,43 @@ def json_feed(feed: Feed) -> bytes:
     if feed.author:
         document["authors"] = [{"name": feed.author}]
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def pages_api(site: Site, pages: list[tuple[Page, str]]) -> bytes:
+    """/api/pages.json: title, URL, date, tags and summary of every published page."""
+    items = [
+        {
+            "title": page.title,
+            "url": url,
+            "kind": "post" if page.is_post else "page",
+            "date": _iso(page.date) if page.date else None,
+            "updated": _iso(page.updated) if page.updated else None,
+            "tags": [tag.name for tag in site.tags_of(page)],
+            "summary": site.summary(page),
+        }
+        for page, url in pages
+    ]
+    return _json_bytes({"pages": items}, indent=2)
+
+
+def search_index(site: Site, pages: list[tuple[Page, str]]) -> bytes:
+    """/search.json: compact (one line, short keys) so browsers load it fast."""
+    items = [
+        {
+            "t": page.title,
+            "u": url,
+            "g": [tag.name for tag in site.tags_of(page)],
+            "x": plain_text(site.render(page).html),
+        }
+        for page, url in pages
+    ]
+    return _json_bytes(items, indent=None)
+
+
+def _json_bytes(document: Any, indent: int | None) -> bytes:
+    separators = None if indent else (",", ":")
+    text = json.dumps(document, ensure_ascii=False, indent=indent, separators=separators)
+    return (text + "\n").encode("utf-8")
 
 
 def sitemap(entries: Iterable[tuple[str, dt.datetime | None]]) -> bytes:

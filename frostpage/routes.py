@@ -27,11 +27,13 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 
 from . import feeds
 from .app import site_state
 from .content import Page, Site, Tag, paginate
 from .errors import SiteError, SiteErrors, from_template_exception
+from .hooks import from_hook_exception
 from .markup import highlight_css
 
 LATEST_POSTS_ON_HOME = 5
@@ -61,6 +63,8 @@ def register(app: Flask) -> None:
         ("/feed.json", "json_feed", json_feed, {}),
         ("/tags/<slug>/feed.xml", "tag_atom_feed", tag_atom_feed, {}),
         ("/tags/<slug>/feed.json", "tag_json_feed", tag_json_feed, {}),
+        ("/api/pages.json", "pages_api", pages_api, {}),
+        ("/search.json", "search_index", search_index, {}),
         ("/sitemap.xml", "sitemap", sitemap, {}),
         ("/robots.txt", "robots", robots, {}),
         ("/_redirects", "netlify_redirects", netlify_redirects, {}),
@@ -75,6 +79,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(SiteError, site_error)
     app.register_error_handler(SiteErrors, site_error)
     app.register_error_handler(jinja2.TemplateError, template_error)
+    app.register_error_handler(Exception, hook_error)
+    app.after_request(allow_cross_origin)
     app.context_processor(template_context)
     for helper in (
         page_url,
@@ -95,6 +101,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(iso_date, "isodate")
     if app.config["FROSTPAGE_DEV"]:
         app.before_request(refresh_in_dev)
+        app.before_request(show_data_errors)
 
 
 def current_site() -> Site:
@@ -136,8 +143,9 @@ def site_urls(site: Site) -> Iterator[SiteUrl]:
     for alias in site.aliases:
         path = alias.strip("/")
         yield ("page" if alias.endswith("/") else "alias_file"), {"path": path}, None, False
-    for endpoint in ("atom_feed", "json_feed", "sitemap", "robots", "highlight_css"):
+    for endpoint in ("atom_feed", "json_feed", "pages_api", "search_index", "sitemap", "robots"):
         yield endpoint, {}, None, False
+    yield "highlight_css", {}, None, False
     yield "netlify_redirects", {}, None, False
     yield "not_found_page", {}, None, False
 
@@ -301,6 +309,36 @@ def sitemap() -> Response:
     return Response(feeds.sitemap(entries), mimetype=XML)
 
 
+def pages_api() -> Response:
+    """Every published page and post: a small static API for other tools."""
+    site = current_site()
+    return Response(feeds.pages_api(site, _api_entries(site)), mimetype=JSON)
+
+
+def search_index() -> Response:
+    """A compact index for client-side search: title, URL, tags and the words of each page."""
+    site = current_site()
+    return Response(feeds.search_index(site, _api_entries(site)), mimetype=JSON)
+
+
+def _api_entries(site: Site) -> list[tuple[Page, str]]:
+    listed = [page for page in site.pages if page is not site.posts_intro]
+    return [(page, page_url(page, _external=True)) for page in listed]
+
+
+# Paths other sites may read from a browser; netlify.toml sends the same header on them.
+CROSS_ORIGIN_PATHS = ("/api/", "/search.json", "/feed.xml", "/feed.json")
+
+
+def allow_cross_origin(response: Response) -> Response:
+    path = request.path
+    if path.startswith(CROSS_ORIGIN_PATHS) or (
+        path.startswith("/tags/") and path.endswith(("/feed.xml", "/feed.json"))
+    ):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
 def robots() -> Response:
     return Response(feeds.robots(absolute_url(url_for("sitemap"))), mimetype="text/plain")
 
@@ -385,6 +423,23 @@ def site_error(error: SiteError | SiteErrors) -> tuple[str, int]:
     return render_error_page(errors, Path(current_app.root_path)), 500
 
 
+def show_data_errors() -> None:
+    """A malformed data file is shown on every page of the preview until it is fixed."""
+    errors = site_state(current_app).data_errors
+    if errors and not request.path.startswith("/static/"):
+        raise SiteErrors(errors)
+
+
+def hook_error(error: Exception) -> Any:
+    """An exception in site/hooks.py, shown with the hook file's line; others pass on."""
+    if isinstance(error, HTTPException):
+        return error
+    converted = from_hook_exception(error, Path(current_app.root_path))
+    if converted is None or not current_app.config["FROSTPAGE_DEV"]:
+        raise error
+    return site_error(converted)
+
+
 def template_error(error: jinja2.TemplateError) -> tuple[str, int]:
     if not current_app.config["FROSTPAGE_DEV"]:
         raise error
@@ -435,8 +490,14 @@ def source_excerpt(error: SiteError, root: Path, context: int = 2) -> str:
 
 
 def template_context() -> dict[str, Any]:
-    site = current_site()
-    return {"site": site, "config": site.settings, "dev": current_app.config["FROSTPAGE_DEV"]}
+    state = site_state(current_app)
+    site = state.site
+    return {
+        "site": site,
+        "config": site.settings,
+        "data": state.data,
+        "dev": current_app.config["FROSTPAGE_DEV"],
+    }
 
 
 def content_of(page: Page) -> Markup:
