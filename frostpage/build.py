@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,10 @@ from .content import Page, Site
 from .errors import SiteError, SiteErrors, from_template_exception
 from .hooks import from_hook_exception
 from .links import BrokenLink, check_links
-from .routes import site_urls
+from .routes import ENGINE_TEMPLATES, site_urls
+
+# progress(step, done, total, item): where a build is, for a progress bar or a log.
+Progress = Callable[[str, int, int, str], None]
 
 # Endpoints of frostpage itself that may rightly freeze nothing (no pages, tags, aliases…).
 OWN_ENDPOINTS = {"page", "tag", "static", "year", "alias_file", "tag_atom_feed", "tag_json_feed"}
@@ -92,10 +95,13 @@ def build(
     *,
     include_future: bool | None = None,
     force: bool = False,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site under ``root`` into ``destination`` (default ``root/build``).
 
-    Raises SiteErrors with every error found; the destination is then untouched.
+    ``progress(step, done, total, item)`` follows the two steps, "Rendering" (each page's
+    Markdown) and "Writing" (each URL). Raises SiteErrors with every error found; the
+    destination is then untouched.
     """
     started = time.perf_counter()
     root = Path(root).resolve()
@@ -103,9 +109,13 @@ def build(
     check_destination(root, destination, force)
     app = create_app(root, dev=False, include_future=include_future)
     state = site_state(app)
+    report = progress or (lambda step, done, total, item: None)
     with app.app_context():
         site = state.site
-        errors = site.all_errors()
+        errors = list(site.errors)
+        for done, page in enumerate(site.pages, start=1):
+            errors.extend(page.errors or site.render(page).errors)
+            report("Rendering", done, len(site.pages), page.file)
     if errors:
         raise SiteErrors(errors)
 
@@ -113,7 +123,7 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=destination.parent))
     try:
         staging.chmod(0o755)
-        templates_by_url, freeze_warnings = _freeze(app, site, staging)
+        templates_by_url, freeze_warnings = _freeze(app, site, staging, report)
         broken = check_links(staging, site.settings.base_url)
         if broken:
             raise SiteErrors(_attribute(link, site, templates_by_url) for link in broken)
@@ -126,11 +136,38 @@ def build(
         files,
         written,
         time.perf_counter() - started,
-        state.warnings + freeze_warnings,
+        state.warnings
+        + _left_out(state.files.all(), site)
+        + freeze_warnings
+        + _unused_templates(app),
     )
 
 
-def _freeze(app: Flask, site: Site, staging: Path) -> tuple[dict[str, str], list[str]]:
+def _left_out(pages: list[Page], site: Site) -> list[str]:
+    """Drafts and scheduled posts are left out of the build: say which, once."""
+    notes = []
+    for page in sorted(pages, key=lambda page: page.source):
+        if page.errors or page in site.pages:
+            continue
+        if page.draft:
+            notes.append(f"{page.file}: a draft, not published")
+        elif site.is_scheduled(page):
+            notes.append(
+                f"{page.file}: dated {page.date:%Y-%m-%d}, not published yet (see --future)"
+            )
+    return notes
+
+
+def _unused_templates(app: Flask) -> list[str]:
+    """Templates of the site that nothing rendered, extended, included or imported."""
+    loaded = {key[1] for key in (app.jinja_env.cache or {})}
+    unused = set(app.jinja_env.list_templates()) - loaded - ENGINE_TEMPLATES
+    return [f"templates/{name}: not used by any page" for name in sorted(unused)]
+
+
+def _freeze(
+    app: Flask, site: Site, staging: Path, report: Progress
+) -> tuple[dict[str, str], list[str]]:
     """Write every URL into ``staging``; return the template behind each URL and warnings."""
     app.config.update(
         FREEZER_DESTINATION=str(staging),
@@ -145,13 +182,16 @@ def _freeze(app: Flask, site: Site, staging: Path) -> tuple[dict[str, str], list
         templates_by_url.setdefault(request.path, template.name)
 
     freezer = SiteFreezer(app, site)
+    static_files = sum(len(names) for _, _, names in os.walk(app.static_folder or ""))
+    expected = sum(1 for _ in site_urls(site)) + static_files + 2
     with (
         warnings.catch_warnings(record=True) as caught,
         template_rendered.connected_to(record, app),
     ):
         warnings.simplefilter("always", FrozenFlaskWarning)
         try:
-            freezer.freeze()
+            for done, written in enumerate(freezer.freeze_yield(), start=1):
+                report("Writing", done, max(done, expected), written.url)
         except SiteError as error:
             raise SiteErrors([error]) from None
         except SiteErrors:
@@ -164,21 +204,27 @@ def _freeze(app: Flask, site: Site, staging: Path) -> tuple[dict[str, str], list
                 raise
             raise SiteErrors([converted]) from None
     messages = [
-        str(warning.message)
+        message
         for warning in caught
         if issubclass(warning.category, FrozenFlaskWarning)
-        and not _only_own_endpoints(str(warning.message))
+        for message in [_without_own_endpoints(str(warning.message))]
+        if message
     ]
     return templates_by_url, messages
 
 
-def _only_own_endpoints(message: str) -> bool:
+def _without_own_endpoints(message: str) -> str | None:
     """Frozen-Flask warns of endpoints that froze nothing; ours may rightly have no URL."""
     prefix = "Nothing frozen for endpoints "
     if not message.startswith(prefix):
-        return False
-    endpoints = message[len(prefix) :].split(".", 1)[0].split(", ")
-    return set(endpoints) <= OWN_ENDPOINTS
+        return message
+    named = message[len(prefix) :].rsplit(". Did you forget", 1)[0]
+    endpoints = sorted(set(named.split(", ")) - OWN_ENDPOINTS)
+    if not endpoints:
+        return None
+    return (
+        f"routes never frozen: {', '.join(endpoints)} (give them a URL generator in site/hooks.py)"
+    )
 
 
 def _attribute(link: BrokenLink, site: Site, templates_by_url: dict[str, str]) -> SiteError:

@@ -1,15 +1,21 @@
-"""The ``frostpage`` command: serve, build, check and new.
+"""The ``frostpage`` command: serve, build, check, new and init.
 
 Authors see their mistakes as ``path:line: message`` lines and a non-zero exit, never a
-Python traceback (unless ``--debug`` asks for one).
+Python traceback (unless ``--debug`` asks for one). Messages go through the ``frostpage``
+logger: to the terminal, and with ``--log-file`` to a rotated file as well.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib.resources
 import ipaddress
+import logging
+import logging.handlers
+import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,11 +23,35 @@ from .content import slugify
 from .errors import SiteError, SiteErrors, format_errors
 from .links import check_links
 
+log = logging.getLogger("frostpage")
+
 
 def _fail(error: SiteError | SiteErrors) -> None:
     errors = error.errors if isinstance(error, SiteErrors) else [error]
-    click.echo(format_errors(errors), err=True)
+    log.error("%s", format_errors(errors))
     sys.exit(1)
+
+
+class _TerminalHandler(logging.Handler):
+    """Errors and warnings to stderr, the rest to stdout, as plain lines."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=record.levelno >= logging.WARNING)
+
+
+def _set_up_logging(quiet: bool, verbose: bool, log_file: Path | None) -> None:
+    log.handlers.clear()
+    log.propagate = False
+    log.setLevel(logging.DEBUG)
+    terminal = _TerminalHandler()
+    terminal.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
+    log.addHandler(terminal)
+    if log_file is not None:
+        to_file = logging.handlers.RotatingFileHandler(
+            log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+        to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(to_file)
 
 
 @click.group()
@@ -32,10 +62,25 @@ def _fail(error: SiteError | SiteErrors) -> None:
     help="The site's folder (holding content/, templates/, site/).",
 )
 @click.option("--debug", is_flag=True, help="Show Python tracebacks.")
+@click.option("--quiet", "-q", is_flag=True, help="Only errors and warnings.")
+@click.option("--verbose", "-v", is_flag=True, help="Also every URL as it is written.")
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the log to this file (rotated at 1 MB, 3 kept).",
+)
 @click.pass_context
-def main(context: click.Context, root: Path, debug: bool) -> None:
+def main(
+    context: click.Context,
+    root: Path,
+    debug: bool,
+    quiet: bool,
+    verbose: bool,
+    log_file: Path | None,
+) -> None:
     """frostpage: a static site generator built on Flask."""
-    context.obj = {"root": root.resolve(), "debug": debug}
+    _set_up_logging(quiet, verbose, log_file)
+    context.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet, "verbose": verbose}
 
 
 def _run(context: click.Context, action):  # noqa: ANN001, ANN202
@@ -61,7 +106,7 @@ def serve(context: click.Context, host: str, port: int) -> None:
     preview = LivePreview(context.obj["root"])
     preview.start_watching()
     loopback = _is_loopback(host)
-    click.echo(f"Serving {context.obj['root'].name} at http://{host}:{port}/ (Ctrl+C to stop)")
+    log.info("Serving %s at http://%s:%s/ (Ctrl+C to stop)", context.obj["root"].name, host, port)
     run_simple(
         host,
         port,
@@ -70,6 +115,35 @@ def serve(context: click.Context, host: str, port: int) -> None:
         use_debugger=context.obj["debug"] and loopback,
         threaded=True,
     )
+
+
+class _ProgressBar:
+    """One click progress bar per step of the build, showing the item being worked on."""
+
+    def __init__(self) -> None:
+        self.step: str | None = None
+        self.bar: Any = None
+
+    def __call__(self, step: str, done: int, total: int, item: str) -> None:
+        if step != self.step:
+            self.close()
+            self.step = step
+            self.bar = click.progressbar(
+                length=total, label=f"{step:<9}", item_show_func=lambda shown: shown
+            )
+            self.bar.__enter__()
+        self.bar.length = total
+        self.bar.update(done - self.bar.pos, item)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _progress_log(step: str, done: int, total: int, item: str) -> None:
+    if step == "Writing":
+        log.debug("wrote %s", item)
 
 
 def _is_loopback(host: str) -> bool:
@@ -90,15 +164,25 @@ def build(context: click.Context, output: Path | None, future: bool, force: bool
     """Freeze the whole site into build/ (or --output), all or nothing."""
     from .build import build as build_site
 
-    result = _run(
-        context,
-        lambda: build_site(
-            context.obj["root"], output, include_future=True if future else None, force=force
-        ),
-    )
+    show_bar = sys.stdout.isatty() and not context.obj["quiet"] and not context.obj["verbose"]
+    reporter = _ProgressBar() if show_bar else _progress_log
+    try:
+        result = _run(
+            context,
+            lambda: build_site(
+                context.obj["root"],
+                output,
+                include_future=True if future else None,
+                force=force,
+                progress=reporter,
+            ),
+        )
+    finally:
+        if isinstance(reporter, _ProgressBar):
+            reporter.close()
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(result.summary())
+        log.warning("warning: %s", warning)
+    log.info("%s", result.summary())
 
 
 @main.command()
@@ -116,11 +200,13 @@ def check(context: click.Context, output: Path | None) -> None:
     broken = check_links(folder, settings.base_url)
     for link in broken:
         hint = f" (did you mean {link.suggestion}?)" if link.suggestion else ""
-        click.echo(f"{folder.name}/{link.file}: broken link '{link.target}': {link.reason}{hint}")
+        log.error(
+            "%s/%s: broken link '%s': %s%s", folder.name, link.file, link.target, link.reason, hint
+        )
     if broken:
-        click.echo(f"\n{len(broken)} broken link(s)", err=True)
+        log.error("\n%d broken link(s)", len(broken))
         sys.exit(1)
-    click.echo(f"All links in {folder.name}/ resolve.")
+    log.info("All links in %s/ resolve.", folder.name)
 
 
 @main.command()
@@ -142,4 +228,72 @@ def new(context: click.Context, title: str, section: str) -> None:
         f'---\ntitle: "{quoted}"\ndate: {today}\ntags: []\ndraft: true\n---\n\nWrite here.\n',
         encoding="utf-8",
     )
-    click.echo(f"Created {path.relative_to(context.obj['root'])}")
+    log.info("Created %s", path.relative_to(context.obj["root"]))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init(folder: Path) -> None:
+    """Start a new site in FOLDER: theme, settings, a home page and a first post."""
+    if folder.exists() and any(folder.iterdir()):
+        _fail(SiteError(str(folder), None, "is not empty", "choose a new folder"))
+    copy_starter(folder)
+    title = folder.resolve().name.replace("-", " ").replace("_", " ").title()
+    today = dt.date.today().isoformat()
+    files = {
+        "site/config.toml": STARTER_CONFIG.format(title=title.replace('"', "")),
+        "content/index.md": (
+            "---\ntitle: Home\n---\n\nWelcome to your new site. Read [about](about.md).\n"
+        ),
+        "content/about.md": "---\ntitle: About\n---\n\nWhat this site is about.\n",
+        "content/posts/hello-world.md": (
+            f"---\ntitle: Hello, world\ndate: {today}\ntags: [news]\n---\n\n"
+            'The first post. Write the next one with `frostpage new "Title"`.\n'
+        ),
+        ".gitignore": "/build/\n/.build-*/\n/.venv/\n__pycache__/\n.env\n",
+        "freeze.py": (
+            '"""Freeze the site into build/."""\n\nimport sys\n\nfrom frostpage.cli import main\n\n'
+            'if __name__ == "__main__":\n    main(["build", *sys.argv[1:]])\n'
+        ),
+    }
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    log.info("Created a new site in %s. Next: cd %s && frostpage serve", folder, folder)
+
+
+STARTER_CONFIG = """\
+title = "{title}"
+description = ""
+base_url = "https://example.org/"
+author = ""
+language = "en"
+posts_per_page = 10
+
+[[nav]]
+title = "Blog"
+url = "/posts/"
+
+[[nav]]
+title = "About"
+url = "/about/"
+"""
+
+
+def copy_starter(folder: Path) -> None:
+    """Copy the default theme (templates/ and static/) into ``folder``.
+
+    An installed wheel carries them as ``frostpage/starter``; a source checkout reads the
+    repository's own templates/ and static/. The theme exists once.
+    """
+    from .routes import ENGINE_TEMPLATES
+
+    packaged = importlib.resources.files("frostpage") / "starter"
+    source = Path(str(packaged)) if packaged.is_dir() else Path(__file__).resolve().parent.parent
+    templates = folder / "templates"
+    templates.mkdir(parents=True, exist_ok=True)
+    for template in sorted((source / "templates").iterdir()):
+        if template.name in ENGINE_TEMPLATES or template.name.startswith("_"):
+            shutil.copy2(template, templates / template.name)
+    shutil.copytree(source / "static", folder / "static", dirs_exist_ok=True)

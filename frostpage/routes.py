@@ -37,6 +37,20 @@ from .hooks import from_hook_exception
 from .markup import highlight_css
 
 LATEST_POSTS_ON_HOME = 5
+# The templates frostpage's own routes render: a site may not use all of them.
+ENGINE_TEMPLATES = {
+    "base.html",
+    "index.html",
+    "page.html",
+    "post.html",
+    "posts.html",
+    "archive.html",
+    "year.html",
+    "tags.html",
+    "tag.html",
+    "alias.html",
+    "404.html",
+}
 # The types a static host gives these files by their names: the preview answers the same.
 XML = "application/xml"
 JSON = "application/json"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +46,13 @@ SAMPLE_FILES = {
 SiteWriter = Callable[..., Path]
 
 
+def copy_theme(root: Path) -> None:
+    """The default theme, as `frostpage init` gives it to a new site."""
+    from frostpage.cli import copy_starter
+
+    copy_starter(root)
+
+
 @pytest.fixture
 def write_site(tmp_path: Path) -> SiteWriter:
     """Write a site: the default theme, a config, and the given files (path → text).
@@ -63,8 +69,7 @@ def write_site(tmp_path: Path) -> SiteWriter:
         root: Path | None = None,
     ) -> Path:
         root = root or tmp_path / "site-root"
-        for folder in ("templates", "static"):
-            shutil.copytree(REPOSITORY / folder, root / folder, dirs_exist_ok=True)
+        copy_theme(root)
         all_files: dict[str, str | None] = {"site/config.toml": config}
         if sample:
             all_files.update(SAMPLE_FILES)

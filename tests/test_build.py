@@ -93,6 +93,13 @@ def test_a_change_rewrites_only_what_changed(site_root):
     assert result.written == 3
 
 
+def test_warnings_name_drafts_and_unused_templates(write_site):
+    root = write_site({"templates/wide.html": '{% extends "page.html" %}'})
+    warnings = build(root).warnings
+    assert "content/posts/secret.md: a draft, not published" in warnings
+    assert "templates/wide.html: not used by any page" in warnings
+
+
 def test_two_builds_are_byte_identical(write_site, tmp_path):
     first = write_site(root=tmp_path / "one")
     second = write_site(root=tmp_path / "two")
@@ -254,9 +261,7 @@ def test_a_linked_folder_is_reported_as_not_followed(write_site, tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (root / "content/shared").symlink_to(tmp_path / "elsewhere")
     result = build(root)
-    assert result.warnings == [
-        "content/shared: a link to a folder is not followed; copy or move it"
-    ]
+    assert "content/shared: a link to a folder is not followed; copy or move it" in result.warnings
 
 
 def test_template_syntax_error_fails_the_build_with_template_and_line(write_site):

@@ -71,7 +71,7 @@ def test_check_reports_broken_links_of_an_existing_build(site_root):
     page.write_text(page.read_text("utf-8").replace("</main>", '<a href="/gone/">x</a></main>'))
     result = frostpage(site_root, "check")
     assert result.returncode == 1
-    assert "build/about/index.html: broken link '/gone/': points to no file" in result.stdout
+    assert "build/about/index.html: broken link '/gone/': points to no file" in result.stderr
 
 
 def test_new_writes_a_draft_post_and_never_overwrites(site_root):
@@ -85,3 +85,51 @@ def test_new_writes_a_draft_post_and_never_overwrites(site_root):
     assert again.returncode == 1
     assert "content/posts/my-great-post.md: already exists" in again.stderr
     assert post.read_text("utf-8") == text
+
+
+def test_init_writes_a_working_site(tmp_path):
+    result = frostpage(tmp_path, "init", "my-blog")
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "my-blog"
+    for name in (
+        "site/config.toml",
+        "content/index.md",
+        "content/posts/hello-world.md",
+        "templates/base.html",
+        "templates/_macros.html",
+        "static/css/site.css",
+        "freeze.py",
+    ):
+        assert (site / name).is_file(), name
+    assert not (site / "templates/stats.html").exists()  # the docs site's own page, not the theme's
+    built = run(site, "freeze.py")
+    assert built.returncode == 0, built.stderr
+    assert built.stderr == ""  # no warning on a fresh site
+    assert "Hello, world" in (site / "build/posts/hello-world/index.html").read_text("utf-8")
+    again = frostpage(tmp_path, "init", "my-blog")
+    assert again.returncode == 1 and "my-blog: is not empty" in again.stderr
+
+
+def test_quiet_verbose_and_log_file(site_root, tmp_path):
+    quiet = frostpage(site_root, "--quiet", "build")
+    assert quiet.returncode == 0 and quiet.stdout == ""
+    assert "a draft, not published" in quiet.stderr  # warnings still show
+    verbose = frostpage(site_root, "--verbose", "build")
+    assert "wrote /about/team/" in verbose.stdout
+    log_file = tmp_path / "build.log"
+    frostpage(site_root, "--log-file", str(log_file), "build")
+    text = log_file.read_text("utf-8")
+    assert "INFO Built " in text and "WARNING warning: content/posts/secret.md" in text
+
+
+def test_warnings_are_printed_once_at_the_end(site_root):
+    result = frostpage(site_root, "build")
+    lines = result.stderr.splitlines()
+    assert lines.count("warning: content/posts/secret.md: a draft, not published") == 1
+    assert result.stdout.splitlines()[-1].startswith("Built ")
+
+
+def test_dotenv_sets_variables_the_environment_does_not(site_root):
+    (site_root / ".env").write_text("FROSTPAGE_TITLE=Title from dotenv\n", "utf-8")
+    assert run(site_root, "-m", "frostpage", "build").returncode == 0
+    assert "<title>Title from dotenv</title>" in (site_root / "build/index.html").read_text("utf-8")
