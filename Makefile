@@ -35,6 +35,14 @@ lint: $(VENV)/.installed-test
 test: lint
 	$(BIN)/pytest
 
+# Benchmarks print figures (1,000 and 10,000 pages; BENCH_SIZES=1000 for a quick run).
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py
+
 new: $(VENV)/.installed
 	$(BIN)/frostpage new "$(title)"
 

@@ -8,6 +8,6 @@ from .app import create_app
 from .build import build
 from .errors import SiteError, SiteErrors
 from .routes import current_site
+from .version import VERSION as __version__
 
-__all__ = ["SiteError", "SiteErrors", "build", "create_app", "current_site"]
-__version__ = "0.1.0"
+__all__ = ["SiteError", "SiteErrors", "__version__", "build", "create_app", "current_site"]

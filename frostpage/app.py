@@ -20,6 +20,7 @@ from flask import Flask
 from flask_flatpages import FlatPages
 
 from .assets import Assets
+from .cache import CACHE_FOLDER, CachedRenderer
 from .config import Settings, load_settings
 from .content import Page, Site, build_site, invalidate_links, parse_page, url_for_source
 from .data import load_data
@@ -119,7 +120,7 @@ class SiteState:
     dev: bool
     include_future: bool
     files: ContentFiles
-    renderer: Renderer
+    renderer: CachedRenderer
     assets: Assets
     hooks: Hooks = field(default_factory=Hooks)
     data: dict[str, Any] = field(default_factory=dict)
@@ -204,7 +205,7 @@ def create_app(
     if not dev:
         app.jinja_env.undefined = jinja2.StrictUndefined
     files = ContentFiles(app, settings)
-    renderer = Renderer(settings.markdown, settings.base_path)
+    renderer = CachedRenderer(Renderer(settings.markdown, settings.base_path), root / CACHE_FOLDER)
     assets = Assets(root / "static")
     state = SiteState(
         root,

@@ -28,6 +28,7 @@ from .content import Page, Site
 from .errors import SiteError, SiteErrors, from_template_exception
 from .hooks import from_hook_exception
 from .links import BrokenLink, check_links
+from .parallel import render_all
 from .routes import ENGINE_TEMPLATES, site_urls
 
 # progress(step, done, total, item): where a build is, for a progress bar or a log.
@@ -112,10 +113,8 @@ def build(
     report = progress or (lambda step, done, total, item: None)
     with app.app_context():
         site = state.site
-        errors = list(site.errors)
-        for done, page in enumerate(site.pages, start=1):
-            errors.extend(page.errors or site.render(page).errors)
-            report("Rendering", done, len(site.pages), page.file)
+        render_all(site, lambda done, page: report("Rendering", done, len(site.pages), page.file))
+        errors = site.all_errors()
     if errors:
         raise SiteErrors(errors)
 
@@ -147,7 +146,7 @@ def _left_out(pages: list[Page], site: Site) -> list[str]:
     """Drafts and scheduled posts are left out of the build: say which, once."""
     notes = []
     for page in sorted(pages, key=lambda page: page.source):
-        if page.errors or page in site.pages:
+        if page.errors or site.by_source.get(page.source) is page:
             continue
         if page.draft:
             notes.append(f"{page.file}: a draft, not published")

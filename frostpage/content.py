@@ -18,7 +18,7 @@ from typing import Any
 from .config import Settings
 from .errors import SiteError
 from .frontmatter import split, validate
-from .markup import Rendered, Renderer, plain_text
+from .markup import PageRenderer, Rendered, plain_text
 
 POSTS_SECTION = "posts"
 # URLs the engine's own routes answer; a page may not take them.
@@ -43,9 +43,12 @@ def slugify(text: str) -> str:
     return slug
 
 
-@dataclass
+@dataclass(eq=False)
 class Page:
-    """One Markdown file: its front matter, its body and its place on the site."""
+    """One Markdown file: its front matter, its body and its place on the site.
+
+    Pages compare by identity: two files are two pages, whatever they hold.
+    """
 
     source: str  # path under content/, e.g. 'docs/intro.md'
     url: str  # site URL without the base path, e.g. '/docs/intro/'
@@ -224,13 +227,17 @@ class Site:
     posts: list[Page]  # newest first
     tags: list[Tag]  # by name
     errors: list[SiteError]  # conflicts; page errors stay on their pages
-    renderer: Renderer
+    renderer: PageRenderer
     now: dt.datetime
+    _post_index: dict[int, int] = field(init=False, repr=False)
+    _tags_by_slug: dict[str, Tag] = field(init=False, repr=False)
     by_url: dict[str, Page] = field(init=False)
     by_source: dict[str, Page] = field(init=False)
     aliases: dict[str, Page] = field(init=False)  # old URL → the page it moved to
 
     def __post_init__(self) -> None:
+        self._post_index = {id(post): index for index, post in enumerate(self.posts)}
+        self._tags_by_slug = {tag.slug: tag for tag in self.tags}
         self.by_url = {page.url: page for page in self.pages}
         self.by_source = {page.source: page for page in self.pages}
         self.aliases = {alias: page for page in self.pages for alias in page.aliases}
@@ -271,19 +278,18 @@ class Site:
         return self.by_source.get(f"{POSTS_SECTION}/index.md")
 
     def tag(self, slug: str) -> Tag | None:
-        return next((tag for tag in self.tags if tag.slug == slug), None)
+        return self._tags_by_slug.get(slug)
 
     def tags_of(self, page: Page) -> list[Tag]:
         """The page's tags, in the order its author wrote them."""
-        by_slug = {tag.slug: tag for tag in self.tags}
-        found = (by_slug.get(slugify(name) or "tag") for name in page.tags)
+        found = (self._tags_by_slug.get(slugify(name) or "tag") for name in page.tags)
         return list({tag.slug: tag for tag in found if tag is not None}.values())
 
     def neighbours(self, post: Page) -> tuple[Page | None, Page | None]:
         """The newer and the older post next to ``post``."""
-        if post not in self.posts:
+        index = self._post_index.get(id(post))
+        if index is None:
             return None, None
-        index = self.posts.index(post)
         newer = self.posts[index - 1] if index > 0 else None
         older = self.posts[index + 1] if index + 1 < len(self.posts) else None
         return newer, older
@@ -320,7 +326,7 @@ class Site:
 def build_site(
     pages: list[Page],
     settings: Settings,
-    renderer: Renderer,
+    renderer: PageRenderer,
     include_drafts: bool,
     include_future: bool = True,
     now: dt.datetime | None = None,

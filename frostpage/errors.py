@@ -19,6 +19,10 @@ class SiteError(Exception):
     message: str
     hint: str | None = None
 
+    def __reduce__(self) -> tuple[type, tuple[str, int | None, str, str | None]]:
+        # Pickled by the build's worker processes; Exception's own reduce loses the fields.
+        return (SiteError, (self.path, self.line, self.message, self.hint))
+
     @property
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path

@@ -16,6 +16,7 @@ import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
@@ -37,6 +38,19 @@ HIGHLIGHT_CLASS = "highlight"
 Resolver = Callable[[str], str | None]
 # Given a missing source path: the nearest existing one, for "did you mean" hints.
 Suggester = Callable[[str], str | None]
+
+
+class PageRenderer(Protocol):
+    """What the site model needs to render a page: a Renderer, or one with a cache."""
+
+    def render(
+        self,
+        body: str,
+        source: str,
+        body_line: int,
+        resolve: Resolver,
+        suggest: Suggester | None = None,
+    ) -> Rendered: ...
 
 
 @dataclass

@@ -1,0 +1,292 @@
+"""make bench: frostpage beside Pelican and Hugo on the same corpus, and the live preview.
+
+    python bench/run.py            # 1,000 and 10,000 pages
+    BENCH_SIZES=1000 python bench/run.py
+
+For each size it builds the same generated corpus (bench/corpus.py) with each tool, in the
+same run, and prints median wall time, CPU time and peak memory, with frostpage's ratios
+to each peer. Then it measures the live preview on the largest corpus: time to the first
+answer after start, and time from saving a page to having the reloaded page. Figures, not
+assertions: nothing here fails on a slow machine.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus import write_corpus
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MARKDOWN_EXTENSIONS = [
+    "fenced_code",
+    "codehilite",
+    "tables",
+    "footnotes",
+    "toc",
+    "attr_list",
+    "def_list",
+    "admonition",
+    "md_in_html",
+    "sane_lists",
+    "smarty",
+]
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Run ``command`` and return its wall time, CPU time (user + system) and peak memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise RuntimeError(f"{' '.join(command)} failed in {cwd}:\n{error[-2000:]}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def median(runs: list[Run]) -> Run:
+    return Run(
+        statistics.median(run.wall for run in runs),
+        statistics.median(run.cpu for run in runs),
+        max(run.peak_mb for run in runs),
+    )
+
+
+# The three sites --------------------------------------------------------------------------
+
+
+def frostpage_site(corpus: Path, root: Path) -> Path:
+    shutil.copytree(corpus, root / "content")
+    for folder in ("templates", "static"):
+        shutil.copytree(REPOSITORY / folder, root / folder)
+    (root / "templates/stats.html").unlink(missing_ok=True)
+    (root / "site").mkdir()
+    (root / "site/config.toml").write_text(
+        'title = "Bench"\nbase_url = "https://bench.example.net/"\nposts_per_page = 10\n', "utf-8"
+    )
+    return root
+
+
+def pelican_site(corpus: Path, root: Path) -> Path:
+    """The corpus with Pelican's own metadata header instead of YAML front matter."""
+    for source in corpus.rglob("*.md"):
+        front, _, body = source.read_text("utf-8")[4:].partition("\n---\n")
+        meta = dict(line.split(": ", 1) for line in front.splitlines())
+        header = [
+            f"Title: {meta['title'].strip(chr(34))}",
+            f"Date: {meta['date']}",
+            f"Tags: {meta['tags'].strip('[]')}",
+            f"Summary: {meta['summary'].strip(chr(34))}",
+        ]
+        target = root / "content" / source.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(header) + "\n\n" + body, "utf-8")
+    # The same Markdown extensions as frostpage, so both do the same rendering work.
+    extensions = {f"markdown.extensions.{name}": {} for name in MARKDOWN_EXTENSIONS}
+    markdown = {"extension_configs": extensions, "output_format": "html5"}
+    (root / "pelicanconf.py").write_text(
+        'PATH = "content"\nARTICLE_PATHS = ["posts"]\nPAGE_PATHS = ["pages"]\n'
+        'SITEURL = ""\nTIMEZONE = "UTC"\nDEFAULT_PAGINATION = 10\nLOAD_CONTENT_CACHE = False\n'
+        f"MARKDOWN = {markdown!r}\n",
+        "utf-8",
+    )
+    return root
+
+
+HUGO_LAYOUT = (
+    "<!doctype html><html><head><title>{{{{ .Title }}}}</title></head><body>"
+    "<h1>{{{{ .Title }}}}</h1>{body}</body></html>\n"
+)
+HUGO_LIST = (
+    '{{{{ range .Paginator.Pages }}}}<article><h2><a href="{{{{ .RelPermalink }}}}">'
+    "{{{{ .Title }}}}</a></h2>{{{{ .Summary }}}}</article>{{{{ end }}}}"
+)
+
+
+def hugo_site(corpus: Path, root: Path) -> Path:
+    shutil.copytree(corpus, root / "content")
+    (root / "hugo.toml").write_text(
+        'baseURL = "https://bench.example.net/"\ntitle = "Bench"\n'
+        "[pagination]\npagerSize = 10\n[markup.highlight]\nnoClasses = false\n",
+        "utf-8",
+    )
+    layouts = root / "layouts/_default"
+    layouts.mkdir(parents=True)
+    (layouts / "single.html").write_text(HUGO_LAYOUT.format(body="{{ .Content }}"), "utf-8")
+    for name in ("list.html", "terms.html"):
+        (layouts / name).write_text(HUGO_LAYOUT.format(body=HUGO_LIST), "utf-8")
+    (root / "layouts/index.html").write_text(HUGO_LAYOUT.format(body=HUGO_LIST), "utf-8")
+    return root
+
+
+# Measurements ---------------------------------------------------------------------------
+
+
+def frostpage_runs(root: Path, repeat: int) -> dict[str, Run]:
+    build = [str(BIN / "python"), "-m", "frostpage", "--quiet", "build"]
+    results: dict[str, list[Run]] = {}
+    post = sorted((root / "content/posts").glob("*.md"))[
+        len(list((root / "content/posts").glob("*.md"))) // 2
+    ]
+    template = root / "templates/post.html"
+    for attempt in range(repeat):
+        shutil.rmtree(root / "build", ignore_errors=True)
+        shutil.rmtree(root / ".frostpage-cache", ignore_errors=True)
+        results.setdefault("frostpage cold", []).append(measure(build, root))
+        results.setdefault("frostpage no change", []).append(measure(build, root))
+        post.write_text(post.read_text("utf-8") + f"\nEdited {attempt}.\n", "utf-8")
+        results.setdefault("frostpage one page edited", []).append(measure(build, root))
+        template.write_text(template.read_text("utf-8") + f"\n{{# edit {attempt} #}}\n", "utf-8")
+        results.setdefault("frostpage one template edited", []).append(measure(build, root))
+    return {name: median(runs) for name, runs in results.items()}
+
+
+def peer_runs(name: str, command: list[str], root: Path, output: str, repeat: int) -> Run:
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(root / output, ignore_errors=True)
+        shutil.rmtree(root / "cache", ignore_errors=True)
+        runs.append(measure(command, root))
+    return median(runs)
+
+
+def written_files(root: Path) -> int:
+    result = subprocess.run(
+        [str(BIN / "python"), "-m", "frostpage", "build"], cwd=root, capture_output=True, text=True
+    )
+    summary = result.stdout.strip().splitlines()[-1]
+    return int(summary.split(" changed)")[0].rsplit(", ", 1)[1])
+
+
+def live_preview(root: Path) -> tuple[float, list[float]]:
+    """Seconds to the first answer, and seconds from each save to the reloaded page."""
+    port = 5390
+    started = time.perf_counter()
+    server = subprocess.Popen(
+        [str(BIN / "python"), "-m", "frostpage", "--quiet", "serve", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read()
+                break
+            except OSError:
+                time.sleep(0.02)
+        startup = time.perf_counter() - started
+        post = sorted((root / "content/posts").glob("*.md"))[7]
+        url = f"http://127.0.0.1:{port}/posts/{post.stem}/"
+        urllib.request.urlopen(url, timeout=30).read()
+        reloads = []
+        for attempt in range(5):
+            reloads.append(_save_to_reload(port, post, url, f"Saved text {attempt}"))
+        return startup, reloads
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _save_to_reload(port: int, post: Path, url: str, marker: str) -> float:
+    """As the injected script does: wait for the reload event, then fetch the page."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/__frostpage/events")
+    events = connection.getresponse()
+    events.readline()  # "retry: …"
+    events.readline()
+    got_reload = threading.Event()
+
+    def listen() -> None:
+        while True:
+            line = events.readline()
+            if not line or line.startswith(b"event: reload"):
+                got_reload.set()
+                return
+
+    threading.Thread(target=listen, daemon=True).start()
+    time.sleep(0.2)
+    saved = time.perf_counter()
+    post.write_text(post.read_text("utf-8") + f"\n{marker}\n", "utf-8")
+    got_reload.wait(30)
+    page = urllib.request.urlopen(url, timeout=30).read().decode()
+    elapsed = time.perf_counter() - saved
+    connection.close()
+    assert marker in page, "the reloaded page lacks the saved text"
+    return elapsed
+
+
+def main() -> None:
+    sizes = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
+    print(f"frostpage benchmark on {os.cpu_count()} cores; corpus from bench/corpus.py\n")
+    with tempfile.TemporaryDirectory(prefix="frostpage-bench-") as scratch:
+        work = Path(scratch)
+        largest = None
+        for size in sizes:
+            repeat = 3 if size <= 1000 else 1
+            corpus = work / f"corpus-{size}"
+            write_corpus(corpus, size)
+            site = frostpage_site(corpus, work / f"frostpage-{size}")
+            results = frostpage_runs(site, repeat)
+            no_change_written = written_files(site)
+            pelican = pelican_site(corpus, work / f"pelican-{size}")
+            results["pelican"] = peer_runs(
+                "pelican",
+                [str(BIN / "pelican"), "content", "-o", "output", "-s", "pelicanconf.py", "-q"],
+                pelican,
+                "output",
+                repeat,
+            )
+            hugo = hugo_site(corpus, work / f"hugo-{size}")
+            results["hugo"] = peer_runs(
+                "hugo", [str(BIN / "hugo"), "--quiet", "-d", "public"], hugo, "public", repeat
+            )
+            report(size, repeat, results, no_change_written)
+            largest = site
+        if largest is not None:
+            startup, reloads = live_preview(largest)
+            print(f"Live preview on {sizes[-1]:,} pages:")
+            print(f"  start to first answer: {startup:.2f} s (target: under 3 s)")
+            print(
+                f"  save to reloaded page: median {statistics.median(reloads) * 1000:.0f} ms, "
+                f"worst {max(reloads) * 1000:.0f} ms over {len(reloads)} saves "
+                "(target: under 300 ms)"
+            )
+
+
+def report(size: int, repeat: int, results: dict[str, Run], no_change_written: int) -> None:
+    print(f"{size:,} pages (median of {repeat})")
+    print(f"  {'':32} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+    for name, run in results.items():
+        print(f"  {name:32} {run.wall:8.2f} {run.cpu:8.2f} {run.peak_mb:8.0f}")
+    cold = results["frostpage cold"].wall
+    edit = results["frostpage one page edited"].wall
+    pelican, hugo = results["pelican"].wall, results["hugo"].wall
+    print(f"  cold / Pelican: {cold / pelican:.2f} (target 0.4)")
+    print(f"  cold / Hugo: {cold / hugo:.2f} (target 2)")
+    print(f"  one page edited / Hugo full build: {edit / hugo:.2f} (target 0.5)")
+    print(f"  files written by a no-change rebuild: {no_change_written} (target 0)")
+    print(f"  peak memory: {results['frostpage cold'].peak_mb:.0f} MB (target under 1,024)\n")
+
+
+if __name__ == "__main__":
+    main()

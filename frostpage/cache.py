@@ -1,0 +1,147 @@
+"""A persistent render cache: a rebuild never renders an unchanged page's Markdown again.
+
+Entries live in one SQLite file under ``.frostpage-cache/``, keyed by a hash of the page's
+body and source path, the Markdown settings and frostpage's version. An entry is used only
+if every ``.md`` link it resolved still resolves to the same URL. A cache that cannot be
+read, or was written by another version, is thrown away and rebuilt, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from dataclasses import asdict
+from pathlib import Path
+
+from .markup import Rendered, Renderer, Resolver, Suggester
+from .version import VERSION
+
+CACHE_FOLDER = ".frostpage-cache"
+SCHEMA = 1
+
+
+class CachedRenderer:
+    """A Renderer that first looks in the cache, and stores what it renders."""
+
+    def __init__(self, renderer: Renderer, folder: Path) -> None:
+        self.renderer = renderer
+        self.settings = renderer.settings
+        self.base_path = renderer.base_path
+        self.path = folder / "render.sqlite"
+        self._lock = threading.Lock()
+        self._salt = json.dumps(
+            [VERSION, SCHEMA, asdict(renderer.settings), renderer.base_path], sort_keys=True
+        )
+        self._database: sqlite3.Connection | None = None
+        self.hits = 0
+        self.misses = 0
+
+    def render(
+        self,
+        body: str,
+        source: str,
+        body_line: int,
+        resolve: Resolver,
+        suggest: Suggester | None = None,
+    ) -> Rendered:
+        key = self.key(body, source, body_line)
+        cached = self._get(key)
+        if cached is not None and all(
+            resolve(target) == url for target, url in cached.links.items()
+        ):
+            self.hits += 1
+            return cached
+        self.misses += 1
+        rendered = self.renderer.render(body, source, body_line, resolve, suggest)
+        if not rendered.errors:
+            self.put(key, rendered)
+        return rendered
+
+    def cached(self, body: str, source: str, body_line: int, resolve: Resolver) -> Rendered | None:
+        """The stored rendering, if there is one and its links still lead where they did."""
+        cached = self._get(self.key(body, source, body_line))
+        if cached is not None and all(
+            resolve(target) == url for target, url in cached.links.items()
+        ):
+            self.hits += 1
+            return cached
+        return None
+
+    def key(self, body: str, source: str, body_line: int) -> str:
+        text = f"{self._salt}\0{source}\0{body_line}\0{body}"
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def put(self, key: str, rendered: Rendered) -> None:
+        value = json.dumps(
+            {
+                "html": rendered.html,
+                "toc_html": rendered.toc_html,
+                "toc": rendered.toc,
+                "summary_html": rendered.summary_html,
+                "links": rendered.links,
+            }
+        )
+        with self._lock:
+            database = self._open()
+            if database is not None:
+                try:
+                    database.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, value))
+                    database.commit()
+                except sqlite3.Error:
+                    self._discard()
+
+    def _get(self, key: str) -> Rendered | None:
+        with self._lock:
+            database = self._open()
+            if database is None:
+                return None
+            try:
+                row = database.execute("SELECT value FROM pages WHERE key = ?", (key,)).fetchone()
+                if row is None:
+                    return None
+                value = json.loads(row[0])
+                return Rendered(
+                    html=value["html"],
+                    toc_html=value["toc_html"],
+                    toc=value["toc"],
+                    summary_html=value["summary_html"],
+                    errors=[],
+                    links=value["links"],
+                )
+            except (sqlite3.Error, ValueError, KeyError, TypeError):
+                self._discard()
+                return None
+
+    def _open(self) -> sqlite3.Connection | None:
+        """The database, created when missing; a broken or foreign one is replaced."""
+        if self._database is not None:
+            return self._database
+        for _ in range(2):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                database = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
+                database.execute("CREATE TABLE IF NOT EXISTS meta (salt TEXT)")
+                database.execute(
+                    "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value TEXT)"
+                )
+                row = database.execute("SELECT salt FROM meta").fetchone()
+                if row is None or row[0] != self._salt:
+                    database.execute("DELETE FROM pages")
+                    database.execute("DELETE FROM meta")
+                    database.execute("INSERT INTO meta VALUES (?)", (self._salt,))
+                    database.commit()
+                self._database = database
+                return database
+            except (sqlite3.Error, OSError):
+                self._discard()
+        return None
+
+    def _discard(self) -> None:
+        """Forget the cache file entirely: the next render starts a fresh one."""
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
