@@ -116,9 +116,9 @@ HUGO_LAYOUT = (
     "<!doctype html><html><head><title>{{{{ .Title }}}}</title></head><body>"
     "<h1>{{{{ .Title }}}}</h1>{body}</body></html>\n"
 )
-HUGO_LIST = (
-    '{{{{ range .Paginator.Pages }}}}<article><h2><a href="{{{{ .RelPermalink }}}}">'
-    "{{{{ .Title }}}}</a></h2>{{{{ .Summary }}}}</article>{{{{ end }}}}"
+HUGO_LIST = (  # inserted by format(), so its braces are written once
+    '{{ range .Paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">'
+    "{{ .Title }}</a></h2>{{ .Summary }}</article>{{ end }}"
 )
 
 
