@@ -22,7 +22,15 @@ from flask_flatpages import FlatPages
 from .assets import Assets
 from .cache import CACHE_FOLDER, CachedRenderer
 from .config import Settings, load_settings
-from .content import Page, Site, build_site, invalidate_links, parse_page, url_for_source
+from .content import (
+    Page,
+    Site,
+    build_site,
+    content_files,
+    invalidate_links,
+    parse_page,
+    url_for_source,
+)
 from .data import load_data
 from .errors import SiteError
 from .hooks import Hooks, load_hooks
@@ -143,7 +151,8 @@ class SiteState:
         with self._lock:
             previous = self._site
             self.files.reload()
-            if previous is None or _page_ids(self.files.all()) != self._page_ids:
+            changed = _page_ids(self.files.all()) != self._page_ids
+            if previous is None or changed or self._other_files() != previous.files:
                 self._site = self._build()
                 invalidate_links(self._site)
 
@@ -159,11 +168,15 @@ class SiteState:
             include_drafts=self.dev,
             include_future=self.include_future,
             now=dt.datetime.now(dt.UTC),
+            files=content_files(self.root / "content"),
         )
         site.errors.extend(link_errors + self.data_errors)
         self.warnings.extend(w for w in link_warnings if w not in self.warnings)
         self._page_ids = _page_ids(pages)
         return site
+
+    def _other_files(self) -> frozenset[str]:
+        return frozenset(content_files(self.root / "content"))
 
 
 def _page_ids(pages: list[Page]) -> frozenset[int]:

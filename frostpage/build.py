@@ -35,7 +35,7 @@ from .routes import ENGINE_TEMPLATES, site_urls
 Progress = Callable[[str, int, int, str], None]
 
 # Endpoints of frostpage itself that may rightly freeze nothing (no pages, tags, aliases…).
-OWN_ENDPOINTS = {"page", "tag", "static", "year", "alias_file", "tag_atom_feed", "tag_json_feed"}
+OWN_ENDPOINTS = {"page", "tag", "static", "year", "file", "tag_atom_feed", "tag_json_feed"}
 
 
 @dataclass

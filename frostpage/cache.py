@@ -1,7 +1,8 @@
 """A persistent render cache: a rebuild never renders an unchanged page's Markdown again.
 
 Entries live in one SQLite file under ``.frostpage-cache/``, keyed by a hash of the page's
-body and source path, the Markdown settings and frostpage's version. An entry is used only
+body and source path, the Markdown settings, and the code that renders (frostpage's
+version and renderer, Python-Markdown's and Pygments' versions). An entry is used only
 if every ``.md`` link it resolved still resolves to the same URL. A cache that cannot be
 read, or was written by another version, is thrown away and rebuilt, never trusted.
 """
@@ -15,11 +16,23 @@ import threading
 from dataclasses import asdict
 from pathlib import Path
 
+import markdown
+import pygments
+
+from . import markup
 from .markup import Rendered, Renderer, Resolver, Suggester
 from .version import VERSION
 
 CACHE_FOLDER = ".frostpage-cache"
 SCHEMA = 1
+
+
+def renderer_fingerprint() -> str:
+    """Changes whenever the HTML of an unchanged page could: an edit of the renderer's code
+    (even without a new version number) or an upgrade of Python-Markdown or Pygments."""
+    code = Path(markup.__file__).read_bytes()
+    versions = f"{VERSION} {markdown.__version__} {pygments.__version__}".encode()
+    return hashlib.sha256(versions + code).hexdigest()
 
 
 class CachedRenderer:
@@ -32,7 +45,8 @@ class CachedRenderer:
         self.path = folder / "render.sqlite"
         self._lock = threading.Lock()
         self._salt = json.dumps(
-            [VERSION, SCHEMA, asdict(renderer.settings), renderer.base_path], sort_keys=True
+            [renderer_fingerprint(), SCHEMA, asdict(renderer.settings), renderer.base_path],
+            sort_keys=True,
         )
         self._database: sqlite3.Connection | None = None
         self.hits = 0

@@ -2,17 +2,21 @@
 
 This module is the one truth for URLs. ``index.md`` → ``/``, ``about.md`` → ``/about/``,
 ``docs/intro.md`` → ``/docs/intro/``, ``docs/index.md`` → ``/docs/``; files under
-``posts/`` are blog posts, listed newest first. Routes, templates and the freezer all ask
-the ``Site`` built here; two sources that would map to one URL are an error.
+``posts/`` are blog posts, listed newest first. Any other file of content/ (an image
+beside its post) is published at its own path: ``docs/img/shot.png`` → ``/docs/img/shot.png``.
+Routes, templates and the freezer all ask the ``Site`` built here; two sources that would
+map to one URL are an error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .config import Settings
@@ -234,6 +238,7 @@ class Site:
     by_url: dict[str, Page] = field(init=False)
     by_source: dict[str, Page] = field(init=False)
     aliases: dict[str, Page] = field(init=False)  # old URL → the page it moved to
+    files: frozenset[str] = frozenset()  # other files of content/, published as they are
 
     def __post_init__(self) -> None:
         self._post_index = {id(post): index for index, post in enumerate(self.posts)}
@@ -295,8 +300,11 @@ class Site:
         return newer, older
 
     def resolve(self, source: str) -> str | None:
+        """The URL of a content file ('docs/intro.md' → '/docs/intro/'), or None."""
         page = self.by_source.get(source)
-        return page.url if page else None
+        if page:
+            return page.url
+        return "/" + source if source in self.files else None
 
     def nearest_source(self, missing: str) -> str | None:
         """The existing content file whose path is closest to ``missing``."""
@@ -330,8 +338,12 @@ def build_site(
     include_drafts: bool,
     include_future: bool = True,
     now: dt.datetime | None = None,
+    files: list[str] | None = None,
 ) -> Site:
-    """Select what is published, order it, index it, and find URL conflicts."""
+    """Select what is published, order it, index it, and find URL conflicts.
+
+    ``files`` are the other files of content/ (``content_files``).
+    """
     now = now or dt.datetime.now(dt.UTC)
     published = [
         page
@@ -339,7 +351,8 @@ def build_site(
         if (include_drafts or not page.draft) and (include_future or not page.is_future(now))
     ]
     published.sort(key=lambda page: page.source)
-    errors = _conflicts(published) + _alias_conflicts(published)
+    files = files or []
+    errors = _conflicts(published) + _alias_conflicts(published) + _file_conflicts(files)
     posts = sorted(
         (page for page in published if page.is_post and page.date),
         key=lambda page: (-page.date.timestamp(), page.title.casefold(), page.source),
@@ -348,7 +361,23 @@ def build_site(
         (page for page in published if not page.is_post),
         key=lambda page: (page.weight, page.title.casefold(), page.source),
     )
-    return Site(settings, others + posts, posts, _tags(posts), errors, renderer, now)
+    site = Site(settings, others + posts, posts, _tags(posts), errors, renderer, now)
+    site.files = frozenset(files)
+    return site
+
+
+def content_files(folder: Path) -> list[str]:
+    """The files of content/ that are not pages ('docs/img/shot.png'), hidden ones left out."""
+    found: list[str] = []
+    for directory, folders, names in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        relative = Path(directory).relative_to(folder)
+        found.extend(
+            (relative / name).as_posix()
+            for name in sorted(names)
+            if not name.startswith(".") and not name.endswith(".md")
+        )
+    return found
 
 
 def _tags(posts: list[Page]) -> list[Tag]:
@@ -423,8 +452,23 @@ def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
     return errors
 
 
+def _file_conflicts(files: list[str]) -> list[SiteError]:
+    """A file of content/ may not take the place of a page or of the engine's own URLs."""
+    errors: list[SiteError] = []
+    for name in files:
+        url = "/" + name
+        if name == "index.html" or name.endswith("/index.html"):
+            problem = f"it would replace the page at {url.removesuffix('index.html')}"
+        elif _reserved(url):
+            problem = f"its URL {url} is reserved for {_reserved(url)}"
+        else:
+            continue
+        errors.append(SiteError(f"content/{name}", None, problem, "rename or move the file"))
+    return errors
+
+
 def invalidate_links(site: Site) -> None:
-    """Forget the HTML of pages whose ``.md`` links now resolve differently."""
+    """Forget the HTML of pages whose links to content files now resolve differently."""
     for page in site.pages:
         rendered = page.rendered
         if rendered and any(site.resolve(source) != url for source, url in rendered.links.items()):

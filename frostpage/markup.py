@@ -2,9 +2,10 @@
 
 One ``Markdown`` instance is reused (``reset()`` between pages) instead of one per page.
 Links to other Markdown files (``[x](../docs/intro.md#setup)``) are rewritten to the URL
-of that page (``/docs/intro/#setup``), so the same files read well on GitHub and on the
-site; a link to a file that is not a page is reported with its line, and marked in the
-page so the author sees it in the preview.
+of that page (``/docs/intro/#setup``), and links to other files of content/
+(``![shot](img/shot.png)``) to theirs, so the same files read well on GitHub and on the
+site; a link to a ``.md`` file that is not a page is reported with its line, and marked in
+the page so the author sees it in the preview.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from urllib.parse import quote, unquote, urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 
@@ -95,6 +97,7 @@ class Renderer:
         )
         # Runs after inline links exist and after the TOC has added heading anchors.
         instance.treeprocessors.register(self._links, "frostpage_links", 0)
+        instance.postprocessors.register(_ScrollableBlocks(instance), "frostpage_scrolling", 0)
         return instance
 
     def _extensions(self, smart_quotes: bool) -> list[str | Extension]:
@@ -145,7 +148,8 @@ class Renderer:
 
 
 class _LinkRewriter(Treeprocessor):
-    """Rewrites ``.md`` links to page URLs and root-relative links to carry the base path."""
+    """Rewrites links to content files to their URLs, and root-relative links to carry the
+    base path."""
 
     def __init__(self, renderer: Renderer) -> None:
         super().__init__()
@@ -182,15 +186,15 @@ class _LinkRewriter(Treeprocessor):
             return target
         if parts.path.startswith("/"):
             return self.renderer.base_path + target
-        if not parts.path.endswith(".md"):
-            return target
         wanted = posixpath.normpath(
             posixpath.join(posixpath.dirname(self.source), unquote(parts.path))
         )
         url = self.resolve(wanted)
         self.links[wanted] = url
         if url is None:
-            self._report_broken(element, target, wanted)
+            # A relative link to anything but a page (../about/) is the author's to keep.
+            if parts.path.endswith(".md"):
+                self._report_broken(element, target, wanted)
             return target
         suffix = ("?" + parts.query if parts.query else "") + (
             "#" + parts.fragment if parts.fragment else ""
@@ -216,6 +220,16 @@ class _LinkRewriter(Treeprocessor):
             if position >= 0:
                 return self.body_line + self.body.count("\n", 0, position)
         return self.body_line
+
+
+class _ScrollableBlocks(Postprocessor):
+    """Code blocks and tables scroll sideways on narrow screens; keyboard users must be able
+    to scroll them too, so each gets ``tabindex="0"`` (tables inside a scrolling wrapper)."""
+
+    def run(self, text: str) -> str:
+        text = re.sub(r"<pre(?![^>]*\btabindex=)(?=[\s>])", '<pre tabindex="0"', text)
+        text = re.sub(r"<table(?=[\s>])", '<div class="table-scroll" tabindex="0"><table', text)
+        return text.replace("</table>", "</table></div>")
 
 
 def _unwrap_toc(toc_html: str) -> str:

@@ -60,10 +60,10 @@ SiteUrl = tuple[str, dict[str, Any], dt.datetime | None, bool]
 
 def register(app: Flask) -> None:
     """Add frostpage's routes, template helpers and error pages to ``app``."""
-    # The page rule also answers without the slash (an alias such as /old.html, or a
-    # redirect); alias_file only names such URLs for url_for and the freezer.
+    # The page rule also answers without the slash (a file of content/, an alias such as
+    # /old.html, or a redirect); "file" only names such URLs for url_for and the freezer.
     app.add_url_rule("/<path:path>/", "page", page, strict_slashes=False)
-    app.add_url_rule("/<path:path>", "alias_file", page, build_only=True)
+    app.add_url_rule("/<path:path>", "file", page, build_only=True)
     rules = [
         ("/", "home", home, {}),
         ("/posts/", "posts", posts, {"number": 1}),
@@ -156,7 +156,9 @@ def site_urls(site: Site) -> Iterator[SiteUrl]:
         yield "tag_json_feed", {"slug": tag.slug}, None, False
     for alias in site.aliases:
         path = alias.strip("/")
-        yield ("page" if alias.endswith("/") else "alias_file"), {"path": path}, None, False
+        yield ("page" if alias.endswith("/") else "file"), {"path": path}, None, False
+    for name in sorted(site.files):
+        yield "file", {"path": name}, None, False
     for endpoint in ("atom_feed", "json_feed", "pages_api", "search_index", "sitemap", "robots"):
         yield endpoint, {}, None, False
     yield "highlight_css", {}, None, False
@@ -191,7 +193,10 @@ def page(path: str) -> Any:
     site = current_site()
     url = f"/{path}/"
     if not request.path.endswith("/"):
-        # An alias with a file name (/old/post.html), or a page URL without its slash.
+        # A file of content/, an alias with a file name (/old/post.html), or a page URL
+        # without its slash.
+        if path in site.files:
+            return send_from_directory(site_state(current_app).root / "content", path)
         if f"/{path}" in site.aliases:
             return _render_alias(site.aliases[f"/{path}"])
         if url in site.by_url or url in site.aliases:

@@ -41,6 +41,31 @@ def test_every_page_is_written_at_its_pretty_url(site_root):
     assert "Page not found" in (out / "404.html").read_text("utf-8")
 
 
+def test_other_files_of_content_are_published_at_their_path(write_site):
+    root = write_site(
+        {
+            "content/docs/guide.md": "# Guide\n\n![The home page](img/home.png)\n",
+            "content/docs/img/home.png": "PNG bytes",
+            "content/.notes/secret.txt": "hidden",
+        }
+    )
+    build(root)
+    out = root / "build"
+    assert (out / "docs/img/home.png").read_text() == "PNG bytes"
+    assert 'src="/docs/img/home.png"' in (out / "docs/guide/index.html").read_text("utf-8")
+    assert not (out / ".notes").exists()
+
+
+def test_a_content_file_may_not_replace_a_page(write_site):
+    root = write_site({"content/docs/index.html": "<p>mine</p>"})
+    (root / "build").mkdir()
+    (root / "build/keep.txt").write_text("earlier build")
+    assert errors_of(root) == [
+        "content/docs/index.html: it would replace the page at /docs/\n  hint: rename or move the file"
+    ]
+    assert (root / "build/keep.txt").read_text() == "earlier build"
+
+
 def test_drafts_are_absent_from_files_and_lists(site_root):
     build(site_root)
     out = site_root / "build"

@@ -1,7 +1,12 @@
 from frostpage.config import MarkdownSettings
 from frostpage.markup import Renderer, highlight_css, plain_text
 
-PAGES = {"docs/intro.md": "/docs/intro/", "index.md": "/", "posts/café.md": "/posts/café/"}
+PAGES = {
+    "docs/intro.md": "/docs/intro/",
+    "index.md": "/",
+    "posts/café.md": "/posts/café/",
+    "docs/img/shot.png": "/docs/img/shot.png",
+}
 
 
 def render(body, source="about.md", base_path="", settings=None):
@@ -19,6 +24,21 @@ def test_md_links_become_page_urls_with_fragment():
     html = render("See [setup](docs/intro.md#setup) and [home](index.md).").html
     assert '<a href="/docs/intro/#setup">setup</a>' in html
     assert '<a href="/">home</a>' in html
+
+
+def test_links_to_other_content_files_become_their_urls():
+    html = render("![A shot](img/shot.png) [up](../about/) [gone](img/gone.png)", "docs/x.md").html
+    assert 'src="/docs/img/shot.png"' in html
+    assert 'href="../about/"' in html  # not a content file: the author's link, untouched
+    assert 'src="img/gone.png"' not in html and 'href="img/gone.png"' in html
+    assert "broken-link" not in html  # the build's link check reports missing files
+
+
+def test_code_blocks_and_tables_can_be_scrolled_from_the_keyboard():
+    html = render("```python\nx = 1\n```\n\n    plain\n\n| a |\n|---|\n| 1 |\n").html
+    assert html.count('<pre tabindex="0">') == 2
+    assert '<div class="table-scroll" tabindex="0"><table>' in html
+    assert html.count("</table></div>") == 1
 
 
 def test_relative_md_links_resolve_from_the_page_folder():
