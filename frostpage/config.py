@@ -35,8 +35,8 @@ class MarkdownSettings:
     """Options of the Markdown renderer (the ``[markdown]`` table)."""
 
     smart_quotes: bool = True
-    highlight_style: str = "friendly"
-    highlight_style_dark: str = "monokai"
+    highlight_style: str = "xcode"
+    highlight_style_dark: str = "github-dark"
     toc_depth: str = "2-4"
     extensions: list[str] = field(default_factory=list)
 

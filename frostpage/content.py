@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import os
+import posixpath
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,7 +27,20 @@ from .markup import PageRenderer, Rendered, plain_text
 
 POSTS_SECTION = "posts"
 # URLs the engine's own routes answer; a page may not take them.
-RESERVED_URLS = {"/tags/": "the list of tags", "/404.html": "the not-found page"}
+RESERVED_URLS = {
+    "/tags/": "the list of tags",
+    "/404.html": "the not-found page",
+    "/feed.xml": "the Atom feed",
+    "/feed.json": "the JSON Feed",
+    "/api/pages.json": "the list of pages",
+    "/search.json": "the search index",
+    "/sitemap.xml": "the sitemap",
+    "/robots.txt": "the robots file",
+    "/_redirects": "the redirects of the host",
+    "/_headers": "the headers of the host",
+    "/highlight.css": "the code highlighting styles",
+    "/manifest.webmanifest": "the web app manifest",
+}
 RESERVED_PREFIXES = {
     "/tags/": "tag pages",
     "/static/": "static files",
@@ -68,6 +82,7 @@ class Page:
     template: str | None = None
     weight: int = 0
     aliases: tuple[str, ...] = ()
+    image: str | None = None  # social preview, as written in the front matter
     is_post: bool = False
     key_lines: dict[str, int] = field(default_factory=dict)
     errors: list[SiteError] = field(default_factory=list)
@@ -138,6 +153,7 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         template=meta.template,
         weight=meta.weight,
         aliases=meta.aliases,
+        image=meta.image,
         is_post=is_post,
         key_lines=front.key_lines,
         errors=errors,
@@ -306,6 +322,13 @@ class Site:
             return page.url
         return "/" + source if source in self.files else None
 
+    def image_url(self, page: Page) -> str | None:
+        """Where the page's ``image:`` is: a full URL, a site path, or a file beside the page."""
+        image = page.image
+        if not image or "://" in image or image.startswith("/"):
+            return image
+        return "/" + _beside(page, image)
+
     def nearest_source(self, missing: str) -> str | None:
         """The existing content file whose path is closest to ``missing``."""
         matches = difflib.get_close_matches(missing, list(self.by_source), n=1, cutoff=0.6)
@@ -353,6 +376,7 @@ def build_site(
     published.sort(key=lambda page: page.source)
     files = files or []
     errors = _conflicts(published) + _alias_conflicts(published) + _file_conflicts(files)
+    errors += _missing_images(published, set(files))
     posts = sorted(
         (page for page in published if page.is_post and page.date),
         key=lambda page: (-page.date.timestamp(), page.title.casefold(), page.source),
@@ -464,6 +488,32 @@ def _file_conflicts(files: list[str]) -> list[SiteError]:
         else:
             continue
         errors.append(SiteError(f"content/{name}", None, problem, "rename or move the file"))
+    return errors
+
+
+def _beside(page: Page, relative: str) -> str:
+    """The content path of ``relative`` written in ``page`` ('img/a.png' → 'posts/img/a.png')."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page.source), relative))
+
+
+def _missing_images(pages: list[Page], files: set[str]) -> list[SiteError]:
+    """An ``image:`` written as a path beside the page must name a file of content/."""
+    errors: list[SiteError] = []
+    for page in pages:
+        image = page.image
+        if not image or "://" in image or image.startswith("/"):
+            continue
+        if _beside(page, image) not in files:
+            nearest = difflib.get_close_matches(_beside(page, image), sorted(files), n=1)
+            hint = f"did you mean content/{nearest[0]}?" if nearest else None
+            errors.append(
+                SiteError(
+                    page.file,
+                    page.meta_line("image"),
+                    f"image '{image}' not found: no file content/{_beside(page, image)}",
+                    hint or "put the image beside the page, or write a URL",
+                )
+            )
     return errors
 
 

@@ -112,6 +112,7 @@ class PageMeta:
     slug: str | None
     weight: int
     aliases: tuple[str, ...]
+    image: str | None
 
 
 def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, list[SiteError]]:
@@ -174,6 +175,7 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
         slug=text("slug"),
         weight=weight,
         aliases=tuple(_normalize_alias(alias) for alias in text_list("aliases")),
+        image=text("image"),
     )
     return page_meta, sorted(errors, key=lambda error: error.line or 0)
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import jinja2
 from flask import (
@@ -50,6 +50,7 @@ ENGINE_TEMPLATES = {
     "tag.html",
     "alias.html",
     "404.html",
+    "manifest.webmanifest",
 }
 # The types a static host gives these files by their names: the preview answers the same.
 XML = "application/xml"
@@ -85,6 +86,7 @@ def register(app: Flask) -> None:
         ("/_headers", "netlify_headers", netlify_headers, {}),
         ("/404.html", "not_found_page", not_found_page, {}),
         ("/highlight.css", "highlight_css", code_highlight_css, {}),
+        ("/manifest.webmanifest", "web_manifest", web_manifest, {}),
     ]
     for rule, endpoint, view, defaults in rules:
         app.add_url_rule(rule, endpoint, view, defaults=defaults or None)
@@ -98,6 +100,7 @@ def register(app: Flask) -> None:
     app.context_processor(template_context)
     for helper in (
         page_url,
+        social_image,
         tag_url,
         site_link,
         absolute_url,
@@ -162,6 +165,7 @@ def site_urls(site: Site) -> Iterator[SiteUrl]:
     for endpoint in ("atom_feed", "json_feed", "pages_api", "search_index", "sitemap", "robots"):
         yield endpoint, {}, None, False
     yield "highlight_css", {}, None, False
+    yield "web_manifest", {}, None, False
     yield "netlify_redirects", {}, None, False
     yield "not_found_page", {}, None, False
 
@@ -383,6 +387,12 @@ def code_highlight_css() -> Response:
     return Response(css, mimetype="text/css")
 
 
+def web_manifest() -> Response:
+    """The web app manifest, from the theme's template: name, icons and colours of the site."""
+    text = render_template("manifest.webmanifest", config=current_site().settings)
+    return Response(text, mimetype="application/manifest+json")
+
+
 def static_file(filename: str) -> Response:
     """A file of static/, by its plain or its fingerprinted name; nothing outside static/."""
     assets = site_state(current_app).assets
@@ -558,6 +568,14 @@ def page_url(page: Page, _external: bool = False) -> str:
     else:
         url = url_for("page", path=page.url_path)
     return absolute_url(url) if _external else url
+
+
+def social_image(page: Page | None) -> str | None:
+    """The absolute URL of a page's ``image:`` for link previews (Open Graph), if it has one."""
+    url = current_site().image_url(page) if page else None
+    if url is None or "://" in url:
+        return url
+    return absolute_url(site_link(quote(url)))
 
 
 def tag_url(tag: Tag) -> str:

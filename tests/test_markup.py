@@ -1,3 +1,7 @@
+import pytest
+from pygments.styles import get_style_by_name
+from pygments.token import Error, Whitespace
+
 from frostpage.config import MarkdownSettings
 from frostpage.markup import Renderer, highlight_css, plain_text
 
@@ -118,8 +122,35 @@ def test_renderer_is_reused_without_leaking_state_between_pages():
     assert first.toc[0]["id"] == "alpha"
 
 
+def _luminance(color: str) -> float:
+    channels = [int(color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(first: str, second: str) -> float:
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@pytest.mark.parametrize(
+    "style_name", [MarkdownSettings().highlight_style, MarkdownSettings().highlight_style_dark]
+)
+def test_default_code_colours_are_readable(style_name: str) -> None:
+    """Every token colour of the default styles meets WCAG AA (4.5:1) on its background."""
+    style = get_style_by_name(style_name)
+    for token, attributes in style:
+        if token in Whitespace or token in Error or not attributes["color"]:
+            continue
+        background = (
+            "#" + attributes["bgcolor"] if attributes["bgcolor"] else style.background_color
+        )
+        ratio = _contrast("#" + attributes["color"], background)
+        assert ratio >= 4.5, f"{style_name}: {token} has contrast {ratio:.2f}"
+
+
 def test_highlight_css_follows_light_and_dark_preference():
-    css = highlight_css("friendly", "monokai")
+    css = highlight_css("xcode", "github-dark")
     assert ".highlight .k" in css
     assert "@media (prefers-color-scheme: dark)" in css
     assert ':root[data-theme="dark"] .highlight' in css

@@ -1,0 +1,91 @@
+/* frostpage default theme: the colour scheme toggle and the copy buttons of code blocks.
+   Loaded in <head> so a remembered scheme applies before the first paint; everything
+   else waits for the document. Without JavaScript the page follows the system scheme
+   and the buttons stay hidden. */
+(function () {
+  "use strict";
+  var KEY = "frostpage-theme";
+  var SCHEMES = ["auto", "light", "dark"];
+  var root = document.documentElement;
+
+  function stored() {
+    try {
+      var value = localStorage.getItem(KEY);
+      return SCHEMES.indexOf(value) > 0 ? value : "auto";
+    } catch (error) {
+      return "auto"; // storage blocked: follow the system
+    }
+  }
+
+  function apply(scheme) {
+    if (scheme === "auto") root.removeAttribute("data-theme");
+    else root.setAttribute("data-theme", scheme);
+  }
+
+  function remember(scheme) {
+    try {
+      if (scheme === "auto") localStorage.removeItem(KEY);
+      else localStorage.setItem(KEY, scheme);
+    } catch (error) { /* the choice lasts for this page only */ }
+  }
+
+  apply(stored());
+
+  function setUpToggle() {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    var label = button.querySelector(".theme-name");
+    function show(scheme) {
+      label.textContent = scheme;
+      button.setAttribute("data-scheme", scheme);
+    }
+    show(stored());
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var next = SCHEMES[(SCHEMES.indexOf(stored()) + 1) % SCHEMES.length];
+      remember(next);
+      apply(next);
+      show(next);
+    });
+  }
+
+  function setUpCopyButtons() {
+    if (!navigator.clipboard) return; // only on secure origins (https, localhost)
+    document.querySelectorAll(".content pre").forEach(function (pre) {
+      var box = pre.parentElement.classList.contains("highlight") ? pre.parentElement : null;
+      if (!box) {
+        box = document.createElement("div");
+        pre.parentNode.insertBefore(box, pre);
+        box.appendChild(pre);
+      }
+      box.classList.add("code-box");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-code";
+      var label = document.createElement("span");
+      label.textContent = "Copy";
+      var what = document.createElement("span");
+      what.className = "visually-hidden";
+      what.textContent = " code";
+      button.append(label, what);
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(pre.innerText.replace(/\n$/, "")).then(
+          function () { label.textContent = "Copied"; },
+          function () { label.textContent = "Copy failed"; }
+        );
+        setTimeout(function () { label.textContent = "Copy"; }, 2000);
+      });
+      box.appendChild(button);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      setUpToggle();
+      setUpCopyButtons();
+    });
+  } else {
+    setUpToggle();
+    setUpCopyButtons();
+  }
+})();

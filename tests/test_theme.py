@@ -1,0 +1,170 @@
+"""The default theme before its judges: the Nu Html Checker and axe-core, light and dark.
+
+The sample is this repository's own site (docs and blog), which has a page of every type:
+home, post, page, list of posts, tag, tags, archive, year, 404 and a hook's page. The
+judges come from npm (`make test` installs them into node_modules/) and Debian (Chromium,
+Java). Outside CI a missing judge skips its test, saying which; with CI=true it fails.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPOSITORY
+
+from frostpage import build
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+VNU = REPOSITORY / "node_modules/vnu-jar/build/dist/vnu.jar"
+AXE = REPOSITORY / "node_modules/axe-core/axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+PAGE_TYPES = {
+    "home": "index.html",
+    "page": "docs/getting-started/index.html",
+    "post": "posts/highlighted-code/index.html",
+    "posts": "posts/index.html",
+    "tag": "tags/python/index.html",
+    "tags": "tags/index.html",
+    "archive": "archive/index.html",
+    "year": "posts/2025/index.html",
+    "404": "404.html",
+    "hook page": "stats/index.html",
+}
+
+
+def need(condition: bool, what: str) -> None:
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI needs {what}")
+    pytest.skip(f"{what} is missing")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("theme") / "build"
+    build(REPOSITORY, output, force=True)
+    for kind, name in PAGE_TYPES.items():
+        assert (output / name).is_file(), f"the sample site has no {kind} page ({name})"
+    return output
+
+
+@pytest.fixture(scope="module")
+def served(built: Path) -> Iterator[str]:
+    """The built site on a free port, as a static host serves it."""
+    handler = functools.partial(QuietHandler, directory=str(built))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    need(os.path.exists(CHROMIUM), "Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+def test_every_html_file_passes_the_nu_html_checker(built: Path) -> None:
+    need(shutil.which("java") is not None, "Java (apt-get install default-jre-headless)")
+    need(VNU.is_file(), "the Nu Html Checker (npm install, for vnu-jar)")
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", "--format", "gnu", "."],
+        cwd=built,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def html_pages(built: Path) -> list[str]:
+    """Every HTML page of the build but the redirect stubs of aliases, as URL paths."""
+    pages = []
+    for path in sorted(built.rglob("*.html")):
+        if 'http-equiv="refresh"' in path.read_text("utf-8"):
+            continue
+        pages.append("/" + path.relative_to(built).as_posix().removesuffix("index.html"))
+    return pages
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_has_no_axe_violation(built, served, browser, scheme: str) -> None:
+    need(AXE.is_file(), "axe-core (npm install)")
+    page = browser.new_page(color_scheme=scheme)
+    failures = []
+    for path in html_pages(built):
+        page.goto(served + path)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+            ".then(result => result.violations.map(v => ["
+            "v.id + ': ' + v.help, v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')"
+            "]))",
+            AXE_TAGS,
+        )
+        failures += [f"{path} {rule} (at {where})" for rule, where in violations]
+    page.close()
+    assert failures == [], "\n".join(failures)
+
+
+def test_scheme_toggle_remembers_the_choice_and_code_copies(served, browser) -> None:
+    context = browser.new_context(color_scheme="light")
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(served + "/posts/highlighted-code/")
+    background = "getComputedStyle(document.body).backgroundColor"
+    light = page.evaluate(background)
+
+    toggle = page.get_by_role("button", name="Theme: auto")
+    toggle.click()
+    assert page.get_attribute("html", "data-theme") == "light"
+    page.get_by_role("button", name="Theme: light").click()
+    assert page.get_attribute("html", "data-theme") == "dark"
+    assert page.evaluate(background) != light
+    page.goto(served + "/docs/")  # the choice follows the reader to the next page
+    assert page.get_attribute("html", "data-theme") == "dark"
+    page.get_by_role("button", name="Theme: dark").click()
+    assert page.get_attribute("html", "data-theme") is None
+
+    page.goto(served + "/posts/highlighted-code/")
+    first_block = page.locator(".content pre").first.inner_text().rstrip("\n")
+    page.get_by_role("button", name="Copy code").first.click()
+    page.get_by_text("Copied").first.wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == first_block
+    assert [url for url in requests if not url.startswith(served)] == []
+    context.close()
+
+
+def test_without_javascript_the_page_follows_the_system_and_hides_the_buttons(
+    served, browser
+) -> None:
+    context = browser.new_context(color_scheme="dark", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served + "/posts/highlighted-code/")
+    assert page.locator(".theme-toggle").is_hidden()
+    assert page.locator(".copy-code").count() == 0
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 20, 25)"
+    context.close()
