@@ -4,8 +4,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+NPM    ?= npm
+# The theme's judges (Nu Html Checker, axe-core, Lighthouse) come from npm; without npm
+# the tests that need them are skipped outside CI.
+JUDGES := $(if $(shell command -v $(NPM)),node_modules/.installed)
 
-.PHONY: serve build check test lint new bench clean
+.PHONY: serve build check test lint audit screenshots new bench clean
 
 # The site's own needs (what Netlify installs for `make build`)...
 $(VENV)/.installed: pyproject.toml
@@ -19,21 +23,35 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+node_modules/.installed: package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 serve: $(VENV)/.installed
 	$(BIN)/frostpage serve --port $(PORT)
 
 build: $(VENV)/.installed
 	$(BIN)/python freeze.py
 
-check: $(VENV)/.installed
+# The link check and the Nu Html Checker on an existing build/.
+check: $(VENV)/.installed node_modules/.installed
 	$(BIN)/frostpage check
+	node_modules/.bin/vnu --errors-only --skip-non-html build && echo "The Nu Html Checker found no error in build/."
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint $(JUDGES)
 	$(BIN)/pytest
+
+# Lighthouse's four scores for the home page and the longest post with code.
+audit: build node_modules/.installed
+	$(BIN)/python scripts/audit.py
+
+# The theme's screenshots in the docs (content/docs/img/), light and dark, phone and desktop.
+screenshots: build $(VENV)/.installed-test
+	$(BIN)/python scripts/screenshots.py
 
 # Benchmarks print figures (1,000 and 10,000 pages; BENCH_SIZES=1000 for a quick run).
 $(VENV)/.installed-bench: $(VENV)/.installed

@@ -267,3 +267,62 @@ def test_summary_from_more_marker_and_front_matter(write_site):
     build(root)
     listing = (root / "build/posts/index.html").read_text("utf-8")
     assert "From front matter." in listing and "Teaser." in listing and "Rest." not in listing
+
+
+def test_image_in_front_matter_is_the_social_preview(write_site):
+    root = write_site(
+        {
+            "content/posts/cover.md": "---\ntitle: Cover\ndate: 2025-03-01\nimage: img/cover one.png\n---\nBody.\n",
+            "content/posts/img/cover one.png": "png bytes",
+            "content/docs/remote.md": "---\ntitle: Remote\nimage: https://cdn.example.net/a.png\n---\n",
+        }
+    )
+    build(root)
+    out = root / "build"
+    html = (out / "posts/cover/index.html").read_text("utf-8")
+    assert (
+        '<meta property="og:image" content="https://example.org/posts/img/cover%20one.png">' in html
+    )
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert (out / "posts/img/cover one.png").read_text("utf-8") == "png bytes"
+    remote = (out / "docs/remote/index.html").read_text("utf-8")
+    assert '<meta property="og:image" content="https://cdn.example.net/a.png">' in remote
+    plain = (out / "about/index.html").read_text("utf-8")
+    assert "og:image" not in plain
+    assert '<meta name="twitter:card" content="summary">' in plain
+
+
+def test_an_image_that_is_not_there_is_an_error_with_its_line(write_site):
+    root = write_site(
+        {
+            "content/posts/cover.md": "---\ntitle: Cover\ndate: 2025-03-01\nimage: img/cover.jpg\n---\n",
+            "content/posts/img/cover.png": "png bytes",
+        }
+    )
+    with pytest.raises(SiteErrors) as caught:
+        build(root)
+    assert [str(error) for error in caught.value.errors] == [
+        "content/posts/cover.md:4: image 'img/cover.jpg' not found: no file "
+        "content/posts/img/cover.jpg\n  hint: did you mean content/posts/img/cover.png?"
+    ]
+
+
+def test_web_manifest_favicon_and_theme_colour(write_site):
+    root = write_site(config='title = "Sub & Co"\nbase_url = "https://example.org/blog/"\n')
+    build(root)
+    out = root / "build"
+    manifest = json.loads((out / "manifest.webmanifest").read_text("utf-8"))
+    assert manifest["name"] == "Sub & Co"
+    assert manifest["start_url"] == "/blog/"
+    icon = manifest["icons"][0]["src"]
+    assert icon.startswith("/blog/static/favicon.") and icon.endswith(".svg")
+    assert (out / icon.removeprefix("/blog/")).is_file()
+    html = (out / "index.html").read_text("utf-8")
+    assert f'<link rel="icon" href="{icon}" type="image/svg+xml">' in html
+    assert '<link rel="manifest" href="/blog/manifest.webmanifest">' in html
+    assert (
+        '<meta name="theme-color" content="#0f1419" media="(prefers-color-scheme: dark)">' in html
+    )
+    client = create_app(root, dev=True).test_client()
+    response = client.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"

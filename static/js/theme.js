@@ -30,6 +30,7 @@
   }
 
   apply(stored());
+  root.classList.add("has-js"); // shows the toggle before the first paint: no layout shift
 
   function setUpToggle() {
     var button = document.querySelector(".theme-toggle");
@@ -40,7 +41,6 @@
       button.setAttribute("data-scheme", scheme);
     }
     show(stored());
-    button.hidden = false;
     button.addEventListener("click", function () {
       var next = SCHEMES[(SCHEMES.indexOf(stored()) + 1) % SCHEMES.length];
       remember(next);

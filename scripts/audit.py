@@ -1,0 +1,102 @@
+"""Lighthouse scores of the built site (make audit): performance, accessibility, best
+practices and SEO for the home page and the longest post with code.
+
+The site in build/ is served as a static host serves it, and Lighthouse (npm) drives
+Debian's Chromium. Scores vary by machine, so this prints them and checks nothing.
+Pages can be named: `python scripts/audit.py / /docs/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def longest_post_with_code() -> str | None:
+    """The URL of the biggest built post that has a highlighted code block."""
+    posts = [
+        path
+        for path in (BUILD / "posts").glob("*/index.html")
+        if 'class="highlight"' in path.read_text("utf-8")
+    ]
+    if not posts:
+        return None
+    longest = max(posts, key=lambda path: (path.stat().st_size, path.as_posix()))
+    return "/" + longest.parent.relative_to(BUILD).as_posix() + "/"
+
+
+def scores(url: str) -> dict[str, int]:
+    """Run Lighthouse on ``url``; its four category scores out of 100."""
+    result = subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--output=json",
+            "--output-path=stdout",
+            "--quiet",
+            f"--chrome-flags={CHROME_FLAGS}",
+            f"--only-categories={','.join(CATEGORIES)}",
+        ],
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if result.returncode != 0:
+        sys.exit(f"lighthouse failed on {url}:\n{result.stderr.strip()}")
+    report = json.loads(result.stdout)
+    weighted = {
+        ref["id"]
+        for name in CATEGORIES
+        for ref in report["categories"][name]["auditRefs"]
+        if ref["weight"] > 0
+    }
+    for audit_id in sorted(weighted):
+        audit = report["audits"][audit_id]
+        if audit.get("score") is not None and audit["score"] < 1:
+            shown = audit.get("displayValue", "")
+            print(f"  {url}: {audit['title']} {shown} (score {audit['score']:.2f})")
+    return {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
+
+
+def main(pages: list[str]) -> None:
+    if not (BUILD / "index.html").is_file():
+        sys.exit("build/ has no site: run `make build` first")
+    if not LIGHTHOUSE.exists():
+        sys.exit("Lighthouse is missing: run `npm ci` (make audit does)")
+    if not os.path.exists(CHROMIUM):
+        sys.exit("Chromium is missing: apt-get install chromium")
+    pages = pages or [page for page in ("/", longest_post_with_code()) if page]
+    handler = functools.partial(QuietHandler, directory=str(BUILD))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    rows = [(page, scores(base + page)) for page in pages]
+    server.shutdown()
+    width = max(len(page) for page in pages)
+    print(f"{'page':<{width}}  " + "  ".join(f"{name:>14}" for name in CATEGORIES))
+    for page, found in rows:
+        print(f"{page:<{width}}  " + "  ".join(f"{found[name]:>14}" for name in CATEGORIES))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
