@@ -3,11 +3,13 @@ practices and SEO for the home page and the longest post with code.
 
 The site in build/ is served as a static host serves it, and Lighthouse (npm) drives
 Debian's Chromium. Scores vary by machine, so this prints them and checks nothing.
-Pages can be named: `python scripts/audit.py / /docs/`.
+Pages can be named, and another built site audited:
+`python scripts/audit.py --build ../blog/build / /docs/`.
 """
 
 from __future__ import annotations
 
+import argparse
 import functools
 import http.server
 import json
@@ -31,17 +33,17 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def longest_post_with_code() -> str | None:
+def longest_post_with_code(build: Path) -> str | None:
     """The URL of the biggest built post that has a highlighted code block."""
     posts = [
         path
-        for path in (BUILD / "posts").glob("*/index.html")
+        for path in (build / "posts").glob("*/index.html")
         if 'class="highlight"' in path.read_text("utf-8")
     ]
     if not posts:
         return None
     longest = max(posts, key=lambda path: (path.stat().st_size, path.as_posix()))
-    return "/" + longest.parent.relative_to(BUILD).as_posix() + "/"
+    return "/" + longest.parent.relative_to(build).as_posix() + "/"
 
 
 def scores(url: str) -> dict[str, int]:
@@ -78,15 +80,20 @@ def scores(url: str) -> dict[str, int]:
     return {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
 
 
-def main(pages: list[str]) -> None:
-    if not (BUILD / "index.html").is_file():
-        sys.exit("build/ has no site: run `make build` first")
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--build", type=Path, default=BUILD, help="the built site (build/)")
+    parser.add_argument("pages", nargs="*", help="URL paths (the home page and a post)")
+    options = parser.parse_args()
+    build = options.build.resolve()
+    if not (build / "index.html").is_file():
+        sys.exit(f"{build} has no site: run `make build` first")
     if not LIGHTHOUSE.exists():
         sys.exit("Lighthouse is missing: run `npm ci` (make audit does)")
     if not os.path.exists(CHROMIUM):
         sys.exit("Chromium is missing: apt-get install chromium")
-    pages = pages or [page for page in ("/", longest_post_with_code()) if page]
-    handler = functools.partial(QuietHandler, directory=str(BUILD))
+    pages = options.pages or [page for page in ("/", longest_post_with_code(build)) if page]
+    handler = functools.partial(QuietHandler, directory=str(build))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
@@ -99,4 +106,4 @@ def main(pages: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

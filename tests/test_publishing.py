@@ -326,3 +326,14 @@ def test_web_manifest_favicon_and_theme_colour(write_site):
     client = create_app(root, dev=True).test_client()
     response = client.get("/manifest.webmanifest")
     assert response.mimetype == "application/manifest+json"
+
+
+def test_every_page_has_a_meta_description_even_without_one_in_the_config(write_site):
+    root = write_site(
+        config='title = "Bare"\ndescription = ""\nbase_url = "https://example.org/"\n'
+    )
+    build(root)
+    out = root / "build"
+    home = (out / "index.html").read_text("utf-8")
+    assert '<meta name="description" content="Welcome. Read about.">' in home
+    assert '<meta name="description" content="Bare">' in (out / "404.html").read_text("utf-8")
