@@ -39,6 +39,7 @@ RESERVED_URLS = {
     "/_redirects": "the redirects of the host",
     "/_headers": "the headers of the host",
     "/highlight.css": "the code highlighting styles",
+    "/highlight-dark.css": "the code highlighting styles",
     "/manifest.webmanifest": "the web app manifest",
 }
 RESERVED_PREFIXES = {

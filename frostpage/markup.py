@@ -252,21 +252,51 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(without_tags).split())
 
 
-def highlight_css(light_style: str, dark_style: str) -> str:
-    """Pygments CSS for code blocks that follows the reader's light/dark preference.
+def highlight_css(style_name: str, over: str | None = None) -> str:
+    """The Pygments rules of one style for code blocks, compact (no comments, no spaces).
 
-    The dark rules apply when the system prefers dark (unless the page is forced light with
-    ``data-theme="light"`` on <html>) and whenever the page is forced dark.
+    The theme links the light style always and the dark one ``over`` it with
+    ``media="(prefers-color-scheme: dark)"``; its toggle changes that media. So each rule
+    exists once, and the page follows the system without JavaScript. Where the style laid
+    over gives a token a look that this one does not, this one resets it.
     """
-    light = HtmlFormatter(style=light_style).get_style_defs(f".{HIGHLIGHT_CLASS}")
-    dark = HtmlFormatter(style=dark_style).get_style_defs(f".{HIGHLIGHT_CLASS}")
-    dark_forced = dark.replace(
-        f".{HIGHLIGHT_CLASS}", f':root[data-theme="dark"] .{HIGHLIGHT_CLASS}'
+    rules = _style_rules(style_name)
+    for selector, properties in _style_rules(over).items() if over else ():
+        own = rules.setdefault(selector, {})
+        for name in properties:
+            own.setdefault(name, RESETS.get(name, "initial"))
+    lines = (
+        selector + "{" + ";".join(f"{name}:{value}" for name, value in properties.items()) + "}"
+        for selector, properties in rules.items()
     )
-    dark_system = dark.replace(
-        f".{HIGHLIGHT_CLASS}", f':root:not([data-theme="light"]) .{HIGHLIGHT_CLASS}'
+    return f"/* Pygments style '{style_name}' */\n" + "\n".join(lines) + "\n"
+
+
+# What a token looks like when its style says nothing of a property.
+RESETS = {
+    "color": "inherit",
+    "background-color": "transparent",
+    "font-weight": "normal",
+    "font-style": "normal",
+    "text-decoration": "none",
+    "border": "none",
+}
+
+
+def _style_rules(style_name: str) -> dict[str, dict[str, str]]:
+    """selector → {property: value} of a Pygments style, for the code block class."""
+    formatter = HtmlFormatter(style=style_name)
+    selector = f".{HIGHLIGHT_CLASS}"
+    css = "\n".join(
+        formatter.get_background_style_defs(selector) + formatter.get_token_style_defs(selector)
     )
-    return (
-        f"/* Code highlighting: Pygments '{light_style}' (light), '{dark_style}' (dark). */\n"
-        f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark_system}\n}}\n{dark_forced}\n"
-    )
+    rules: dict[str, dict[str, str]] = {}
+    for selectors, declarations in re.findall(
+        r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css)
+    ):
+        properties = rules.setdefault(selectors.strip(), {})
+        for declaration in declarations.split(";"):
+            name, _, value = declaration.partition(":")
+            if value.strip():
+                properties[name.strip()] = value.strip()
+    return rules

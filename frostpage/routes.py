@@ -86,6 +86,7 @@ def register(app: Flask) -> None:
         ("/_headers", "netlify_headers", netlify_headers, {}),
         ("/404.html", "not_found_page", not_found_page, {}),
         ("/highlight.css", "highlight_css", code_highlight_css, {}),
+        ("/highlight-dark.css", "highlight_dark_css", code_highlight_dark_css, {}),
         ("/manifest.webmanifest", "web_manifest", web_manifest, {}),
     ]
     for rule, endpoint, view, defaults in rules:
@@ -165,6 +166,7 @@ def site_urls(site: Site) -> Iterator[SiteUrl]:
     for endpoint in ("atom_feed", "json_feed", "pages_api", "search_index", "sitemap", "robots"):
         yield endpoint, {}, None, False
     yield "highlight_css", {}, None, False
+    yield "highlight_dark_css", {}, None, False
     yield "web_manifest", {}, None, False
     yield "netlify_redirects", {}, None, False
     yield "not_found_page", {}, None, False
@@ -382,8 +384,13 @@ def netlify_headers() -> Response:
 
 
 def code_highlight_css() -> Response:
+    css = highlight_css(current_site().settings.markdown.highlight_style)
+    return Response(css, mimetype="text/css")
+
+
+def code_highlight_dark_css() -> Response:
     settings = current_site().settings.markdown
-    css = highlight_css(settings.highlight_style, settings.highlight_style_dark)
+    css = highlight_css(settings.highlight_style_dark, over=settings.highlight_style)
     return Response(css, mimetype="text/css")
 
 

@@ -33,6 +33,7 @@ def test_every_page_is_written_at_its_pretty_url(site_root):
         "tags/web-dev/index.html",
         "404.html",
         "highlight.css",
+        "highlight-dark.css",
         "static/css/site.css",
     ):
         assert (out / name).is_file(), name

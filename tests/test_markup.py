@@ -149,8 +149,11 @@ def test_default_code_colours_are_readable(style_name: str) -> None:
         assert ratio >= 4.5, f"{style_name}: {token} has contrast {ratio:.2f}"
 
 
-def test_highlight_css_follows_light_and_dark_preference():
-    css = highlight_css("xcode", "github-dark")
-    assert ".highlight .k" in css
-    assert "@media (prefers-color-scheme: dark)" in css
-    assert ':root[data-theme="dark"] .highlight' in css
+def test_highlight_css_is_compact_and_the_dark_style_resets_what_the_light_one_sets():
+    light = highlight_css("friendly")
+    assert ".highlight .k{color:#007020;font-weight:bold}" in light
+    assert "/* Keyword */" not in light
+    dark = highlight_css("monokai", over="friendly")
+    # monokai's keywords are not bold: laid over friendly's, it must say so.
+    assert ".highlight .k{color:#66D9EF;font-weight:normal}" in dark
+    assert ".highlight{background:#272822;color:#F8F8F2}" in dark

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -144,6 +145,8 @@ def test_scheme_toggle_remembers_the_choice_and_code_copies(served, browser) -> 
     page.get_by_role("button", name="Theme: light").click()
     assert page.get_attribute("html", "data-theme") == "dark"
     assert page.evaluate(background) != light
+    code_background = "getComputedStyle(document.querySelector('.highlight')).backgroundColor"
+    assert page.evaluate(code_background) == "rgb(13, 17, 23)"  # github-dark's
     page.goto(served + "/docs/")  # the choice follows the reader to the next page
     assert page.get_attribute("html", "data-theme") == "dark"
     page.get_by_role("button", name="Theme: dark").click()
@@ -168,3 +171,17 @@ def test_without_javascript_the_page_follows_the_system_and_hides_the_buttons(
     assert page.locator(".copy-code").count() == 0
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(15, 20, 25)"
     context.close()
+
+
+def test_the_pages_load_less_than_20_kb_of_css_and_nothing_from_other_hosts(built: Path) -> None:
+    for name in PAGE_TYPES.values():
+        html = (built / name).read_text("utf-8")
+        loaded = re.findall(
+            r'<link rel="(?:stylesheet|icon|manifest|preload)" href="([^"]+)"'
+            r'|<(?:script|img|iframe|video|audio|source)[^>]+src="([^"]+)"',
+            html,
+        )
+        assert [link for pair in loaded for link in pair if "//" in link] == [], name
+        stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+        size = sum((built / link.lstrip("/")).stat().st_size for link in stylesheets)
+        assert len(stylesheets) == 3 and size < 20_000, (name, stylesheets, size)

@@ -17,9 +17,13 @@
     }
   }
 
+  var DARK_CODE_MEDIA = {auto: "(prefers-color-scheme: dark)", light: "not all", dark: "all"};
+
   function apply(scheme) {
     if (scheme === "auto") root.removeAttribute("data-theme");
     else root.setAttribute("data-theme", scheme);
+    var darkCode = document.getElementById("dark-code"); // the dark code colours
+    if (darkCode) darkCode.media = DARK_CODE_MEDIA[scheme];
   }
 
   function remember(scheme) {
