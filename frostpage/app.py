@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from flask import Flask
 from flask_flatpages import FlatPages
 
 from .assets import Assets
-from .cache import CACHE_FOLDER, CachedRenderer
+from .cache import CACHE_FOLDER, CachedRenderer, PageCache
 from .config import Settings, load_settings
 from .content import (
     Page,
@@ -45,9 +46,14 @@ class ContentFiles(FlatPages):
     re-read when its size or modification time changes, and not otherwise.
     """
 
-    def __init__(self, app: Flask, settings: Settings) -> None:
+    def __init__(self, app: Flask, settings: Settings, cache: PageCache) -> None:
         self.settings = settings
         super().__init__(app)
+        self.cache = cache
+        self._file_cache.update(cache.load())
+        self.parsed = 0  # files this app parsed (the others came from the cache)
+        self._unsaved = 0  # of which, not yet in the cache
+        self._cache_written = False
 
     def _load_file(self, path: str, filename: str, rel_path: str) -> Page | None:
         name = os.path.basename(filename)
@@ -72,7 +78,46 @@ class ContentFiles(FlatPages):
             )
         page = parse_page(text, source, self.settings)
         self._file_cache[filename] = (page, key)
+        self.parsed += 1
+        self._unsaved += 1
         return page
+
+    def update(self, paths: Iterable[Path]) -> bool:
+        """Read again only these changed files of content/ (the watcher names them).
+
+        False when that is not enough (a folder moved): then everything is walked again.
+        """
+        pages = self._pages
+        root = Path(self.root).resolve()
+        for path in paths:
+            if path.is_dir() or (not path.exists() and not path.suffix):
+                return False
+            if path.suffix != ".md":
+                continue  # other files are looked for by the site's model
+            try:
+                relative = path.resolve().relative_to(root)
+            except ValueError:
+                return False
+            key = relative.with_suffix("").as_posix()
+            if path.is_file():
+                folder = relative.parent.as_posix()
+                pages[key] = self._load_file(key, str(path), "" if folder == "." else folder)
+            else:
+                pages.pop(key, None)
+        return True
+
+    def write_cache(self, in_background: bool) -> None:
+        """Store the parsed pages once newly parsed ones are worth it (the first time, in the
+        preview; after every build that parsed something, in a build)."""
+        if not self._unsaved or (in_background and self._cache_written):
+            return
+        current = {os.path.join(self.root, *page.source.split("/")) for page in self.all()}
+        entries = {name: entry for name, entry in self._file_cache.items() if name in current}
+        self._unsaved, self._cache_written = 0, True
+        if in_background:
+            threading.Thread(target=self.cache.save, args=(entries,), daemon=True).start()
+        else:
+            self.cache.save(entries)
 
     def all(self) -> list[Page]:
         return [page for page in self._pages.values() if page is not None]
@@ -146,11 +191,13 @@ class SiteState:
                 self._site = self._build()
             return self._site
 
-    def refresh(self) -> None:
-        """Look for changed files (a stat per file) and rebuild the model if any changed."""
+    def refresh(self, changed: Iterable[Path] | None = None) -> None:
+        """Rebuild the model if a file changed: only the ``changed`` ones when the watcher
+        names them, else every file is looked at (a stat each)."""
         with self._lock:
             previous = self._site
-            self.files.reload()
+            if changed is None or previous is None or not self.files.update(changed):
+                self.files.reload()
             changed = _page_ids(self.files.all()) != self._page_ids
             if previous is None or changed or self._other_files() != previous.files:
                 self._site = self._build()
@@ -171,6 +218,7 @@ class SiteState:
             files=content_files(self.root / "content"),
         )
         site.errors.extend(link_errors + self.data_errors)
+        self.files.write_cache(in_background=self.dev)
         self.warnings.extend(w for w in link_warnings if w not in self.warnings)
         self._page_ids = _page_ids(pages)
         return site
@@ -217,7 +265,7 @@ def create_app(
     app.jinja_env.lstrip_blocks = True
     if not dev:
         app.jinja_env.undefined = jinja2.StrictUndefined
-    files = ContentFiles(app, settings)
+    files = ContentFiles(app, settings, PageCache(root / CACHE_FOLDER, settings))
     renderer = CachedRenderer(Renderer(settings.markdown, settings.base_path), root / CACHE_FOLDER)
     assets = Assets(root / "static")
     state = SiteState(

@@ -1,4 +1,5 @@
-"""A persistent render cache: a rebuild never renders an unchanged page's Markdown again.
+"""Persistent caches: a rebuild never renders an unchanged page's Markdown again, and the
+preview of a big site starts without parsing every file again (``PageCache``).
 
 Entries live in one SQLite file under ``.frostpage-cache/``, keyed by a hash of the page's
 body and source path, the Markdown settings, and the code that renders (frostpage's
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 import sqlite3
 import threading
 from dataclasses import asdict
@@ -19,7 +22,8 @@ from pathlib import Path
 import markdown
 import pygments
 
-from . import markup
+from . import content, frontmatter, markup
+from .content import Page
 from .markup import Rendered, Renderer, Resolver, Suggester
 from .version import VERSION
 
@@ -159,3 +163,40 @@ class CachedRenderer:
             self._database = None
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+
+class PageCache:
+    """Parsed pages on disk, so that the preview of a big site starts without reading the
+    front matter of every file again.
+
+    One pickle file, stamped with the code that parses (frostpage's version, the front
+    matter and content modules) and the site's settings; an entry is used only while its
+    file keeps the same size and modification time. A file that cannot be read or was
+    written by other code is ignored and replaced, never trusted.
+    """
+
+    def __init__(self, folder: Path, settings: object) -> None:
+        self.path = folder / "pages.pickle"
+        code = b"".join(Path(module.__file__).read_bytes() for module in (frontmatter, content))
+        self.stamp = hashlib.sha256(f"{VERSION} {SCHEMA} {settings!r}".encode() + code).hexdigest()
+
+    def load(self) -> dict[str, tuple[Page, tuple[int, int]]]:
+        """filename → (page, (mtime_ns, size)), or nothing when the file is not ours."""
+        try:
+            with self.path.open("rb") as file:
+                stamp, entries = pickle.load(file)
+        except Exception:  # a missing, truncated or foreign file: start afresh
+            return {}
+        return entries if stamp == self.stamp and isinstance(entries, dict) else {}
+
+    def save(self, entries: dict[str, tuple[Page, tuple[int, int]]]) -> None:
+        """Write the pages that parsed without error (a broken one is cheap to read again)."""
+        kept = {name: entry for name, entry in entries.items() if not entry[0].errors}
+        partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with partial.open("wb") as file:
+                pickle.dump((self.stamp, kept), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(partial, self.path)
+        except OSError:
+            partial.unlink(missing_ok=True)  # a cache that cannot be written is only slower

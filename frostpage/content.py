@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import posixpath
 import re
@@ -52,6 +53,7 @@ YEAR_URL = re.compile(r"^/posts/\d{4}/$")
 WORDS_PER_MINUTE = 220
 
 
+@functools.lru_cache(maxsize=8192)
 def slugify(text: str) -> str:
     """A stable, readable URL segment: lower case, words joined by '-', letters kept.
 
@@ -88,6 +90,10 @@ class Page:
     key_lines: dict[str, int] = field(default_factory=dict)
     errors: list[SiteError] = field(default_factory=list)
     rendered: Rendered | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Stored (PageCache) without its HTML, which has a cache of its own.
+        return {**self.__dict__, "rendered": None}
 
     @property
     def file(self) -> str:
@@ -408,11 +414,12 @@ def content_files(folder: Path) -> list[str]:
 def _tags(posts: list[Page]) -> list[Tag]:
     tags: dict[str, Tag] = {}
     for post in posts:
+        seen: set[str] = set()  # 'Python' and 'python' are one tag
         for name in post.tags:
             slug = slugify(name) or "tag"
-            tag = tags.setdefault(slug, Tag(name, slug, []))
-            if post not in tag.posts:
-                tag.posts.append(post)
+            if slug not in seen:
+                seen.add(slug)
+                tags.setdefault(slug, Tag(name, slug, [])).posts.append(post)
     return sorted(tags.values(), key=lambda tag: (tag.name.casefold(), tag.slug))
 
 

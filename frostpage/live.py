@@ -195,11 +195,13 @@ class LivePreview:
         relative = {_relative(self.root, path) for path in changed}
         if any(path.startswith("site/") for path in relative):
             self.site_app = self._new_site_app()
-        elif any(path.startswith(("content/", "templates/")) for path in relative):
+        elif any(path.startswith("content/") for path in relative):
+            # Templates need nothing here: Jinja reads a changed one again by itself.
             state = self.site_app.extensions.get("frostpage")
+            content = [self.root / path for path in relative if path.startswith("content/")]
             if state is not None:
                 with self.site_app.app_context():
-                    _refresh_quietly(state)
+                    _refresh_quietly(state, content)
         stylesheets = sorted(p[len("static") :] for p in relative if p.startswith("static/"))
         if relative and all(path.endswith(".css") for path in relative) and stylesheets:
             self.broadcast.send("css", json.dumps(stylesheets))
@@ -222,10 +224,10 @@ class _Handler(FileSystemEventHandler):
                 self.report(str(path))
 
 
-def _refresh_quietly(state: Any) -> None:
+def _refresh_quietly(state: Any, changed: list[Path]) -> None:
     """Refresh the model now; an error in the files is shown when a page is requested."""
     with contextlib.suppress(SiteError, SiteErrors):
-        state.refresh()
+        state.refresh(changed)
 
 
 def _relative(root: Path, path: str) -> str:

@@ -56,3 +56,35 @@ def test_a_cache_of_other_settings_is_not_used(site_root):
     config.write_text(config.read_text("utf-8") + "[markdown]\nsmart_quotes = false\n", "utf-8")
     hits, misses = renders(site_root)
     assert hits == 0
+
+
+def parsed_files(root) -> tuple[int, list[str]]:
+    """Load the site as the preview does; (files parsed, titles of the pages)."""
+    app = create_app(root, dev=False)
+    state = site_state(app)
+    with app.app_context():
+        titles = sorted(page.title for page in state.site.pages)
+    return state.files.parsed, titles
+
+
+def test_parsed_pages_are_kept_so_the_next_start_parses_only_what_changed(site_root):
+    build(site_root)
+    assert (site_root / CACHE_FOLDER / "pages.pickle").is_file()
+    parsed, titles = parsed_files(site_root)
+    assert parsed == 0 and "The team" in titles
+    (site_root / "content/about/team.md").write_text("# The crew\n\nChanged.\n", "utf-8")
+    parsed, titles = parsed_files(site_root)
+    assert parsed == 1 and "The crew" in titles and "The team" not in titles
+
+
+def test_a_corrupt_or_foreign_page_cache_is_ignored(site_root):
+    build(site_root)
+    cache = site_root / CACHE_FOLDER / "pages.pickle"
+    expected = parsed_files(site_root)[1]
+    files = len(list((site_root / "content").rglob("*.md")))
+    cache.write_bytes(b"not a pickle")
+    assert parsed_files(site_root) == (files, expected)
+    build(site_root)
+    config = site_root / "site/config.toml"
+    config.write_text(config.read_text("utf-8") + 'timezone = "Europe/Paris"\n', "utf-8")
+    assert parsed_files(site_root)[0] == files  # other settings: parsed afresh

@@ -101,3 +101,36 @@ def test_event_stream_sends_changes_to_waiting_tabs(site_root):
     preview.broadcast.send("reload")
     reader.join(timeout=5)
     assert received == ["event: reload\ndata: []\n\n"]
+
+
+def test_when_watched_only_the_files_named_by_the_watcher_are_read_again(site_root):
+    preview = preview_of(site_root)
+    preview.site_app.config["FROSTPAGE_WATCHED"] = True  # as start_watching sets it
+    client = Client(preview)
+    assert "Hello." in client.get("/posts/first/").text
+    # Saving one page must not re-read the others: a change nobody reported stays unseen.
+    (site_root / "content/posts/first.md").write_text(
+        "---\ntitle: First post\ndate: 2025-01-10\n---\nUnreported.\n", "utf-8"
+    )
+    team = site_root / "content/about/team.md"
+    team.write_text("# The team\n\nReported.\n", "utf-8")
+    preview.apply({str(team)})
+    assert "Reported." in client.get("/about/team/").text
+    assert "Unreported." not in client.get("/posts/first/").text
+
+    # A new file in a new folder, as watchdog reports it: the folder, then the file.
+    new = site_root / "content/series/part-one.md"
+    new.parent.mkdir()
+    new.write_text("---\ntitle: Part one\n---\nOne.\n", "utf-8")
+    preview.apply({str(new.parent), str(new)})
+    assert "One." in client.get("/series/part-one/").text
+    # A folder renamed: everything under it moves, so everything is walked again.
+    new.parent.rename(site_root / "content/saga")
+    preview.apply({str(site_root / "content/series"), str(site_root / "content/saga")})
+    assert client.get("/series/part-one/").status_code == 404
+    assert "One." in client.get("/saga/part-one/").text
+    assert "Unreported." in client.get("/posts/first/").text
+    # A deleted file leaves the site.
+    (site_root / "content/saga/part-one.md").unlink()
+    preview.apply({str(site_root / "content/saga/part-one.md")})
+    assert client.get("/saga/part-one/").status_code == 404
