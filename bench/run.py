@@ -177,7 +177,7 @@ def written_files(root: Path) -> int:
     return int(summary.split(" changed)")[0].rsplit(", ", 1)[1])
 
 
-def live_preview(root: Path) -> tuple[float, list[float]]:
+def live_preview(root: Path, saves: int = 5) -> tuple[float, list[float]]:
     """Seconds to the first answer, and seconds from each save to the reloaded page."""
     port = 5390
     started = time.perf_counter()
@@ -199,7 +199,7 @@ def live_preview(root: Path) -> tuple[float, list[float]]:
         url = f"http://127.0.0.1:{port}/posts/{post.stem}/"
         urllib.request.urlopen(url, timeout=30).read()
         reloads = []
-        for attempt in range(5):
+        for attempt in range(saves):
             reloads.append(_save_to_reload(port, post, url, f"Saved text {attempt}"))
         return startup, reloads
     finally:
@@ -263,9 +263,14 @@ def main() -> None:
             report(size, repeat, results, no_change_written)
             largest = site
         if largest is not None:
+            # The first start parses every file; later ones (and one after a build) read
+            # the parsed pages from .frostpage-cache/.
+            (largest / ".frostpage-cache/pages.pickle").unlink(missing_ok=True)
+            first_startup, _ = live_preview(largest, saves=0)
             startup, reloads = live_preview(largest)
             print(f"Live preview on {sizes[-1]:,} pages:")
             print(f"  start to first answer: {startup:.2f} s (target: under 3 s)")
+            print(f"  the very first start, nothing cached: {first_startup:.2f} s")
             print(
                 f"  save to reloaded page: median {statistics.median(reloads) * 1000:.0f} ms, "
                 f"worst {max(reloads) * 1000:.0f} ms over {len(reloads)} saves "
