@@ -31,9 +31,6 @@ from .config import MarkdownSettings
 from .errors import SiteError
 
 MORE_MARKER = "<!-- more -->"
-# Python-Markdown's smarty extension makes rendering time grow with the square of the
-# body's size (a 10 MB page would take minutes); bodies larger than this skip it.
-SMART_QUOTES_LIMIT = 1_000_000
 HIGHLIGHT_CLASS = "highlight"
 
 # Given a content-relative source path ('docs/intro.md'): the page's URL, or None.
@@ -75,14 +72,11 @@ class Renderer:
         self.base_path = base_path
         self._lock = threading.Lock()
         self._links = _LinkRewriter(self)
-        self._markdown = self._new_markdown(settings.smart_quotes)
-        self._markdown_for_large = (
-            self._new_markdown(False) if settings.smart_quotes else self._markdown
-        )
+        self._markdown = self._new_markdown()
 
-    def _new_markdown(self, smart_quotes: bool) -> markdown.Markdown:
+    def _new_markdown(self) -> markdown.Markdown:
         instance = markdown.Markdown(
-            extensions=self._extensions(smart_quotes),
+            extensions=self._extensions(),
             extension_configs={
                 "toc": {
                     "permalink": "#",
@@ -95,12 +89,16 @@ class Renderer:
             },
             output_format="html",
         )
+        if self.settings.smart_quotes:
+            # After the inline patterns (20) and attribute lists (8), before the TOC takes
+            # the headings' text (5).
+            instance.treeprocessors.register(SmartPunctuation(instance), "frostpage_smarty", 6)
         # Runs after inline links exist and after the TOC has added heading anchors.
         instance.treeprocessors.register(self._links, "frostpage_links", 0)
         instance.postprocessors.register(_ScrollableBlocks(instance), "frostpage_scrolling", 0)
         return instance
 
-    def _extensions(self, smart_quotes: bool) -> list[str | Extension]:
+    def _extensions(self) -> list[str | Extension]:
         names = [
             "fenced_code",
             "codehilite",
@@ -113,8 +111,6 @@ class Renderer:
             "md_in_html",
             "sane_lists",
         ]
-        if smart_quotes:
-            names.append("smarty")
         return names + list(self.settings.extensions)
 
     def render(
@@ -129,7 +125,7 @@ class Renderer:
 
         ``body_line`` is the file line where the body starts, so errors point at the file.
         """
-        converter = self._markdown if len(body) <= SMART_QUOTES_LIMIT else self._markdown_for_large
+        converter = self._markdown
         with self._lock:
             self._links.start(body, source, body_line, resolve, suggest)
             converter.reset()
@@ -145,6 +141,76 @@ class Renderer:
             errors=errors,
             links=links,
         )
+
+
+# Elements whose text stays as written, and inline elements (a quote inside one continues
+# the sentence around it; any other element starts afresh, as a new paragraph does).
+VERBATIM_TAGS = {"code", "pre", "kbd", "samp", "script", "style", "math"}
+INLINE_TAGS = {"a", "abbr", "b", "cite", "del", "em", "i", "ins", "mark", "q", "s", "small"}
+INLINE_TAGS |= {"span", "strong", "sub", "sup", "u"} | VERBATIM_TAGS
+# A quote after one of these opens; after anything else it closes.
+OPENS_AFTER = set(" \t\n\r\f\v\u00a0([{<-\u2013\u2014\u201c\u2018")
+DASHES_AND_ELLIPSES = re.compile(r"---|--|\.\.\.|\. \. \.")
+PUNCTUATION = {"---": "\u2014", "--": "\u2013", "...": "\u2026", ". . .": "\u2026"}
+QUOTES = re.compile(r"[\"']")
+DECADE = re.compile(r"\d\ds?\b")
+
+
+class SmartPunctuation(Treeprocessor):
+    """Typographic punctuation, as SmartyPants writes it: “curly” and ‘single’ quotes,
+    apostrophes (don’t, ’90s), -- and --- as en and em dashes, ... as an ellipsis.
+
+    Python-Markdown's smarty extension does this with inline patterns whose time grows
+    with the square of a page's length and is most of the time of a page; this reads the
+    text of the parsed page once, leaving code as it is.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        self._previous = " "
+        self._walk(root)
+
+    def _walk(self, element: etree.Element) -> None:
+        if element.tag not in INLINE_TAGS:
+            self._previous = " "
+        if element.tag in VERBATIM_TAGS or isinstance(element.text, markdown.util.AtomicString):
+            self._previous = (element.text or " ")[-1]
+        elif element.text:
+            element.text = self._smarten(element.text)
+        for child in element:
+            self._walk(child)
+            if child.tail and not isinstance(child.tail, markdown.util.AtomicString):
+                child.tail = self._smarten(child.tail)
+        if element.tag not in INLINE_TAGS:
+            self._previous = " "
+
+    def _smarten(self, text: str) -> str:
+        text = DASHES_AND_ELLIPSES.sub(lambda match: PUNCTUATION[match.group()], text)
+        previous = self._previous
+        pieces: list[str] = []
+        start = 0
+        for match in QUOTES.finditer(text):
+            at = match.start()
+            before = text[at - 1] if at > start else (pieces[-1][-1] if pieces else previous)
+            pieces.append(text[start:at])
+            pieces.append(_curly(match.group(), before, text, at + 1))
+            start = at + 1
+        if not pieces:
+            self._previous = text[-1]
+            return text
+        pieces.append(text[start:])
+        result = "".join(pieces)
+        self._previous = result[-1]
+        return result
+
+
+def _curly(quote: str, before: str, text: str, after: int) -> str:
+    """The typographic form of a straight quote, from the character before it."""
+    opens = before in OPENS_AFTER
+    if quote == '"':
+        return "\u201c" if opens else "\u201d"
+    if before.isalnum() or (opens and DECADE.match(text, after)):
+        return "\u2019"  # an apostrophe: don't, James', '90s
+    return "\u2018" if opens else "\u2019"
 
 
 class _LinkRewriter(Treeprocessor):

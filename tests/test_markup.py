@@ -95,9 +95,40 @@ def test_extensions_tables_footnotes_admonitions_definitions_attributes():
 
 
 def test_smart_quotes_follow_the_setting():
-    assert "&ldquo;quoted&rdquo;" in render('"quoted"').html
+    assert "“quoted”" in render('"quoted"').html
     plain = render('"quoted"', settings=MarkdownSettings(smart_quotes=False)).html
     assert "&quot;quoted&quot;" in plain or '"quoted"' in plain
+
+
+@pytest.mark.parametrize(
+    ("markdown_text", "html"),
+    [
+        ("He said \"hi\" -- and 'bye'...", "<p>He said “hi” – and ‘bye’…</p>"),
+        ("don't stop; the '90s were 'great'", "<p>don’t stop; the ’90s were ‘great’</p>"),
+        ("\"'Nested' quotes\" a---b", "<p>“‘Nested’ quotes” a—b</p>"),
+        ('"*yes*", she said.', "<p>“<em>yes</em>”, she said.</p>"),
+        (
+            '`"code" -- as is` and "[a link](x)"',
+            '<p><code>"code" -- as is</code> and “<a href="x">a link</a>”</p>',
+        ),
+        ('x\n\n"new paragraph"', "<p>x</p>\n<p>“new paragraph”</p>"),
+        ("* 'item'", "<ul>\n<li>‘item’</li>\n</ul>"),
+    ],
+)
+def test_smart_punctuation_as_smartypants_writes_it(markdown_text: str, html: str) -> None:
+    assert render(markdown_text).html == html
+
+
+def test_smart_punctuation_leaves_code_blocks_and_heading_ids_plain():
+    html = render('# Don\'t "panic"\n\n```\n"raw" -- code\n```\n').html
+    assert '<h1 id="dont-panic">Don’t “panic”' in html
+    assert "&quot;raw&quot; -- code" in html
+
+
+def test_a_huge_page_gets_smart_punctuation_too():
+    body = ("A \"quoted\" word -- and 'more' text... " * 30 + "\n\n") * 2000  # 2.6 MB
+    html = render(body).html
+    assert html.count("“quoted”") == 60_000
 
 
 def test_summary_is_text_before_more_else_first_paragraph():
@@ -157,3 +188,8 @@ def test_highlight_css_is_compact_and_the_dark_style_resets_what_the_light_one_s
     # monokai's keywords are not bold: laid over friendly's, it must say so.
     assert ".highlight .k{color:#66D9EF;font-weight:normal}" in dark
     assert ".highlight{background:#272822;color:#F8F8F2}" in dark
+
+
+def test_smart_punctuation_leaves_attribute_lists_alone():
+    html = render('![Shot](a.png){: width="300" title="A \'shot\'" }\n').html
+    assert '<img alt="Shot" src="a.png" title="A \'shot\'" width="300">' in html
