@@ -103,12 +103,14 @@ def pelican_site(corpus: Path, root: Path) -> Path:
         target = root / "content" / source.relative_to(corpus)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("\n".join(header) + "\n\n" + body, "utf-8")
-    # The same Markdown extensions as frostpage, so both do the same rendering work.
+    # The same Markdown features as frostpage (smarty for its smart punctuation), so both
+    # produce the same pages. URLs come from file names, as in frostpage: titles repeat.
     extensions = {f"markdown.extensions.{name}": {} for name in MARKDOWN_EXTENSIONS}
     markdown = {"extension_configs": extensions, "output_format": "html5"}
     (root / "pelicanconf.py").write_text(
         'PATH = "content"\nARTICLE_PATHS = ["posts"]\nPAGE_PATHS = ["pages"]\n'
         'SITEURL = ""\nTIMEZONE = "UTC"\nDEFAULT_PAGINATION = 10\nLOAD_CONTENT_CACHE = False\n'
+        'SLUGIFY_SOURCE = "basename"\n'
         f"MARKDOWN = {markdown!r}\n",
         "utf-8",
     )

@@ -22,18 +22,21 @@ from typing import Any
 
 from flask import Flask, request, template_rendered
 from flask_frozen import Freezer, FrozenFlaskWarning
+from flask_frozen import Page as FrozenPage
 
 from .app import create_app, site_state
 from .content import Page, Site
 from .errors import SiteError, SiteErrors, from_template_exception
 from .hooks import from_hook_exception
 from .links import BrokenLink, check_links
-from .parallel import render_all
+from .parallel import in_workers, render_all
 from .routes import ENGINE_TEMPLATES, site_urls
 
 # progress(step, done, total, item): where a build is, for a progress bar or a log.
 Progress = Callable[[str, int, int, str], None]
 
+# Fewer URLs than this are written in this process: starting workers would cost more.
+MINIMUM_FOR_WORKERS = 200
 # Endpoints of frostpage itself that may rightly freeze nothing (no pages, tags, aliases…).
 OWN_ENDPOINTS = {"page", "tag", "static", "year", "file", "tag_atom_feed", "tag_json_feed"}
 
@@ -63,6 +66,7 @@ class SiteFreezer(Freezer):
 
     def __init__(self, app: Flask, site: Site) -> None:
         self.site = site
+        self.templates_by_url: dict[str, str] = {}  # for messages about broken links
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
@@ -88,6 +92,82 @@ class SiteFreezer(Freezer):
         for filename in sorted(site_state(self.app).fingerprinted_used):
             yield "static", {"filename": filename}
         yield "netlify_headers", {}
+
+    def freeze_yield(self) -> Iterator[FrozenPage]:
+        """Frozen-Flask's loop, with the URLs written on every core.
+
+        The fingerprinted assets come last and in this process: only when every page has
+        been written is every asset they use known.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        assets = self.url_generators.pop()
+        try:
+            generated = list(self._generate_all_urls())
+        finally:
+            self.url_generators.append(assets)
+        seen_endpoints = {endpoint for _, endpoint, _ in generated}
+        urls = list({url: modified for url, _, modified in reversed(generated)}.items())[::-1]
+        state = site_state(self.app)
+        for written in in_workers(
+            self._freeze_slice, urls, minimum=MINIMUM_FOR_WORKERS, start=state.renderer.forked
+        ):
+            state.fingerprinted_used |= written.assets
+            self.templates_by_url.update(written.templates_by_url)
+            for message in written.warnings:
+                warnings.warn(message, FrozenFlaskWarning, stacklevel=1)
+            for url, path in written.paths:
+                yield FrozenPage(url, path)
+        self.url_generators, page_generators = [assets], self.url_generators
+        try:
+            for url, endpoint, modified in self._generate_all_urls():
+                seen_endpoints.add(endpoint)
+                yield FrozenPage(url, self._build_one(url, modified).relative_to(self.root))
+        finally:
+            self.url_generators = page_generators
+        self._check_endpoints(seen_endpoints)
+
+    def _freeze_slice(self, urls: list[tuple[str, Any]]) -> WrittenSlice:
+        """Write these URLs; what the build must know of them is sent back from a worker."""
+        state = site_state(self.app)
+        assets_before = set(state.fingerprinted_used)
+        self.templates_by_url.clear()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FrozenFlaskWarning)
+            try:
+                paths = [
+                    (url, self._build_one(url, modified).relative_to(self.root))
+                    for url, modified in urls
+                ]
+            except Exception as error:
+                raise _as_site_errors(error, self.app) from None
+        return WrittenSlice(
+            paths,
+            state.fingerprinted_used - assets_before,
+            dict(self.templates_by_url),
+            [str(w.message) for w in caught if issubclass(w.category, FrozenFlaskWarning)],
+        )
+
+
+@dataclass
+class WrittenSlice:
+    """What writing some URLs taught: files, assets used, templates, warnings."""
+
+    paths: list[tuple[str, Path]]
+    assets: set[str]
+    templates_by_url: dict[str, str]
+    warnings: list[str]
+
+
+def _as_site_errors(error: Exception, app: Flask) -> Exception:
+    """An error in a template or a hook as the author's error; anything else as it is."""
+    if isinstance(error, SiteError):
+        return SiteErrors([error])
+    if isinstance(error, SiteErrors):
+        return error
+    converted = from_template_exception(error, app.root_path) or from_hook_exception(
+        error, Path(app.root_path)
+    )
+    return SiteErrors([converted]) if converted is not None else error
 
 
 def build(
@@ -175,12 +255,11 @@ def _freeze(
         FREEZER_REDIRECT_POLICY="error",
         PROPAGATE_EXCEPTIONS=True,
     )
-    templates_by_url: dict[str, str] = {}
+    freezer = SiteFreezer(app, site)
 
     def record(sender: Flask, template, context, **extra) -> None:  # noqa: ANN001
-        templates_by_url.setdefault(request.path, template.name)
+        freezer.templates_by_url.setdefault(request.path, template.name)
 
-    freezer = SiteFreezer(app, site)
     static_files = sum(len(names) for _, _, names in os.walk(app.static_folder or ""))
     expected = sum(1 for _ in site_urls(site)) + static_files + 2
     with (
@@ -191,17 +270,13 @@ def _freeze(
         try:
             for done, written in enumerate(freezer.freeze_yield(), start=1):
                 report("Writing", done, max(done, expected), written.url)
-        except SiteError as error:
-            raise SiteErrors([error]) from None
         except SiteErrors:
             raise
         except Exception as error:
-            converted = from_template_exception(error, app.root_path) or from_hook_exception(
-                error, Path(app.root_path)
-            )
-            if converted is None:
+            converted = _as_site_errors(error, app)
+            if converted is error:
                 raise
-            raise SiteErrors([converted]) from None
+            raise converted from None
     messages = [
         message
         for warning in caught
@@ -209,7 +284,7 @@ def _freeze(
         for message in [_without_own_endpoints(str(warning.message))]
         if message
     ]
-    return templates_by_url, messages
+    return freezer.templates_by_url, messages
 
 
 def _without_own_endpoints(message: str) -> str | None:

@@ -56,6 +56,11 @@ class CachedRenderer:
         self.hits = 0
         self.misses = 0
 
+    def forked(self) -> None:
+        """In a forked worker: a connection must not be shared across processes."""
+        self._database = None
+        self._lock = threading.Lock()
+
     def render(
         self,
         body: str,

@@ -39,6 +39,10 @@ class SiteErrors(Exception):
         self.errors = sorted(set(errors), key=lambda e: (e.path, e.line or 0, e.message))
         super().__init__(format_errors(self.errors))
 
+    def __reduce__(self) -> tuple[type, tuple[list[SiteError]]]:
+        # Raised in the build's worker processes and sent back to the main one.
+        return (SiteErrors, (self.errors,))
+
 
 def format_errors(errors: Iterable[SiteError]) -> str:
     """Every error, grouped by file (files in name order), with a count at the end."""

@@ -62,6 +62,8 @@ class Rendered:
     summary_html: str
     errors: list[SiteError] = field(default_factory=list)
     links: dict[str, str | None] = field(default_factory=dict)
+    # The HTML with absolute links, per page URL, as every feed that lists the page needs it.
+    feed_html: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 class Renderer:

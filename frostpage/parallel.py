@@ -1,9 +1,9 @@
-"""Render the Markdown of many pages on every core, for cold builds.
+"""Every core for the two long steps of a build: rendering Markdown and writing URLs.
 
-Rendering is most of a cold build's time and each page renders on its own, so worker
-processes (forked: they share the loaded site) render slices of the pages and send the
-results back. The output is the same as in one process; where fork is not available
-(or there is little to do) everything happens in this process.
+Each page renders on its own and each URL is written on its own, so worker processes
+(forked: they share the loaded site) take slices of them and send back what the build
+must know. The output is the same as in one process; where fork is not available (or
+there is little to do) everything happens in this process.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from .content import Page, Site
 from .markup import Rendered
 
 MINIMUM_FOR_WORKERS = 64
 SLICE = 32
-_site: Site | None = None  # the site a forked worker renders from
+_work: Callable[[list[Any]], Any] | None = None  # what a forked worker does
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def render_all(site: Site, report: Callable[[int, Page], None]) -> None:
@@ -45,29 +48,43 @@ def render_all(site: Site, report: Callable[[int, Page], None]) -> None:
 
 
 def _render(site: Site, indices: list[int]) -> Iterator[tuple[int, Rendered]]:
-    workers = min(os.cpu_count() or 1, 8)
-    if (
-        workers < 2
-        or len(indices) < MINIMUM_FOR_WORKERS
-        or "fork" not in multiprocessing.get_all_start_methods()
+    for results in in_workers(
+        lambda piece: [(index, _render_one(site, index)) for index in piece], indices
     ):
-        for index in indices:
-            yield index, _render_one(site, index)
+        yield from results
+
+
+def in_workers(
+    work: Callable[[list[T]], R],
+    items: list[T],
+    *,
+    minimum: int | None = None,
+    start: Callable[[], None] | None = None,
+) -> Iterator[R]:
+    """``work`` on slices of ``items``, in order: in forked worker processes, which share
+    everything this one has loaded, when there are enough items; else right here.
+
+    ``start`` runs first in each worker (to let go of what must not be shared, such as a
+    database connection).
+    """
+    slices = [items[first : first + SLICE] for first in range(0, len(items), SLICE)]
+    workers = min(os.cpu_count() or 1, 8)
+    enough = len(items) >= (MINIMUM_FOR_WORKERS if minimum is None else minimum)
+    if workers < 2 or not enough or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(work, slices)
         return
-    global _site
-    _site = site
-    slices = [indices[start : start + SLICE] for start in range(0, len(indices), SLICE)]
+    global _work
+    _work = work
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for results in pool.imap(_render_slice, slices):
-                yield from results
+        with multiprocessing.get_context("fork").Pool(workers, initializer=start) as pool:
+            yield from pool.imap(_run_work, slices)
     finally:
-        _site = None
+        _work = None
 
 
-def _render_slice(indices: list[int]) -> list[tuple[int, Rendered]]:
-    assert _site is not None
-    return [(index, _render_one(_site, index)) for index in indices]
+def _run_work(piece: list[Any]) -> Any:
+    assert _work is not None
+    return _work(piece)
 
 
 def _render_one(site: Site, index: int) -> Rendered:

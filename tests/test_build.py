@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
+
 import pytest
 from sitecheck import parse, tree, unresolved_links
 
@@ -318,3 +321,40 @@ def test_a_ten_megabyte_page_builds(write_site):
     html = (root / "build/huge/index.html").read_text("utf-8")
     assert len(html) > 10 * 1024 * 1024
     assert '<h2 id="part-1000">' in html
+
+
+def many_posts(count: int) -> dict[str, str]:
+    return {
+        f"content/posts/post-{n:03d}.md": (
+            f"---\ntitle: Post {n}\ndate: 2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}\n"
+            f'tags: [tag-{n % 7}, Common]\n---\n"Quoted" text of [post {n}](../index.md).\n'
+        )
+        for n in range(count)
+    }
+
+
+def test_building_on_every_core_writes_the_same_bytes_as_one_process(
+    write_site, tmp_path, monkeypatch
+):
+    root = write_site(many_posts(150))
+    build(root, tmp_path / "on-every-core", force=True)
+    for module in ("frostpage.parallel", "frostpage.build"):
+        monkeypatch.setattr(sys.modules[module], "MINIMUM_FOR_WORKERS", 10**9)
+    shutil.rmtree(root / ".frostpage-cache")
+    build(root, tmp_path / "in-one-process", force=True)
+    first, second = tmp_path / "on-every-core", tmp_path / "in-one-process"
+    names = sorted(path.relative_to(first) for path in first.rglob("*") if path.is_file())
+    assert len(names) > 300
+    assert names == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_an_error_while_writing_on_every_core_is_reported_as_in_one_process(write_site):
+    root = write_site(many_posts(150))
+    post = root / "templates/post.html"
+    post.write_text(post.read_text("utf-8").replace("{{ page.title }}", "{{ missing }}", 1))
+    with pytest.raises(SiteErrors) as caught:
+        build(root)
+    assert [error.path for error in caught.value.errors] == ["templates/post.html"]
+    assert "'missing' is undefined" in str(caught.value)
