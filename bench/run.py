@@ -182,8 +182,12 @@ def written_files(root: Path) -> int:
     return int(summary.split(" changed)")[0].rsplit(", ", 1)[1])
 
 
-def live_preview(root: Path, saves: int = 5) -> tuple[float, list[float]]:
-    """Seconds to the first answer, and seconds from each save to the reloaded page."""
+def live_preview(root: Path, saves: int = 5, keep_running: float = 0) -> tuple[float, list[float]]:
+    """Seconds to the first answer, and seconds from each save to the reloaded page.
+
+    ``keep_running`` seconds at most, the server stays up until it has stored the parsed
+    pages, as it does while an author works.
+    """
     port = 5390
     started = time.perf_counter()
     server = subprocess.Popen(
@@ -203,6 +207,10 @@ def live_preview(root: Path, saves: int = 5) -> tuple[float, list[float]]:
         post = sorted((root / "content/posts").glob("*.md"))[7]
         url = f"http://127.0.0.1:{port}/posts/{post.stem}/"
         urllib.request.urlopen(url, timeout=30).read()
+        stored = root / ".frostpage-cache/pages.pickle"
+        deadline = time.perf_counter() + keep_running
+        while not stored.exists() and time.perf_counter() < deadline:
+            time.sleep(0.1)
         reloads = []
         for attempt in range(saves):
             reloads.append(_save_to_reload(port, post, url, f"Saved text {attempt}"))
@@ -271,7 +279,7 @@ def main() -> None:
             # The first start parses every file; later ones (and one after a build) read
             # the parsed pages from .frostpage-cache/.
             (largest / ".frostpage-cache/pages.pickle").unlink(missing_ok=True)
-            first_startup, _ = live_preview(largest, saves=0)
+            first_startup, _ = live_preview(largest, saves=0, keep_running=30)
             startup, reloads = live_preview(largest)
             print(f"Live preview on {sizes[-1]:,} pages:")
             print(f"  start to first answer: {startup:.2f} s (target: under 3 s)")

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .parallel import in_workers
+
 TAG = re.compile(r"<([a-zA-Z][\w-]*)(\s[^<>]*?)?/?>", re.DOTALL)
 ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -44,22 +46,32 @@ class _Document:
 def check_links(output: Path, base_url: str) -> list[BrokenLink]:
     """Every broken internal link in the files under ``output``, in a stable order."""
     base_path = urlsplit(base_url).path.rstrip("/")
-    documents: dict[str, _Document] = {}
+    files = sorted(_output_files(output))
+    existing = set(files)
+    checked = [relative for relative in files if relative.endswith(CHECKED_SUFFIXES)]
+    read = in_workers(lambda names: [_read(output / name) for name in names], checked)
+    documents = dict(zip(checked, (document for part in read for document in part), strict=True))
 
     def document(relative: str) -> _Document:
         if relative not in documents:
             documents[relative] = _read(output / relative)
         return documents[relative]
 
-    files = sorted(_output_files(output))
-    existing = set(files)
+    # A link from the site's root means the same on every page: checked once.
+    from_root: dict[str, tuple[str, str | None] | None] = {}
+
+    def problem_of(link: str, page_url: str) -> tuple[str, str | None] | None:
+        if not link.startswith("/") or link.startswith("//"):
+            return _check(link, page_url, base_url, base_path, existing, document)
+        if link not in from_root:
+            from_root[link] = _check(link, page_url, base_url, base_path, existing, document)
+        return from_root[link]
+
     broken: list[BrokenLink] = []
-    for relative in files:
-        if not relative.endswith(CHECKED_SUFFIXES):
-            continue
+    for relative in checked:
         page_url = base_path + "/" + _url_of_file(relative)
         for link in dict.fromkeys(document(relative).links):
-            problem = _check(link, page_url, base_url, base_path, existing, document)
+            problem = problem_of(link, page_url)
             if problem:
                 reason, missing = problem
                 suggestion = _nearest(missing, existing) if missing else None
