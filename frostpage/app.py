@@ -107,8 +107,8 @@ class ContentFiles(FlatPages):
         return True
 
     def write_cache(self, in_background: bool) -> None:
-        """Store the parsed pages once newly parsed ones are worth it (the first time, in the
-        preview; after every build that parsed something, in a build)."""
+        """Store the parsed pages: after a build that parsed any, or once in the preview
+        (in the background; a later edit costs one file's parse at the next start)."""
         if not self._unsaved or (in_background and self._cache_written):
             return
         current = {os.path.join(self.root, *page.source.split("/")) for page in self.all()}
@@ -198,8 +198,8 @@ class SiteState:
             previous = self._site
             if changed is None or previous is None or not self.files.update(changed):
                 self.files.reload()
-            changed = _page_ids(self.files.all()) != self._page_ids
-            if previous is None or changed or self._other_files() != previous.files:
+            pages_changed = _page_ids(self.files.all()) != self._page_ids
+            if previous is None or pages_changed or self._other_files() != previous.files:
                 self._site = self._build()
                 invalidate_links(self._site)
 

@@ -130,7 +130,7 @@ class SiteFreezer(Freezer):
         """Write these URLs; what the build must know of them is sent back from a worker."""
         state = site_state(self.app)
         assets_before = set(state.fingerprinted_used)
-        self.templates_by_url.clear()
+        earlier, self.templates_by_url = self.templates_by_url, {}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", FrozenFlaskWarning)
             try:
@@ -140,10 +140,12 @@ class SiteFreezer(Freezer):
                 ]
             except Exception as error:
                 raise _as_site_errors(error, self.app) from None
+            finally:
+                templates, self.templates_by_url = self.templates_by_url, earlier
         return WrittenSlice(
             paths,
             state.fingerprinted_used - assets_before,
-            dict(self.templates_by_url),
+            templates,
             [str(w.message) for w in caught if issubclass(w.category, FrozenFlaskWarning)],
         )
 

@@ -23,6 +23,7 @@ import markdown
 import pygments
 
 from . import content, frontmatter, markup
+from .config import Settings
 from .content import Page
 from .markup import Rendered, Renderer, Resolver, Suggester
 from .version import VERSION
@@ -180,7 +181,7 @@ class PageCache:
     written by other code is ignored and replaced, never trusted.
     """
 
-    def __init__(self, folder: Path, settings: object) -> None:
+    def __init__(self, folder: Path, settings: Settings) -> None:
         self.path = folder / "pages.pickle"
         code = b"".join(Path(module.__file__).read_bytes() for module in (frontmatter, content))
         self.stamp = hashlib.sha256(f"{VERSION} {SCHEMA} {settings!r}".encode() + code).hexdigest()

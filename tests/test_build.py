@@ -194,6 +194,17 @@ def test_broken_link_in_a_template_names_the_template(write_site):
     ]
 
 
+def test_a_big_site_names_the_template_of_a_broken_link_too(write_site):
+    root = write_site(many_posts(12))  # its URLs are written in several slices
+    page = root / "templates/page.html"
+    page.write_text(page.read_text("utf-8").replace("<h1>", '<h1><a href="/nowhere/">x</a>', 1))
+    assert set(errors_of(root)) == {
+        f"templates/page.html: broken link '/nowhere/': points to no file (in /{url}index.html)"
+        "\n  hint: did you mean /docs/?"
+        for url in ("about/", "about/team/", "docs/", "docs/intro/")
+    }
+
+
 def test_undefined_template_variable_fails_the_build_naming_the_template(write_site):
     root = write_site()
     page = root / "templates/page.html"
