@@ -10,15 +10,14 @@ Pages can be named, and another built site audited:
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
+
+from static_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -26,11 +25,6 @@ LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 def longest_post_with_code(build: Path) -> str | None:
@@ -93,12 +87,8 @@ def main() -> None:
     if not os.path.exists(CHROMIUM):
         sys.exit("Chromium is missing: apt-get install chromium")
     pages = options.pages or [page for page in ("/", longest_post_with_code(build)) if page]
-    handler = functools.partial(QuietHandler, directory=str(build))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    rows = [(page, scores(base + page)) for page in pages]
-    server.shutdown()
+    with serving(build) as base:
+        rows = [(page, scores(base + page)) for page in pages]
     width = max(len(page) for page in pages)
     print(f"{'page':<{width}}  " + "  ".join(f"{name:>14}" for name in CATEGORIES))
     for page, found in rows:

@@ -6,14 +6,12 @@ Taken from build/ served as a static host serves it, in Debian's Chromium via Pl
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import sys
-import threading
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
+from static_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
@@ -24,34 +22,25 @@ PAGES = {"home": "/", "post": "/posts/highlighted-code/"}
 SIZES = {"phone": (390, 760), "desktop": (1200, 760)}
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def main() -> None:
     if not (BUILD / "index.html").is_file():
         sys.exit("build/ has no site: run `make build` first")
-    handler = functools.partial(QuietHandler, directory=str(BUILD))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        for scheme in ("light", "dark"):
-            for size, (width, height) in SIZES.items():
-                page = browser.new_page(
-                    color_scheme=scheme, viewport={"width": width, "height": height}
-                )
-                for name, path in PAGES.items():
-                    page.goto(base + path)
-                    target = OUTPUT / f"theme-{name}-{scheme}-{size}.png"
-                    page.screenshot(path=target, animations="disabled")
-                    print(f"{target.relative_to(ROOT)}  {target.stat().st_size // 1024} KB")
-                page.close()
-        browser.close()
-    server.shutdown()
+    with serving(BUILD) as base:
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            for scheme in ("light", "dark"):
+                for size, (width, height) in SIZES.items():
+                    page = browser.new_page(
+                        color_scheme=scheme, viewport={"width": width, "height": height}
+                    )
+                    for name, path in PAGES.items():
+                        page.goto(base + path)
+                        target = OUTPUT / f"theme-{name}-{scheme}-{size}.png"
+                        page.screenshot(path=target, animations="disabled")
+                        print(f"{target.relative_to(ROOT)}  {target.stat().st_size // 1024} KB")
+                    page.close()
+            browser.close()
 
 
 if __name__ == "__main__":
