@@ -67,6 +67,7 @@ class SiteFreezer(Freezer):
     def __init__(self, app: Flask, site: Site) -> None:
         self.site = site
         self.templates_by_url: dict[str, str] = {}  # for messages about broken links
+        self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
@@ -113,6 +114,7 @@ class SiteFreezer(Freezer):
         ):
             state.fingerprinted_used |= written.assets
             self.templates_by_url.update(written.templates_by_url)
+            self.templates_loaded |= written.templates_loaded
             for message in written.warnings:
                 warnings.warn(message, FrozenFlaskWarning, stacklevel=1)
             for url, path in written.paths:
@@ -146,6 +148,7 @@ class SiteFreezer(Freezer):
             paths,
             state.fingerprinted_used - assets_before,
             templates,
+            {key[1] for key in (self.app.jinja_env.cache or {})},
             [str(w.message) for w in caught if issubclass(w.category, FrozenFlaskWarning)],
         )
 
@@ -157,6 +160,7 @@ class WrittenSlice:
     paths: list[tuple[str, Path]]
     assets: set[str]
     templates_by_url: dict[str, str]
+    templates_loaded: set[str]
     warnings: list[str]
 
 
@@ -204,7 +208,7 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=destination.parent))
     try:
         staging.chmod(0o755)
-        templates_by_url, freeze_warnings = _freeze(app, site, staging, report)
+        templates_by_url, templates_loaded, freeze_warnings = _freeze(app, site, staging, report)
         broken = check_links(staging, site.settings.base_url)
         if broken:
             raise SiteErrors(_attribute(link, site, templates_by_url) for link in broken)
@@ -220,7 +224,7 @@ def build(
         state.warnings
         + _left_out(state.files.all(), site)
         + freeze_warnings
-        + _unused_templates(app),
+        + _unused_templates(app, templates_loaded),
     )
 
 
@@ -239,17 +243,19 @@ def _left_out(pages: list[Page], site: Site) -> list[str]:
     return notes
 
 
-def _unused_templates(app: Flask) -> list[str]:
-    """Templates of the site that nothing rendered, extended, included or imported."""
-    loaded = {key[1] for key in (app.jinja_env.cache or {})}
+def _unused_templates(app: Flask, loaded_elsewhere: set[str]) -> list[str]:
+    """Templates of the site that nothing rendered, extended, included or imported (here
+    or in a worker)."""
+    loaded = {key[1] for key in (app.jinja_env.cache or {})} | loaded_elsewhere
     unused = set(app.jinja_env.list_templates()) - loaded - ENGINE_TEMPLATES
     return [f"templates/{name}: not used by any page" for name in sorted(unused)]
 
 
 def _freeze(
     app: Flask, site: Site, staging: Path, report: Progress
-) -> tuple[dict[str, str], list[str]]:
-    """Write every URL into ``staging``; return the template behind each URL and warnings."""
+) -> tuple[dict[str, str], set[str], list[str]]:
+    """Write every URL into ``staging``; return the template behind each URL, the templates
+    loaded in worker processes, and warnings."""
     app.config.update(
         FREEZER_DESTINATION=str(staging),
         FREEZER_BASE_URL=site.settings.base_url,
@@ -286,7 +292,7 @@ def _freeze(
         for message in [_without_own_endpoints(str(warning.message))]
         if message
     ]
-    return freezer.templates_by_url, messages
+    return freezer.templates_by_url, freezer.templates_loaded, messages
 
 
 def _without_own_endpoints(message: str) -> str | None:

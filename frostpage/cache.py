@@ -16,6 +16,8 @@ import os
 import pickle
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -54,6 +56,7 @@ class CachedRenderer:
             sort_keys=True,
         )
         self._database: sqlite3.Connection | None = None
+        self._batched = False
         self.hits = 0
         self.misses = 0
 
@@ -112,9 +115,25 @@ class CachedRenderer:
             if database is not None:
                 try:
                     database.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, value))
-                    database.commit()
+                    if not self._batched:
+                        database.commit()
                 except sqlite3.Error:
                     self._discard()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Store many renderings in one transaction: a commit per page waits on the disk."""
+        self._batched = True
+        try:
+            yield
+        finally:
+            self._batched = False
+            with self._lock:
+                if self._database is not None:
+                    try:
+                        self._database.commit()
+                    except sqlite3.Error:
+                        self._discard()
 
     def _get(self, key: str) -> Rendered | None:
         with self._lock:

@@ -8,6 +8,7 @@ there is little to do) everything happens in this process.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
@@ -38,13 +39,15 @@ def render_all(site: Site, report: Callable[[int, Page], None]) -> None:
             report(done, page)
         else:
             to_render.append(index)
-    for index, rendered in _render(site, to_render):
-        page = site.pages[index]
-        page.rendered = rendered
-        if not rendered.errors and hasattr(site.renderer, "put"):
-            site.renderer.put(site.renderer.key(page.body, page.source, page.body_line), rendered)
-        done += 1
-        report(done, page)
+    with getattr(site.renderer, "batch", contextlib.nullcontext)():
+        for index, rendered in _render(site, to_render):
+            page = site.pages[index]
+            page.rendered = rendered
+            if not rendered.errors and hasattr(site.renderer, "put"):
+                key = site.renderer.key(page.body, page.source, page.body_line)
+                site.renderer.put(key, rendered)
+            done += 1
+            report(done, page)
 
 
 def _render(site: Site, indices: list[int]) -> Iterator[tuple[int, Rendered]]:

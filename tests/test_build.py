@@ -361,6 +361,17 @@ def test_building_on_every_core_writes_the_same_bytes_as_one_process(
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
+def test_unused_templates_are_named_when_pages_are_written_on_every_core(write_site):
+    files = many_posts(150)
+    files["templates/wide.html"] = '{% extends "page.html" %}'
+    files["templates/unused.html"] = '{% extends "page.html" %}'
+    files["content/wide.md"] = "---\ntitle: Wide\ntemplate: wide.html\n---\nWide.\n"
+    warnings = build(write_site(files)).warnings
+    assert [w for w in warnings if w.startswith("templates/")] == [
+        "templates/unused.html: not used by any page"
+    ]
+
+
 def test_an_error_while_writing_on_every_core_is_reported_as_in_one_process(write_site):
     root = write_site(many_posts(150))
     post = root / "templates/post.html"
