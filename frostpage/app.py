@@ -180,6 +180,7 @@ class SiteState:
     data_errors: list[SiteError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fingerprinted_used: set[str] = field(default_factory=set)
+    urls: dict[tuple, str] = field(default_factory=dict)  # url_for's answers, remembered
     _site: Site | None = None
     _page_ids: frozenset[int] = frozenset()
     _lock: threading.Lock = field(default_factory=threading.Lock)

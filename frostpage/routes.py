@@ -115,6 +115,7 @@ def register(app: Flask) -> None:
         is_scheduled,
     ):
         app.add_template_global(helper)
+    app.jinja_env.globals["url_for"] = remembered_url_for
     app.add_template_filter(format_date, "date")
     app.add_template_filter(iso_date, "isodate")
     if app.config["FROSTPAGE_DEV"]:
@@ -566,14 +567,30 @@ def is_scheduled(page: Page) -> bool:
     return current_site().is_scheduled(page)
 
 
+def remembered_url_for(endpoint: str, **values: Any) -> str:
+    """url_for, remembered: every page asks for the same links (nav, feeds, lists, tags),
+    and the URL map and base path do not change while the app runs."""
+    if any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)  # _external and the like depend on the request
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    urls = site_state(current_app).urls
+    try:
+        return urls[key]
+    except KeyError:
+        urls[key] = url = url_for(endpoint, **values)
+        return url
+    except TypeError:  # a list of values cannot be a key: asked each time
+        return url_for(endpoint, **values)
+
+
 def page_url(page: Page, _external: bool = False) -> str:
     """The URL of a page or post, through url_for, so the base path is always applied."""
     if page.url == "/":
-        url = url_for("home")
+        url = remembered_url_for("home")
     elif page.url == "/posts/":
-        url = url_for("posts")
+        url = remembered_url_for("posts")
     else:
-        url = url_for("page", path=page.url_path)
+        url = remembered_url_for("page", path=page.url_path)
     return absolute_url(url) if _external else url
 
 
@@ -586,7 +603,7 @@ def social_image(page: Page | None) -> str | None:
 
 
 def tag_url(tag: Tag) -> str:
-    return url_for("tag", slug=tag.slug)
+    return remembered_url_for("tag", slug=tag.slug)
 
 
 def site_link(url: str) -> str:
@@ -601,8 +618,8 @@ def asset_url(filename: str) -> str:
         fingerprinted = state.assets.fingerprinted(filename)
         if fingerprinted is not None:
             state.fingerprinted_used.add(fingerprinted)
-            return url_for("static", filename=fingerprinted)
-    return url_for("static", filename=filename)
+            return remembered_url_for("static", filename=fingerprinted)
+    return remembered_url_for("static", filename=filename)
 
 
 def absolute_url(url: str) -> str:
