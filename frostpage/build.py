@@ -107,7 +107,10 @@ class SiteFreezer(Freezer):
         finally:
             self.url_generators.append(assets)
         seen_endpoints = {endpoint for _, endpoint, _ in generated}
-        urls = list({url: modified for url, _, modified in reversed(generated)}.items())[::-1]
+        first_seen: dict[str, Any] = {}  # a URL generated twice is written once
+        for url, _, modified in generated:
+            first_seen.setdefault(url, modified)
+        urls = list(first_seen.items())
         state = site_state(self.app)
         for written in in_workers(
             self._freeze_slice, urls, minimum=MINIMUM_FOR_WORKERS, start=state.renderer.forked

@@ -331,10 +331,8 @@ class Site:
 
     def image_url(self, page: Page) -> str | None:
         """Where the page's ``image:`` is: a full URL, a site path, or a file beside the page."""
-        image = page.image
-        if not image or "://" in image or image.startswith("/"):
-            return image
-        return "/" + _beside(page, image)
+        beside = _image_beside(page)
+        return "/" + beside if beside else page.image
 
     def nearest_source(self, missing: str) -> str | None:
         """The existing content file whose path is closest to ``missing``."""
@@ -392,9 +390,9 @@ def build_site(
         (page for page in published if not page.is_post),
         key=lambda page: (page.weight, page.title.casefold(), page.source),
     )
-    site = Site(settings, others + posts, posts, _tags(posts), errors, renderer, now)
-    site.files = frozenset(files)
-    return site
+    return Site(
+        settings, others + posts, posts, _tags(posts), errors, renderer, now, files=frozenset(files)
+    )
 
 
 def content_files(folder: Path) -> list[str]:
@@ -491,37 +489,41 @@ def _file_conflicts(files: list[str]) -> list[SiteError]:
         url = "/" + name
         if name == "index.html" or name.endswith("/index.html"):
             problem = f"it would replace the page at {url.removesuffix('index.html')}"
-        elif _reserved(url):
-            problem = f"its URL {url} is reserved for {_reserved(url)}"
+        elif reserved := _reserved(url):
+            problem = f"its URL {url} is reserved for {reserved}"
         else:
             continue
         errors.append(SiteError(f"content/{name}", None, problem, "rename or move the file"))
     return errors
 
 
-def _beside(page: Page, relative: str) -> str:
-    """The content path of ``relative`` written in ``page`` ('img/a.png' → 'posts/img/a.png')."""
-    return posixpath.normpath(posixpath.join(posixpath.dirname(page.source), relative))
+def _image_beside(page: Page) -> str | None:
+    """The content path of an ``image:`` written beside the page ('img/a.png' in
+    'posts/a.md' → 'posts/img/a.png'); None for a full URL, a site path, or no image."""
+    image = page.image
+    if not image or "://" in image or image.startswith("/"):
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page.source), image))
 
 
 def _missing_images(pages: list[Page], files: set[str]) -> list[SiteError]:
     """An ``image:`` written as a path beside the page must name a file of content/."""
     errors: list[SiteError] = []
     for page in pages:
-        image = page.image
-        if not image or "://" in image or image.startswith("/"):
+        beside = _image_beside(page)
+        if beside is None or beside in files:
             continue
-        if _beside(page, image) not in files:
-            nearest = difflib.get_close_matches(_beside(page, image), sorted(files), n=1)
-            hint = f"did you mean content/{nearest[0]}?" if nearest else None
-            errors.append(
-                SiteError(
-                    page.file,
-                    page.meta_line("image"),
-                    f"image '{image}' not found: no file content/{_beside(page, image)}",
-                    hint or "put the image beside the page, or write a URL",
-                )
+        nearest = difflib.get_close_matches(beside, sorted(files), n=1)
+        errors.append(
+            SiteError(
+                page.file,
+                page.meta_line("image"),
+                f"image '{page.image}' not found: no file content/{beside}",
+                f"did you mean content/{nearest[0]}?"
+                if nearest
+                else "put the image beside the page, or write a URL",
             )
+        )
     return errors
 
 
