@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +102,20 @@ def dev_app(site_root: Path) -> Flask:
 @pytest.fixture
 def client(dev_app: Flask) -> FlaskClient:
     return dev_app.test_client()
+
+
+# Debian's Chromium, as the browser tests launch it (never a browser Playwright downloads).
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def need(condition: bool, what: str) -> None:
+    """Skip a test whose tool is missing, saying which; with CI=true, fail instead."""
+    if condition:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI needs {what}")
+    pytest.skip(f"{what} is missing")
 
 
 def free_port() -> int:

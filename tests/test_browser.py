@@ -6,21 +6,16 @@ Outside CI the test is skipped when Chromium is missing; with CI=true it must ru
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
+from conftest import CHROMIUM, CHROMIUM_FLAGS, need
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TIMEOUT_MS = 10_000
 
 
 @pytest.fixture
 def browser_page():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI needs Chromium for the browser tests: apt-get install chromium")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    need(os.path.exists(CHROMIUM), "Chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

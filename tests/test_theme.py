@@ -19,12 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPOSITORY
+from conftest import CHROMIUM, CHROMIUM_FLAGS, REPOSITORY, need
 
 from frostpage import build
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VNU = REPOSITORY / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = REPOSITORY / "node_modules/axe-core/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -40,14 +38,6 @@ PAGE_TYPES = {
     "404": "404.html",
     "hook page": "stats/index.html",
 }
-
-
-def need(condition: bool, what: str) -> None:
-    if condition:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI needs {what}")
-    pytest.skip(f"{what} is missing")
 
 
 @pytest.fixture(scope="module")
