@@ -5,12 +5,16 @@ linked from somewhere) and writes the responses into a fresh folder beside ``bui
 The links of that folder are checked; only then is it swapped in. A file whose bytes did
 not change is kept as it was (same inode, same mtime), so a rebuild with no change
 rewrites nothing. On any error the previous ``build/`` is left exactly as it was.
+
+A rebuild requests again only the URLs whose inputs changed (``incremental``); the files
+of the others are linked from the previous build into the fresh folder.
 """
 
 from __future__ import annotations
 
 import filecmp
 import os
+import posixpath
 import shutil
 import tempfile
 import time
@@ -24,8 +28,9 @@ from flask import Flask, request, template_rendered
 from flask_frozen import Freezer, FrozenFlaskWarning
 from flask_frozen import Page as FrozenPage
 
+from . import incremental
 from .app import create_app, site_state
-from .content import Page, Site
+from .content import Page, Site, recording_reads
 from .errors import SiteError, SiteErrors, from_template_exception
 from .hooks import from_hook_exception
 from .links import BrokenLink, check_links
@@ -39,6 +44,32 @@ Progress = Callable[[str, int, int, str], None]
 MINIMUM_FOR_WORKERS = 200
 # Endpoints of frostpage itself that may rightly freeze nothing (no pages, tags, aliases…).
 OWN_ENDPOINTS = {"page", "tag", "static", "year", "file", "tag_atom_feed", "tag_json_feed"}
+# Endpoints whose answer depends only on what the build record follows (the site model,
+# pages' content, templates, static/, site/): their files may be kept by a rebuild. Not
+# "file" (a content file's bytes), nor the routes of site/hooks.py (any Python at all).
+REUSABLE_ENDPOINTS = {
+    "home",
+    "page",
+    "posts",
+    "year",
+    "archive",
+    "tags",
+    "tag",
+    "atom_feed",
+    "json_feed",
+    "tag_atom_feed",
+    "tag_json_feed",
+    "pages_api",
+    "search_index",
+    "sitemap",
+    "robots",
+    "netlify_redirects",
+    "not_found_page",
+    "highlight_css",
+    "highlight_dark_css",
+    "web_manifest",
+    "static",
+}
 
 
 @dataclass
@@ -49,10 +80,13 @@ class BuildResult:
     written: int  # files whose bytes changed
     seconds: float
     warnings: list[str] = field(default_factory=list)
+    requested: int = 0  # URLs requested from the app; the others were kept from the last build
 
     def summary(self) -> str:
+        kept = self.files - self.requested
         return (
-            f"Built {self.pages} pages ({self.files} files, {self.written} changed) "
+            f"Built {self.pages} pages ({self.files} files, {self.written} changed"
+            f"{f', {kept} kept from the last build' if kept else ''}) "
             f"into {self.destination.name}/ in {self.seconds:.2f} s"
         )
 
@@ -62,12 +96,25 @@ class SiteFreezer(Freezer):
 
     The fingerprinted copies of static files, and ``_headers`` which lists them, come
     last: by then every page has been rendered, so every asset it used is known.
+
+    ``kept`` are URLs whose files the previous build in ``previous`` wrote from the same
+    inputs: they are linked from there instead of requested.
     """
 
-    def __init__(self, app: Flask, site: Site) -> None:
+    def __init__(
+        self,
+        app: Flask,
+        site: Site,
+        kept: dict[str, incremental.Written] | None = None,
+        previous: Path = Path("build"),
+    ) -> None:
         self.site = site
+        self.kept = kept or {}
+        self.previous = previous
         self.templates_by_url: dict[str, str] = {}  # for messages about broken links
         self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
+        self.written: dict[str, incremental.Written] = {}  # what a rebuild may keep
+        self.requested = 0  # URLs requested from the app (not kept)
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
@@ -107,10 +154,21 @@ class SiteFreezer(Freezer):
         finally:
             self.url_generators.append(assets)
         seen_endpoints = {endpoint for _, endpoint, _ in generated}
-        first_seen: dict[str, Any] = {}  # a URL generated twice is written once
-        for url, _, modified in generated:
-            first_seen.setdefault(url, modified)
-        urls = list(first_seen.items())
+        first_seen: dict[str, tuple[str | None, Any]] = {}  # a URL generated twice is written once
+        for url, endpoint, modified in generated:
+            first_seen.setdefault(url, (endpoint, modified))
+        reusable = {
+            url for url, (endpoint, _) in first_seen.items() if endpoint in REUSABLE_ENDPOINTS
+        }
+        urls = []
+        for url, (_, modified) in first_seen.items():
+            kept = self.kept.get(url) if url in reusable else None
+            if kept is None:
+                urls.append((url, modified))
+                continue
+            _link_or_copy(self.previous / kept.file, self.root / kept.file)
+            self.written[url] = kept
+            yield FrozenPage(url, Path(kept.file))
         state = site_state(self.app)
         for written in in_workers(
             self._freeze_slice, urls, minimum=MINIMUM_FOR_WORKERS, start=state.renderer.forked
@@ -120,12 +178,16 @@ class SiteFreezer(Freezer):
             self.templates_loaded |= written.templates_loaded
             for message in written.warnings:
                 warnings.warn(message, FrozenFlaskWarning, stacklevel=1)
-            for url, path in written.paths:
+            self.requested += len(written.paths)
+            for (url, path), reads in zip(written.paths, written.reads, strict=True):
+                if url in reusable:
+                    self.written[url] = incremental.Written(path.as_posix(), reads)
                 yield FrozenPage(url, path)
         self.url_generators, page_generators = [assets], self.url_generators
         try:
             for url, endpoint, modified in self._generate_all_urls():
                 seen_endpoints.add(endpoint)
+                self.requested += 1
                 yield FrozenPage(url, self._build_one(url, modified).relative_to(self.root))
         finally:
             self.url_generators = page_generators
@@ -138,17 +200,21 @@ class SiteFreezer(Freezer):
         earlier, self.templates_by_url = self.templates_by_url, {}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", FrozenFlaskWarning)
+            paths = []
+            reads = []
             try:
-                paths = [
-                    (url, self._build_one(url, modified).relative_to(self.root))
-                    for url, modified in urls
-                ]
+                for url, modified in urls:
+                    with recording_reads() as read:
+                        path = self._build_one(url, modified)
+                    paths.append((url, path.relative_to(self.root)))
+                    reads.append(frozenset(read))
             except Exception as error:
                 raise _as_site_errors(error, self.app) from None
             finally:
                 templates, self.templates_by_url = self.templates_by_url, earlier
         return WrittenSlice(
             paths,
+            reads,
             state.fingerprinted_used - assets_before,
             templates,
             {key[1] for key in (self.app.jinja_env.cache or {})},
@@ -158,9 +224,10 @@ class SiteFreezer(Freezer):
 
 @dataclass
 class WrittenSlice:
-    """What writing some URLs taught: files, assets used, templates, warnings."""
+    """What writing some URLs taught: files, pages read, assets used, templates, warnings."""
 
     paths: list[tuple[str, Path]]
+    reads: list[frozenset[str]]  # for each path: the sources of the pages whose content it read
     assets: set[str]
     templates_by_url: dict[str, str]
     templates_loaded: set[str]
@@ -185,13 +252,15 @@ def build(
     *,
     include_future: bool | None = None,
     force: bool = False,
+    full: bool = False,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site under ``root`` into ``destination`` (default ``root/build``).
 
     ``progress(step, done, total, item)`` follows the two steps, "Rendering" (each page's
     Markdown) and "Writing" (each URL). Raises SiteErrors with every error found; the
-    destination is then untouched.
+    destination is then untouched. ``full`` requests every URL again, keeping nothing of
+    the previous build.
     """
     started = time.perf_counter()
     root = Path(root).resolve()
@@ -207,17 +276,47 @@ def build(
     if errors:
         raise SiteErrors(errors)
 
+    record_file = incremental.record_path(root, destination)
+    previous = None if full else incremental.load_record(record_file)
+    inputs = incremental.fingerprint(root, site, dev=False, include_future=state.include_future)
+    content = {page.source: incremental.content_key(page) for page in site.pages}
+    kept = previous.reusable(inputs, content, destination) if previous else {}
+    if kept:  # what the kept files used and loaded, for _headers and the warnings
+        state.fingerprinted_used |= previous.assets
+
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=destination.parent))
     try:
         staging.chmod(0o755)
-        templates_by_url, templates_loaded, freeze_warnings = _freeze(app, site, staging, report)
-        broken = check_links(staging, site.settings.base_url)
+        freezer, freeze_warnings = _freeze(app, site, staging, report, kept, destination)
+        if kept:
+            freezer.templates_by_url = {**previous.templates_by_url, **freezer.templates_by_url}
+            freezer.templates_loaded |= previous.templates_loaded
+        broken, anchors = check_links(
+            staging,
+            site.settings.base_url,
+            previous.anchors if kept else None,
+            unchanged={written.file for written in kept.values()},
+        )
         if broken:
-            raise SiteErrors(_attribute(link, site, templates_by_url) for link in broken)
+            raise SiteErrors(_attribute(link, site, freezer.templates_by_url) for link in broken)
+        incremental.forget_record(record_file)  # it describes the build about to be replaced
         files, pages, written = _publish(staging, destination)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    incremental.save_record(
+        record_file,
+        incremental.BuildRecord(
+            inputs,
+            content,
+            freezer.written,
+            anchors,
+            freezer.templates_by_url,
+            freezer.templates_loaded,
+            set(state.fingerprinted_used),
+        ),
+        destination,
+    )
     return BuildResult(
         destination,
         pages,
@@ -227,7 +326,8 @@ def build(
         state.warnings
         + _left_out(state.files.all(), site)
         + freeze_warnings
-        + _unused_templates(app, templates_loaded),
+        + _unused_templates(app, freezer.templates_loaded),
+        freezer.requested,
     )
 
 
@@ -255,10 +355,15 @@ def _unused_templates(app: Flask, loaded_elsewhere: set[str]) -> list[str]:
 
 
 def _freeze(
-    app: Flask, site: Site, staging: Path, report: Progress
-) -> tuple[dict[str, str], set[str], list[str]]:
-    """Write every URL into ``staging``; return the template behind each URL, the templates
-    loaded in worker processes, and warnings."""
+    app: Flask,
+    site: Site,
+    staging: Path,
+    report: Progress,
+    kept: dict[str, incremental.Written],
+    previous: Path,
+) -> tuple[SiteFreezer, list[str]]:
+    """Write every URL into ``staging``, linking the ``kept`` ones from ``previous``; return
+    the freezer (what it learnt of each URL) and warnings."""
     app.config.update(
         FREEZER_DESTINATION=str(staging),
         FREEZER_BASE_URL=site.settings.base_url,
@@ -266,7 +371,7 @@ def _freeze(
         FREEZER_REDIRECT_POLICY="error",
         PROPAGATE_EXCEPTIONS=True,
     )
-    freezer = SiteFreezer(app, site)
+    freezer = SiteFreezer(app, site, kept, previous)
 
     def record(sender: Flask, template, context, **extra) -> None:  # noqa: ANN001
         freezer.templates_by_url.setdefault(request.path, template.name)
@@ -295,7 +400,7 @@ def _freeze(
         for message in [_without_own_endpoints(str(warning.message))]
         if message
     ]
-    return freezer.templates_by_url, freezer.templates_loaded, messages
+    return freezer, messages
 
 
 def _without_own_endpoints(message: str) -> str | None:
@@ -319,7 +424,7 @@ def _attribute(link: BrokenLink, site: Site, templates_by_url: dict[str, str]) -
     message = f"broken link '{link.target}': {link.reason}"
     hint = f"did you mean {link.suggestion}?" if link.suggestion else None
     if page is not None:
-        line = _line_in_body(page, link.target, site.settings.base_path)
+        line = _line_in_body(page, link.target, site)
         if line is not None:
             suggested = site.by_url.get(link.suggestion or "")
             if suggested is not None:
@@ -329,10 +434,18 @@ def _attribute(link: BrokenLink, site: Site, templates_by_url: dict[str, str]) -
     return SiteError(f"templates/{template}", None, f"{message} (in /{link.file})", hint)
 
 
-def _line_in_body(page: Page, target: str, base_path: str) -> int | None:
+def _line_in_body(page: Page, target: str, site: Site) -> int | None:
+    """The body line that holds ``target``, as written or as the Markdown file it came from
+    ('/docs/intro/#setup' from 'intro.md#setup')."""
+    base_path = site.settings.base_path
     written = target[len(base_path) :] if base_path and target.startswith(base_path) else target
+    forms = [f"({written}", f"({target}", f'"{target}"']
+    path, hash, fragment = written.partition("#")
+    for source, url in site.render(page).links.items():
+        if url == path:
+            forms.append(posixpath.basename(source) + hash + fragment + ")")
     for number, line in enumerate(page.body.split("\n")):
-        if f"({written}" in line or f"({target}" in line or f'"{target}"' in line:
+        if any(form in line for form in forms):
             return page.body_line + number
     return None
 
@@ -349,6 +462,8 @@ def _publish(staging: Path, destination: Path) -> tuple[int, int, int]:
             old = destination / new.relative_to(staging)
             files += 1
             pages += name.endswith(".html")
+            if _same_file(old, new):
+                continue  # linked from the previous build
             if old.is_file() and filecmp.cmp(old, new, shallow=False):
                 _keep_old(old, new)
             else:
@@ -361,6 +476,22 @@ def _publish(staging: Path, destination: Path) -> tuple[int, int, int]:
     else:
         os.replace(staging, destination)
     return files, pages, written
+
+
+def _same_file(old: Path, new: Path) -> bool:
+    try:
+        return os.path.samestat(old.stat(), new.stat())
+    except OSError:
+        return False
+
+
+def _link_or_copy(old: Path, new: Path) -> None:
+    """Put a file of the previous build into the new one without copying its bytes."""
+    new.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, new)
+    except OSError:
+        shutil.copy2(old, new)
 
 
 def _keep_old(old: Path, new: Path) -> None:

@@ -159,8 +159,13 @@ def _is_loopback(host: str) -> bool:
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--future", is_flag=True, help="Include posts dated in the future.")
 @click.option("--force", is_flag=True, help="Build into a folder that looks unsafe to replace.")
+@click.option(
+    "--full", is_flag=True, help="Write every URL again, keeping nothing of the last build."
+)
 @click.pass_context
-def build(context: click.Context, output: Path | None, future: bool, force: bool) -> None:
+def build(
+    context: click.Context, output: Path | None, future: bool, force: bool, full: bool
+) -> None:
     """Freeze the whole site into build/ (or --output), all or nothing."""
     from .build import build as build_site
 
@@ -174,6 +179,7 @@ def build(context: click.Context, output: Path | None, future: bool, force: bool
                 output,
                 include_future=True if future else None,
                 force=force,
+                full=full,
                 progress=reporter,
             ),
         )
@@ -197,7 +203,7 @@ def check(context: click.Context, output: Path | None) -> None:
     if not folder.is_dir():
         _fail(SiteError(str(folder), None, "there is no build to check", "run 'make build' first"))
     settings, _ = _run(context, lambda: load_settings(root))
-    broken = check_links(folder, settings.base_url)
+    broken, _ = check_links(folder, settings.base_url)
     for link in broken:
         hint = f" (did you mean {link.suggestion}?)" if link.suggestion else ""
         log.error(

@@ -17,6 +17,8 @@ import os
 import posixpath
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,7 +95,7 @@ class Page:
 
     def __getstate__(self) -> dict[str, Any]:
         # Stored (PageCache) without its HTML, which has a cache of its own.
-        return {**self.__dict__, "rendered": None}
+        return {**self.__dict__, "_rendered": None}
 
     @property
     def file(self) -> str:
@@ -119,6 +121,44 @@ class Page:
 
     def is_future(self, now: dt.datetime) -> bool:
         return self.date is not None and self.date > now
+
+
+# The sources of the pages whose text or HTML was read, while a build writes one URL.
+_reads: set[str] | None = None
+
+
+def _recorded(name: str) -> property:
+    """An attribute of Page whose reading is noted while ``recording_reads`` runs."""
+    stored = "_" + name
+
+    def read(page: Page) -> Any:
+        if _reads is not None:
+            _reads.add(page.source)
+        return page.__dict__[stored]
+
+    def write(page: Page, value: Any) -> None:
+        page.__dict__[stored] = value
+
+    return property(read, write)
+
+
+# A page's content is its body and its HTML: the build learns, for each URL it writes, which
+# pages' content went into it, whether a template, a feed or a hook read it.
+Page.body = _recorded("body")  # type: ignore[assignment]
+Page.rendered = _recorded("rendered")  # type: ignore[assignment]
+
+
+@contextmanager
+def recording_reads() -> Iterator[set[str]]:
+    """The sources of the pages whose content is read inside the ``with`` block."""
+    global _reads
+    outer, _reads = _reads, set()
+    try:
+        yield _reads
+    finally:
+        reads, _reads = _reads, outer
+        if outer is not None:
+            outer |= reads
 
 
 def parse_page(text: str, source: str, settings: Settings) -> Page:
@@ -386,8 +426,10 @@ def build_site(
         (page for page in published if page.is_post and page.date),
         key=lambda page: (-page.date.timestamp(), page.title.casefold(), page.source),
     )
+    # A post without a valid date has an error saying so: it stays a page of the site so
+    # that the build reports it and the preview shows it.
     others = sorted(
-        (page for page in published if not page.is_post),
+        (page for page in published if not page.is_post or not page.date),
         key=lambda page: (page.weight, page.title.casefold(), page.source),
     )
     return Site(

@@ -43,14 +43,33 @@ class _Document:
     ids: set[str]
 
 
-def check_links(output: Path, base_url: str) -> list[BrokenLink]:
-    """Every broken internal link in the files under ``output``, in a stable order."""
+Anchors = dict[str, frozenset[str]]  # every file of a build → the ids in it
+
+
+def check_links(
+    output: Path,
+    base_url: str,
+    previous: Anchors | None = None,
+    unchanged: set[str] | frozenset[str] = frozenset(),
+) -> tuple[list[BrokenLink], Anchors]:
+    """Every broken internal link in the files under ``output``, in a stable order, and
+    the anchors of every file.
+
+    ``previous`` are the anchors of a build that passed this check, and ``unchanged`` its
+    files that are here with the same bytes: those are not read again, as long as nothing
+    they could link to has gone (the same files, and no anchor lost).
+    """
     base_path = urlsplit(base_url).path.rstrip("/")
     files = sorted(_output_files(output))
     existing = set(files)
-    checked = [relative for relative in files if relative.endswith(CHECKED_SUFFIXES)]
-    read = in_workers(lambda names: [_read(output / name) for name in names], checked)
-    documents = dict(zip(checked, (document for part in read for document in part), strict=True))
+    if previous is None or existing != previous.keys():
+        unchanged = frozenset()
+    checked = [name for name in files if name.endswith(CHECKED_SUFFIXES) and name not in unchanged]
+    documents = _read_all(output, checked)
+    if unchanged and any(not previous[name] <= documents[name].ids for name in checked):
+        rest = [name for name in files if name.endswith(CHECKED_SUFFIXES) and name in unchanged]
+        documents.update(_read_all(output, rest))
+        checked = sorted(checked + rest)
 
     def document(relative: str) -> _Document:
         if relative not in documents:
@@ -76,7 +95,18 @@ def check_links(output: Path, base_url: str) -> list[BrokenLink]:
                 reason, missing = problem
                 suggestion = _nearest(missing, existing) if missing else None
                 broken.append(BrokenLink(relative, link, reason, suggestion))
-    return broken
+    anchors = {
+        name: previous[name] if name in unchanged else frozenset(document(name).ids)
+        for name in files
+        if name.endswith(CHECKED_SUFFIXES)
+    }
+    return broken, {name: anchors.get(name, frozenset()) for name in files}
+
+
+def _read_all(output: Path, names: list[str]) -> dict[str, _Document]:
+    """The links and ids of these files, read on every core when there are many."""
+    read = in_workers(lambda part: [_read(output / name) for name in part], names)
+    return dict(zip(names, (document for part in read for document in part), strict=True))
 
 
 def _check(

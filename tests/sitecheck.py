@@ -65,3 +65,8 @@ def tree(output: Path) -> dict[str, tuple[bytes, int, int]]:
         for path in sorted(output.rglob("*"))
         if path.is_file()
     }
+
+
+def contents(output: Path) -> dict[str, bytes]:
+    """Every file's bytes: to compare what two builds wrote."""
+    return {name: data for name, (data, _, _) in tree(output).items()}

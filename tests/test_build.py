@@ -167,6 +167,14 @@ def test_every_error_is_reported_not_only_the_first(write_site):
     ]
 
 
+@pytest.mark.parametrize("front", ["title: Undated", "title: Bad\ndate: someday"])
+def test_a_post_without_a_valid_date_fails_the_build(write_site, front):
+    root = write_site({"content/posts/undated.md": f"---\n{front}\n---\nText.\n"})
+    errors = errors_of(root)
+    assert len(errors) == 1 and errors[0].startswith("content/posts/undated.md:")
+    assert "date" in errors[0]
+
+
 def test_broken_link_in_markdown_names_the_file_and_line(write_site):
     root = write_site(
         {

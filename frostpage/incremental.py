@@ -1,0 +1,170 @@
+"""What a rebuild may keep of the previous build: the files of URLs whose inputs are unchanged.
+
+After each build, a record of it is kept in ``.frostpage-cache/``: a fingerprint of every
+input a URL may depend on besides the content of pages (frostpage's code and libraries, the
+settings, templates/, static/, site/, the files of content/, and every page's front matter
+and place on the site), a key of each page's content, and for each URL the file written
+and the pages whose content it read (``content.recording_reads``). The next build into the
+same folder, if that fingerprint is unchanged, keeps the file of a URL when none of the
+pages it read has changed and the file is still the one the record names (same inode, size
+and modification time); every other URL is requested from the app again. A record that is
+missing, unreadable or of other code, or a file touched since, means writing again: never
+trusting.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .content import Page, Site
+
+RECORDS_FOLDER = "builds"
+# The libraries whose code shapes the bytes of a page, beside frostpage's own.
+LIBRARIES = ("flask", "werkzeug", "jinja2", "markupsafe", "frozen-flask", "markdown", "pygments")
+# Inputs besides the content of pages: hashed as they are (small) or by their stat (big).
+HASHED_FOLDERS = ("templates", "site")
+STATTED_FOLDERS = ("static",)
+
+Stat = tuple[int, int, int]  # inode, size, modification time (ns)
+
+
+@dataclass(frozen=True)
+class Written:
+    """One URL of a build: its file and the pages whose content it read."""
+
+    file: str  # under the build folder, e.g. 'posts/hello/index.html'
+    reads: frozenset[str]  # sources under content/
+    stat: Stat | None = None  # of the published file
+
+
+@dataclass
+class BuildRecord:
+    """What a build wrote into its folder, and from which inputs."""
+
+    fingerprint: str
+    content: dict[str, str]  # source → content key
+    urls: dict[str, Written]
+    anchors: dict[str, frozenset[str]]  # every file → its ids, for the link check
+    templates_by_url: dict[str, str] = field(default_factory=dict)  # for broken links' messages
+    templates_loaded: set[str] = field(default_factory=set)
+    assets: set[str] = field(default_factory=set)  # fingerprinted files the pages used
+
+    def reusable(
+        self, fingerprint: str, content: dict[str, str], destination: Path
+    ) -> dict[str, Written]:
+        """The URLs whose files may be kept: same inputs, and files untouched since."""
+        if fingerprint != self.fingerprint:
+            return {}
+        changed = {source for source, key in content.items() if self.content.get(source) != key}
+        changed |= set(self.content) - set(content)
+        kept: dict[str, Written] = {}
+        for url, written in self.urls.items():
+            untouched = (
+                written.stat is not None and _stat(destination / written.file) == written.stat
+            )
+            if untouched and written.reads.isdisjoint(changed):
+                kept[url] = written
+        return kept
+
+
+def record_path(root: Path, destination: Path) -> Path:
+    """One record per build folder: ``build/`` and ``--output elsewhere`` differ."""
+    name = hashlib.sha256(str(destination).encode()).hexdigest()[:16]
+    return root / ".frostpage-cache" / RECORDS_FOLDER / f"{name}.pickle"
+
+
+def load_record(path: Path) -> BuildRecord | None:
+    """The record at ``path``, or None when there is none that this code can trust."""
+    try:
+        with path.open("rb") as file:
+            stamp, record = pickle.load(file)
+    except Exception:  # missing, truncated, or written by other code
+        return None
+    if stamp != engine_stamp() or not isinstance(record, BuildRecord):
+        return None
+    return record
+
+
+def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
+    """Store ``record`` with the stat of each published file; a failure only costs speed."""
+    record.urls = {
+        url: Written(written.file, written.reads, _stat(destination / written.file))
+        for url, written in record.urls.items()
+    }
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as file:
+            pickle.dump((engine_stamp(), record), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def forget_record(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def content_key(page: Page) -> str:
+    return hashlib.blake2b(page.body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@functools.cache
+def engine_stamp() -> str:
+    """frostpage's code, the versions of the libraries that shape output, and Python's."""
+    digest = hashlib.sha256(sys.version.encode())
+    for library in LIBRARIES:
+        digest.update(f"{library} {importlib.metadata.version(library)}\n".encode())
+    package = Path(__file__).parent
+    for module in sorted(package.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(root: Path, site: Site, dev: bool, include_future: bool) -> str:
+    """Everything a URL's bytes may depend on, except the content of pages."""
+    digest = hashlib.sha256(repr((dev, include_future, site.settings)).encode())
+    for folder in HASHED_FOLDERS:
+        for path in _files_under(root / folder):
+            digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes())
+    for folder in STATTED_FOLDERS:
+        for path in _files_under(root / folder):
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    digest.update(repr(sorted(site.files)).encode())
+    for page in site.pages:
+        digest.update(repr(_metadata(page)).encode())
+        digest.update(b"scheduled" if site.is_scheduled(page) else b"published")
+    return digest.hexdigest()
+
+
+def _metadata(page: Page) -> list[tuple[str, object]]:
+    """A page's front matter and place on the site: everything of it but its content."""
+    return [
+        (name, value)
+        for name, value in vars(page).items()
+        if name not in ("_body", "_rendered", "errors")
+    ]
+
+
+def _files_under(folder: Path) -> list[Path]:
+    found = []
+    for directory, folders, names in os.walk(folder):
+        folders.sort()
+        found.extend(Path(directory, name) for name in sorted(names))
+    return [path for path in found if "__pycache__" not in path.parts]
+
+
+def _stat(path: Path) -> Stat | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns

@@ -1,0 +1,164 @@
+"""Rebuilds: only the URLs whose inputs changed are requested again, and the result is
+always what a full build writes."""
+
+from __future__ import annotations
+
+import pytest
+from sitecheck import contents, tree
+
+from frostpage import SiteErrors, build
+from frostpage.incremental import record_path
+
+# A template global that the build does not follow: it shows which pages were written by
+# which build (the reason `frostpage build --full` exists).
+HOOKS = """\
+import os
+
+template_globals = {"build_mark": lambda: os.environ.get("BUILD_MARK", "")}
+"""
+MARKED_BASE = "<!-- mark: {{ build_mark() }} -->\n"
+
+
+def marked_site(write_site, files=None):
+    root = write_site({"site/hooks.py": HOOKS, **(files or {})})
+    base = root / "templates/base.html"
+    base.write_text(base.read_text("utf-8") + MARKED_BASE, "utf-8")
+    return root
+
+
+def mark_of(root, name: str) -> str:
+    text = (root / "build" / name).read_text("utf-8")
+    return text.rsplit("<!-- mark: ", 1)[1].split(" -->", 1)[0]
+
+
+def full_build_of(root, tmp_path):
+    """What a build from nothing writes, for comparison."""
+    out = tmp_path / "full"
+    build(root, out, force=True, full=True)
+    return contents(out)
+
+
+def test_an_edited_page_requests_only_the_urls_that_show_its_text(
+    write_site, tmp_path, monkeypatch
+):
+    root = marked_site(write_site)
+    monkeypatch.setenv("BUILD_MARK", "first")
+    first = build(root)
+    assert first.requested == first.files
+    monkeypatch.setenv("BUILD_MARK", "second")
+    (root / "content/about/team.md").write_text("# The team\n\nMore people.\n", "utf-8")
+    second = build(root)
+    assert "More people." in (root / "build/about/team/index.html").read_text("utf-8")
+    assert mark_of(root, "about/team/index.html") == "second"
+    for kept in ("index.html", "about/index.html", "posts/first/index.html", "tags/index.html"):
+        assert mark_of(root, kept) == "first", kept
+    assert second.requested < second.files / 2
+    assert "kept from the last build" in second.summary()
+
+
+def test_a_rebuild_writes_the_same_bytes_as_a_full_build(write_site, tmp_path):
+    root = write_site()
+    build(root)
+    post = root / "content/posts/second.md"
+    post.write_text(post.read_text("utf-8") + "\n## A new part\n\nWith more words.\n", "utf-8")
+    build(root)
+    assert contents(root / "build") == full_build_of(root, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("content/posts/first.md", "title: First post", "title: The first post"),
+        ("templates/post.html", "</article>", "</article><!-- changed -->"),
+        ("site/config.toml", 'title = "Test site"', 'title = "Another title"'),
+        ("static/css/site.css", "body", "body "),
+    ],
+    ids=["front matter", "template", "config", "static file"],
+)
+def test_other_changes_request_every_url_again(write_site, tmp_path, monkeypatch, change):
+    root = marked_site(write_site)
+    monkeypatch.setenv("BUILD_MARK", "first")
+    build(root)
+    name, old, new = change
+    path = root / name
+    assert old in path.read_text("utf-8")
+    path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    monkeypatch.setenv("BUILD_MARK", "second")
+    result = build(root)
+    assert result.requested == result.files
+    assert mark_of(root, "index.html") == mark_of(root, "posts/second/index.html") == "second"
+
+
+def test_full_requests_every_url(write_site, monkeypatch):
+    root = marked_site(write_site)
+    monkeypatch.setenv("BUILD_MARK", "first")
+    build(root)
+    monkeypatch.setenv("BUILD_MARK", "second")
+    build(root)
+    assert mark_of(root, "about/index.html") == "first"
+    result = build(root, full=True)
+    assert result.requested == result.files
+    assert mark_of(root, "about/index.html") == "second"
+
+
+def test_a_file_changed_in_build_by_hand_is_written_again(site_root):
+    build(site_root)
+    about = site_root / "build/about/index.html"
+    original = about.read_bytes()
+    about.write_text("edited by hand", "utf-8")
+    result = build(site_root)
+    assert about.read_bytes() == original
+    assert result.written == 1
+
+
+def test_a_deleted_file_of_build_is_written_again(site_root):
+    build(site_root)
+    (site_root / "build/docs/intro/index.html").unlink()
+    build(site_root)
+    assert "Setup" in (site_root / "build/docs/intro/index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05garbage"])
+def test_a_damaged_record_is_ignored(site_root, tmp_path, damage):
+    build(site_root)
+    record = record_path(site_root, site_root / "build")
+    assert record.is_file()
+    record.write_bytes(damage)
+    (site_root / "content/about.md").write_text("---\ntitle: About us\n---\nNew.\n", "utf-8")
+    result = build(site_root)
+    assert result.requested == result.files
+    assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
+
+
+def test_a_removed_heading_breaks_a_link_from_an_unchanged_page(site_root):
+    build(site_root)
+    before = tree(site_root / "build")
+    intro = site_root / "content/docs/intro.md"
+    intro.write_text(intro.read_text("utf-8").replace("## Setup", "## Installing"), "utf-8")
+    with pytest.raises(SiteErrors) as caught:
+        build(site_root)
+    assert [str(error) for error in caught.value.errors] == [
+        "content/about.md:6: broken link '/docs/intro/#setup': "
+        "has no anchor '#setup' in docs/intro/index.html"
+    ]
+    assert tree(site_root / "build") == before
+
+
+def test_after_a_failed_build_the_next_one_is_still_right(site_root, tmp_path):
+    build(site_root)
+    about = site_root / "content/about.md"
+    about.write_text("---\ntitle: About us\n---\nSee [nothing](nope.md).\n", "utf-8")
+    with pytest.raises(SiteErrors):
+        build(site_root)
+    about.write_text("---\ntitle: About us\n---\nFixed.\n", "utf-8")
+    build(site_root)
+    assert "Fixed." in (site_root / "build/about/index.html").read_text("utf-8")
+    assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
+
+
+def test_each_build_folder_has_its_own_record(site_root, tmp_path):
+    build(site_root)
+    other = site_root / "elsewhere"
+    first = build(site_root, other)
+    assert first.requested == first.files  # nothing of build/ is taken for elsewhere/
+    assert contents(other) == contents(site_root / "build")
