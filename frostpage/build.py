@@ -12,12 +12,14 @@ of the others are linked from the previous build into the fresh folder.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import posixpath
 import shutil
 import tempfile
 import time
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -115,6 +117,7 @@ class SiteFreezer(Freezer):
         self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
         self.written: dict[str, incremental.Written] = {}  # what a rebuild may keep
         self.requested = 0  # URLs requested from the app (not kept)
+        self.files: set[str] = set()  # every file of the build, relative to its folder
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
@@ -166,9 +169,9 @@ class SiteFreezer(Freezer):
             if kept is None:
                 urls.append((url, modified))
                 continue
-            _link_or_copy(self.previous / kept.file, self.root / kept.file)
+            _link(self.previous / kept.file, self.root / kept.file)
             self.written[url] = kept
-            yield FrozenPage(url, Path(kept.file))
+            yield self._frozen(url, Path(kept.file))
         state = site_state(self.app)
         for written in in_workers(
             self._freeze_slice, urls, minimum=MINIMUM_FOR_WORKERS, start=state.renderer.forked
@@ -182,16 +185,27 @@ class SiteFreezer(Freezer):
             for (url, path), reads in zip(written.paths, written.reads, strict=True):
                 if url in reusable:
                     self.written[url] = incremental.Written(path.as_posix(), reads)
-                yield FrozenPage(url, path)
+                yield self._frozen(url, path)
         self.url_generators, page_generators = [assets], self.url_generators
         try:
             for url, endpoint, modified in self._generate_all_urls():
                 seen_endpoints.add(endpoint)
                 self.requested += 1
-                yield FrozenPage(url, self._build_one(url, modified).relative_to(self.root))
+                yield self._frozen(url, self._build_one(url, modified).relative_to(self.root))
         finally:
             self.url_generators = page_generators
         self._check_endpoints(seen_endpoints)
+
+    def _frozen(self, url: str, path: Path) -> FrozenPage:
+        self.files.add(path.as_posix())
+        return FrozenPage(url, path)
+
+    def _build_one(self, url: str, last_modified: Any = None) -> Path:
+        """Frozen-Flask's request and write, into a place cleared first: the folder may be
+        a spare build whose files are links to published ones (never to be written through),
+        and Frozen-Flask skips a file it finds newer than the page."""
+        _remove(self.root / unicodedata.normalize("NFC", self.urlpath_to_filepath(url)))
+        return super()._build_one(url, last_modified)
 
     def _freeze_slice(self, urls: list[tuple[str, Any]]) -> WrittenSlice:
         """Write these URLs; what the build must know of them is sent back from a worker."""
@@ -269,41 +283,50 @@ def build(
     app = create_app(root, dev=False, include_future=include_future)
     state = site_state(app)
     report = progress or (lambda step, done, total, item: None)
-    with app.app_context():
-        site = state.site
-        render_all(site, lambda done, page: report("Rendering", done, len(site.pages), page.file))
-        errors = site.all_errors()
-    if errors:
-        raise SiteErrors(errors)
-
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
-    inputs = incremental.fingerprint(root, site, dev=False, include_future=state.include_future)
-    content = {page.source: incremental.content_key(page) for page in site.pages}
-    kept = previous.reusable(inputs, content, destination) if previous else {}
+    with app.app_context():
+        site = state.site
+        inputs = incremental.fingerprint(root, site, dev=False, include_future=state.include_future)
+        content = {page.source: incremental.content_key(page) for page in site.pages}
+        unchanged = previous.unchanged(inputs, content) if previous else None
+        render_all(
+            site,
+            lambda done, page: report("Rendering", done, len(site.pages), page.file),
+            rendered_before=unchanged,
+        )
+        errors = site.all_errors(rendered_before=unchanged)
+    if errors:
+        raise SiteErrors(errors)
+    kept = previous.reusable(unchanged, destination) if previous else {}
     if kept:  # what the kept files used and loaded, for _headers and the warnings
         state.fingerprinted_used |= previous.assets
 
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=destination.parent))
+    spare = incremental.spare_path(record_file)
     try:
+        _claim(spare, staging)
         staging.chmod(0o755)
         freezer, freeze_warnings = _freeze(app, site, staging, report, kept, destination)
         if kept:
             freezer.templates_by_url = {**previous.templates_by_url, **freezer.templates_by_url}
             freezer.templates_loaded |= previous.templates_loaded
+        output_files = _remove_others(staging, freezer.files)
         broken, anchors = check_links(
             staging,
             site.settings.base_url,
             previous.anchors if kept else None,
             unchanged={written.file for written in kept.values()},
+            files=output_files,
         )
         if broken:
             raise SiteErrors(_attribute(link, site, freezer.templates_by_url) for link in broken)
         incremental.forget_record(record_file)  # it describes the build about to be replaced
-        files, pages, written = _publish(staging, destination)
+        pages, written = _publish(staging, destination, output_files, spare)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.exists():
+            _set_aside(staging, spare)
     incremental.save_record(
         record_file,
         incremental.BuildRecord(
@@ -320,7 +343,7 @@ def build(
     return BuildResult(
         destination,
         pages,
-        files,
+        len(output_files),
         written,
         time.perf_counter() - started,
         state.warnings
@@ -450,32 +473,59 @@ def _line_in_body(page: Page, target: str, site: Site) -> int | None:
     return None
 
 
-def _publish(staging: Path, destination: Path) -> tuple[int, int, int]:
+def _publish(staging: Path, destination: Path, files: list[str], spare: Path) -> tuple[int, int]:
     """Swap ``staging`` in as ``destination``; unchanged files keep their inode and mtime.
+    The replaced build is set aside as the ``spare`` of the next one.
 
-    Returns (files, HTML pages, files written).
+    Returns (HTML pages, files written).
     """
-    files = pages = written = 0
-    for folder, _, names in os.walk(staging):
-        for name in names:
-            new = Path(folder, name)
-            old = destination / new.relative_to(staging)
-            files += 1
-            pages += name.endswith(".html")
-            if _same_file(old, new):
-                continue  # linked from the previous build
-            if old.is_file() and filecmp.cmp(old, new, shallow=False):
-                _keep_old(old, new)
-            else:
-                written += 1
+    written = 0
+    for name in files:
+        new, old = staging / name, destination / name
+        if _same_file(old, new):
+            continue  # linked from the previous build
+        if old.is_file() and filecmp.cmp(old, new, shallow=False):
+            _keep_old(old, new)
+        else:
+            written += 1
     if destination.exists():
         retired = Path(tempfile.mkdtemp(prefix=".build-old-", dir=destination.parent))
         os.replace(destination, retired / "build")
         os.replace(staging, destination)
+        _set_aside(retired / "build", spare)
         shutil.rmtree(retired, ignore_errors=True)
     else:
         os.replace(staging, destination)
-    return files, pages, written
+    return sum(name.endswith(".html") for name in files), written
+
+
+def _claim(spare: Path, staging: Path) -> None:
+    """Start ``staging`` from the spare build, if there is one on the same disk: fixing a
+    few of its files costs less than making its thousands of folders again."""
+    with contextlib.suppress(OSError):  # no spare, or on another disk: start empty
+        os.replace(spare, staging)
+
+
+def _set_aside(folder: Path, spare: Path) -> None:
+    """Keep ``folder`` as the spare build (its files are mostly links), or delete it."""
+    try:
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(folder, spare)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_others(staging: Path, files: set[str]) -> list[str]:
+    """Remove what ``staging`` holds besides ``files`` (left from the spare build);
+    return ``files`` sorted."""
+    for folder, _, names in os.walk(staging, topdown=False):
+        relative = Path(folder).relative_to(staging)
+        for name in names:
+            if (relative / name).as_posix() not in files:
+                os.unlink(os.path.join(folder, name))
+        if folder != str(staging) and not os.listdir(folder):
+            os.rmdir(folder)
+    return sorted(files)
 
 
 def _same_file(old: Path, new: Path) -> bool:
@@ -485,13 +535,23 @@ def _same_file(old: Path, new: Path) -> bool:
         return False
 
 
-def _link_or_copy(old: Path, new: Path) -> None:
-    """Put a file of the previous build into the new one without copying its bytes."""
+def _link(old: Path, new: Path) -> None:
+    """Make ``new`` the file ``old`` (a link, so its bytes are not copied), unless it is."""
+    if _same_file(old, new):
+        return
+    _remove(new)
     new.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(old, new)
     except OSError:
         shutil.copy2(old, new)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _keep_old(old: Path, new: Path) -> None:

@@ -31,7 +31,7 @@ from .markup import Rendered, Renderer, Resolver, Suggester
 from .version import VERSION
 
 CACHE_FOLDER = ".frostpage-cache"
-SCHEMA = 1
+SCHEMA = 2
 
 
 def renderer_fingerprint() -> str:
@@ -107,6 +107,7 @@ class CachedRenderer:
                 "toc_html": rendered.toc_html,
                 "toc": rendered.toc,
                 "summary_html": rendered.summary_html,
+                "text": rendered.text,
                 "links": rendered.links,
             }
         )
@@ -150,6 +151,7 @@ class CachedRenderer:
                     toc_html=value["toc_html"],
                     toc=value["toc"],
                     summary_html=value["summary_html"],
+                    text=value["text"],
                     errors=[],
                     links=value["links"],
                 )

@@ -326,7 +326,7 @@ class Site:
         return page.is_future(self.now)
 
     def reading_minutes(self, page: Page) -> int:
-        words = len(plain_text(self.render(page).html).split())
+        words = len(self.render(page).text.split())
         return max(1, round(words / WORDS_PER_MINUTE))
 
     @property
@@ -391,11 +391,13 @@ class Site:
         """Plain-text summary: front matter 'summary', else the rendered summary."""
         return page.description or plain_text(self.render(page).summary_html)
 
-    def all_errors(self) -> list[SiteError]:
-        """Every error of the site: conflicts, front matter, and each page's Markdown."""
+    def all_errors(self, rendered_before: set[str] | None = None) -> list[SiteError]:
+        """Every error of the site: conflicts, front matter, and each page's Markdown (but
+        for ``rendered_before``, known to render without one)."""
         errors = list(self.errors)
         for page in self.pages:
-            errors.extend(page.errors or self.render(page).errors)
+            if page.errors or page.source not in (rendered_before or ()):
+                errors.extend(page.errors or self.render(page).errors)
         return errors
 
 

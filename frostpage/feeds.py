@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urljoin
 
 from .content import Page, Site
-from .markup import plain_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -178,7 +177,7 @@ def search_index(site: Site, pages: list[tuple[Page, str]]) -> bytes:
             "t": page.title,
             "u": url,
             "g": [tag.name for tag in site.tags_of(page)],
-            "x": plain_text(site.render(page).html),
+            "x": site.render(page).text,
         }
         for page, url in pages
     ]

@@ -35,7 +35,7 @@ STATTED_FOLDERS = ("static",)
 Stat = tuple[int, int, int]  # inode, size, modification time (ns)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Written:
     """One URL of a build: its file and the pages whose content it read."""
 
@@ -56,28 +56,36 @@ class BuildRecord:
     templates_loaded: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)  # fingerprinted files the pages used
 
-    def reusable(
-        self, fingerprint: str, content: dict[str, str], destination: Path
-    ) -> dict[str, Written]:
-        """The URLs whose files may be kept: same inputs, and files untouched since."""
+    def unchanged(self, fingerprint: str, content: dict[str, str]) -> set[str] | None:
+        """The pages whose content is as it was in this build (so they rendered without an
+        error), or None when any other input changed."""
         if fingerprint != self.fingerprint:
+            return None
+        return {source for source, key in content.items() if self.content.get(source) == key}
+
+    def reusable(self, unchanged: set[str] | None, destination: Path) -> dict[str, Written]:
+        """The URLs whose files may be kept: they read only ``unchanged`` pages, and their
+        files in ``destination`` are untouched since."""
+        if unchanged is None:
             return {}
-        changed = {source for source, key in content.items() if self.content.get(source) != key}
-        changed |= set(self.content) - set(content)
-        kept: dict[str, Written] = {}
-        for url, written in self.urls.items():
-            untouched = (
-                written.stat is not None and _stat(destination / written.file) == written.stat
-            )
-            if untouched and written.reads.isdisjoint(changed):
-                kept[url] = written
-        return kept
+        return {
+            url: written
+            for url, written in self.urls.items()
+            if written.reads <= unchanged
+            and written.stat is not None
+            and _stat(destination / written.file) == written.stat
+        }
 
 
 def record_path(root: Path, destination: Path) -> Path:
     """One record per build folder: ``build/`` and ``--output elsewhere`` differ."""
     name = hashlib.sha256(str(destination).encode()).hexdigest()[:16]
     return root / ".frostpage-cache" / RECORDS_FOLDER / f"{name}.pickle"
+
+
+def spare_path(record: Path) -> Path:
+    """Where the build before the last is kept, to be made into the next one."""
+    return record.with_suffix(".previous")
 
 
 def load_record(path: Path) -> BuildRecord | None:

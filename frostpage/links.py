@@ -51,16 +51,18 @@ def check_links(
     base_url: str,
     previous: Anchors | None = None,
     unchanged: set[str] | frozenset[str] = frozenset(),
+    files: list[str] | None = None,
 ) -> tuple[list[BrokenLink], Anchors]:
     """Every broken internal link in the files under ``output``, in a stable order, and
     the anchors of every file.
 
     ``previous`` are the anchors of a build that passed this check, and ``unchanged`` its
     files that are here with the same bytes: those are not read again, as long as nothing
-    they could link to has gone (the same files, and no anchor lost).
+    they could link to has gone (the same files, and no anchor lost). ``files`` are those
+    under ``output``, when the caller knows them.
     """
     base_path = urlsplit(base_url).path.rstrip("/")
-    files = sorted(_output_files(output))
+    files = sorted(_output_files(output)) if files is None else files
     existing = set(files)
     if previous is None or existing != previous.keys():
         unchanged = frozenset()

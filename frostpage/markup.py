@@ -60,6 +60,7 @@ class Rendered:
     toc_html: str
     toc: list[dict]
     summary_html: str
+    text: str = ""  # the HTML as plain text, for the search index and reading times
     errors: list[SiteError] = field(default_factory=list)
     links: dict[str, str | None] = field(default_factory=dict)
     # The HTML with absolute links, per page URL, as every feed that lists the page needs it.
@@ -140,6 +141,7 @@ class Renderer:
             toc_html=_unwrap_toc(toc_html) if toc_tokens else "",
             toc=toc_tokens,
             summary_html=summary_of(output),
+            text=plain_text(output),
             errors=errors,
             links=links,
         )

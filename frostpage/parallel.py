@@ -24,17 +24,25 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def render_all(site: Site, report: Callable[[int, Page], None]) -> None:
-    """Give every page of ``site`` its rendering; ``report(done, page)`` after each one."""
+def render_all(
+    site: Site, report: Callable[[int, Page], None], rendered_before: set[str] | None = None
+) -> None:
+    """Give every page of ``site`` its rendering; ``report(done, page)`` after each one.
+
+    Pages in ``rendered_before`` (sources that the last build rendered without an error from
+    the same inputs) are left to be read from the cache when a URL needs them.
+    """
     cache = getattr(site.renderer, "cached", None)
     to_render: list[int] = []
     done = 0
     for index, page in enumerate(site.pages):
-        if page.errors:
-            pass
-        elif page.rendered is None and cache is not None:
+        if page.errors or (rendered_before and page.source in rendered_before):
+            done += 1
+            report(done, page)
+            continue
+        if page.rendered is None and cache is not None:
             page.rendered = cache(page.body, page.source, page.body_line, site.resolve)
-        if page.errors or page.rendered is not None:
+        if page.rendered is not None:
             done += 1
             report(done, page)
         else:

@@ -162,3 +162,34 @@ def test_each_build_folder_has_its_own_record(site_root, tmp_path):
     first = build(site_root, other)
     assert first.requested == first.files  # nothing of build/ is taken for elsewhere/
     assert contents(other) == contents(site_root / "build")
+
+
+def test_round_after_round_the_build_is_what_a_full_build_writes(site_root, tmp_path):
+    """Each build starts from the one before the last (kept aside): whatever changes, the
+    result is exact, and a failed build in between changes nothing."""
+    content = site_root / "content"
+    rounds = [
+        lambda: (content / "posts/second.md").write_text(
+            "---\ntitle: Second post\ndate: 2025-02-20\ntags: [Python]\n---\nEdited.\n", "utf-8"
+        ),
+        lambda: (content / "notes.md").write_text("# Notes\n\n## Today\n\nA new page.\n", "utf-8"),
+        lambda: (content / "about/team.md").unlink(),
+        lambda: (content / "posts/first.md").write_text(
+            "---\ntitle: First post\ndate: 2025-01-10\ntags: [Go]\n---\nRetagged.\n", "utf-8"
+        ),
+        lambda: (content / "notes.md").write_text("# Notes\n\nShorter.\n", "utf-8"),
+    ]
+    build(site_root)
+    for number, change in enumerate(rounds):
+        change()
+        build(site_root)
+        assert contents(site_root / "build") == full_build_of(site_root, tmp_path), number
+        if number == 2:
+            before = tree(site_root / "build")
+            (content / "broken.md").write_text("See [x](missing.md).\n", "utf-8")
+            with pytest.raises(SiteErrors):
+                build(site_root)
+            assert tree(site_root / "build") == before
+            (content / "broken.md").unlink()
+    assert not (site_root / "build/about/team").exists()
+    assert not [path for path in site_root.iterdir() if path.name.startswith(".build-")]
