@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -178,8 +179,8 @@ def written_files(root: Path) -> int:
     result = subprocess.run(
         [str(BIN / "python"), "-m", "frostpage", "build"], cwd=root, capture_output=True, text=True
     )
-    summary = result.stdout.strip().splitlines()[-1]
-    return int(summary.split(" changed)")[0].rsplit(", ", 1)[1])
+    summary = result.stdout.strip().splitlines()[-1]  # "Built … (N files, M changed, …)"
+    return int(re.search(r"(\d+) changed", summary).group(1))
 
 
 def live_preview(root: Path, saves: int = 5, keep_running: float = 0) -> tuple[float, list[float]]:
