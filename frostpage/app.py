@@ -187,6 +187,9 @@ class SiteState:
 
     @property
     def site(self) -> Site:
+        site = self._site  # asked by every template helper: no lock once it is there
+        if site is not None:
+            return site
         with self._lock:
             if self._site is None:
                 self._site = self._build()
@@ -201,8 +204,9 @@ class SiteState:
                 self.files.reload()
             pages_changed = _page_ids(self.files.all()) != self._page_ids
             if previous is None or pages_changed or self._other_files() != previous.files:
-                self._site = self._build()
-                invalidate_links(self._site)
+                site = self._build()
+                invalidate_links(site)
+                self._site = site
 
     def _build(self) -> Site:
         if not (self.root / "content").is_dir():

@@ -20,7 +20,11 @@ from urllib.parse import unquote, urlsplit
 
 from .parallel import in_workers
 
-TAG = re.compile(r"<([a-zA-Z][\w-]*)(\s[^<>]*?)?/?>", re.DOTALL)
+# Tags with an attribute that links or names an anchor (most tags of a page have none).
+TAG = re.compile(
+    r"<([a-zA-Z][\w-]*)(\s[^<>]*?\b(?:href|src|poster|action|srcset|id|name)\s*=[^<>]*?)/?>",
+    re.DOTALL,
+)
 ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 RAW_TEXT = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
