@@ -256,7 +256,7 @@ def init(folder: Path) -> None:
             f"---\ntitle: Hello, world\ndate: {today}\ntags: [news]\n---\n\n"
             'The first post. Write the next one with `frostpage new "Title"`.\n'
         ),
-        ".gitignore": "/build/\n/.build-*/\n/.venv/\n__pycache__/\n.env\n",
+        ".gitignore": "/build/\n/.build-*/\n/.frostpage-cache/\n/.venv/\n__pycache__/\n.env\n",
         "freeze.py": (
             '"""Freeze the site into build/."""\n\nimport sys\n\nfrom frostpage.cli import main\n\n'
             'if __name__ == "__main__":\n    main(["build", *sys.argv[1:]])\n'

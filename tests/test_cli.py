@@ -110,6 +110,24 @@ def test_init_writes_a_working_site(tmp_path):
     assert again.returncode == 1 and "my-blog: is not empty" in again.stderr
 
 
+def test_git_ignores_what_builds_leave_in_a_new_site(tmp_path):
+    assert frostpage(tmp_path, "init", "my-blog").returncode == 0
+    site = tmp_path / "my-blog"
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    for _ in range(3):  # the third build starts from a spare kept in .frostpage-cache/
+        assert run(site, "freeze.py").returncode == 0
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert status and all(line.startswith("?? ") for line in status)
+    leaked = [line for line in status if line[3:].startswith(("build/", ".build-", ".frostpage-"))]
+    assert leaked == []
+
+
 def test_quiet_verbose_and_log_file(site_root, tmp_path):
     quiet = frostpage(site_root, "--quiet", "build")
     assert quiet.returncode == 0 and quiet.stdout == ""
