@@ -165,6 +165,10 @@ class SiteFreezer(Freezer):
         first_seen: dict[str, tuple[str | None, Any]] = {}  # a URL generated twice is written once
         for url, endpoint, modified in generated:
             first_seen.setdefault(url, (endpoint, modified))
+        # A spare build may hold files this one does not write, or a file where a folder
+        # must now be: only what this build writes stays (the fingerprinted assets, written
+        # last, are written afresh).
+        _remove_others(self.root, {self._file_of(url) for url in first_seen})
         reusable = {
             url for url, (endpoint, _) in first_seen.items() if endpoint in REUSABLE_ENDPOINTS
         }
@@ -208,11 +212,15 @@ class SiteFreezer(Freezer):
         self.files.add(path.as_posix())
         return FrozenPage(url, path)
 
+    def _file_of(self, url: str) -> str:
+        """Where Frozen-Flask writes ``url``, relative to the build folder."""
+        return unicodedata.normalize("NFC", self.urlpath_to_filepath(url))
+
     def _build_one(self, url: str, last_modified: Any = None) -> Path:
         """Frozen-Flask's request and write, into a place cleared first: the folder may be
         a spare build whose files are links to published ones (never to be written through),
         and Frozen-Flask skips a file it finds newer than the page."""
-        _remove(self.root / unicodedata.normalize("NFC", self.urlpath_to_filepath(url)))
+        _remove(self.root / self._file_of(url))
         return super()._build_one(url, last_modified)
 
     def _freeze_slice(self, urls: list[tuple[str, Any]]) -> WrittenSlice:
@@ -320,7 +328,7 @@ def build(
         if kept:
             freezer.templates_by_url = {**previous.templates_by_url, **freezer.templates_by_url}
             freezer.templates_loaded |= previous.templates_loaded
-        output_files = _remove_others(staging, freezer.files)
+        output_files = sorted(freezer.files)
         broken, anchors = check_links(
             staging,
             site.settings.base_url,
@@ -523,17 +531,15 @@ def _set_aside(folder: Path, spare: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _remove_others(staging: Path, files: set[str]) -> list[str]:
-    """Remove what ``staging`` holds besides ``files`` (left from the spare build);
-    return ``files`` sorted."""
-    for folder, _, names in os.walk(staging, topdown=False):
-        relative = Path(folder).relative_to(staging)
+def _remove_others(folder: Path, files: set[str]) -> None:
+    """Remove what ``folder`` holds besides ``files`` (relative paths), and empty folders."""
+    for directory, _, names in os.walk(folder, topdown=False):
+        relative = Path(directory).relative_to(folder)
         for name in names:
             if (relative / name).as_posix() not in files:
-                os.unlink(os.path.join(folder, name))
-        if folder != str(staging) and not os.listdir(folder):
-            os.rmdir(folder)
-    return sorted(files)
+                os.unlink(os.path.join(directory, name))
+        if directory != str(folder) and not os.listdir(directory):
+            os.rmdir(directory)
 
 
 def _same_file(old: Path, new: Path) -> bool:

@@ -193,3 +193,15 @@ def test_round_after_round_the_build_is_what_a_full_build_writes(site_root, tmp_
             (content / "broken.md").unlink()
     assert not (site_root / "build/about/team").exists()
     assert not [path for path in site_root.iterdir() if path.name.startswith(".build-")]
+
+
+def test_a_file_where_a_folder_is_now_needed_is_replaced(write_site, tmp_path):
+    root = write_site({"content/news": "a file of content/ without a suffix"})
+    build(root)
+    build(root)  # the first build is now the spare, with its file 'news'
+    (root / "content/news").unlink()
+    (root / "content/news").mkdir()
+    (root / "content/news/today.md").write_text("# Today\n\nNews.\n", "utf-8")
+    build(root)
+    assert (root / "build/news/today/index.html").is_file()
+    assert contents(root / "build") == full_build_of(root, tmp_path)
