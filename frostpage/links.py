@@ -101,12 +101,13 @@ def check_links(
                 reason, missing = problem
                 suggestion = _nearest(missing, existing) if missing else None
                 broken.append(BrokenLink(relative, link, reason, suggestion))
-    anchors = {
-        name: previous[name] if name in unchanged else frozenset(document(name).ids)
-        for name in files
-        if name.endswith(CHECKED_SUFFIXES)
-    }
-    return broken, {name: anchors.get(name, frozenset()) for name in files}
+
+    def anchors_of(name: str) -> frozenset[str]:
+        if not name.endswith(CHECKED_SUFFIXES):
+            return frozenset()
+        return previous[name] if name in unchanged else frozenset(document(name).ids)
+
+    return broken, {name: anchors_of(name) for name in files}
 
 
 def _read_all(output: Path, names: list[str]) -> dict[str, _Document]:
