@@ -205,3 +205,24 @@ def test_a_file_where_a_folder_is_now_needed_is_replaced(write_site, tmp_path):
     build(root)
     assert (root / "build/news/today/index.html").is_file()
     assert contents(root / "build") == full_build_of(root, tmp_path)
+
+
+def test_a_page_read_by_a_hook_filter_in_a_list_is_followed(write_site):
+    hooks = 'template_filters = {"words": lambda page: len(page.body.split())}\n'
+    first_post = (
+        "---\ntitle: First post\ndate: 2025-01-10\ntags: [Python]\nsummary: Hi.\n---\nHello.\n"
+    )
+    # With its own summary, the list shows no text of the post: only the filter reads it.
+    root = write_site({"site/hooks.py": hooks, "content/posts/first.md": first_post})
+    macros = root / "templates/_macros.html"
+    text = macros.read_text("utf-8")
+    assert "{{ post.title }}</a>" in text
+    macros.write_text(
+        text.replace("{{ post.title }}</a>", "{{ post.title }}</a> [{{ post|words }} words]")
+    )
+    build(root)
+    assert "First post</a> [1 words]" in (root / "build/tags/python/index.html").read_text("utf-8")
+    first = root / "content/posts/first.md"
+    first.write_text(first.read_text("utf-8").replace("Hello.", "Hello, four more words."), "utf-8")
+    build(root)
+    assert "First post</a> [4 words]" in (root / "build/tags/python/index.html").read_text("utf-8")
