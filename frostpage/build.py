@@ -112,11 +112,11 @@ class SiteFreezer(Freezer):
         self,
         app: Flask,
         site: Site,
-        kept: dict[str, incremental.Written] | None = None,
-        previous: Path | None = None,
+        kept: dict[str, incremental.Written],
+        previous: Path,
     ) -> None:
         self.site = site
-        self.kept = kept or {}
+        self.kept = kept
         self.previous = previous
         self.templates_by_url: dict[str, str] = {}  # for messages about broken links
         self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
@@ -178,7 +178,7 @@ class SiteFreezer(Freezer):
         )
         for url, (_, modified) in in_order:
             kept = self.kept.get(url) if url in reusable else None
-            if kept is None or self.previous is None:
+            if kept is None:
                 urls.append((url, modified))
                 continue
             _link(self.previous / kept.file, self.root / kept.file)
@@ -220,7 +220,8 @@ class SiteFreezer(Freezer):
         """Frozen-Flask's request and write, into a place cleared first: the folder may be
         a spare build whose files are links to published ones (never to be written through),
         and Frozen-Flask skips a file it finds newer than the page."""
-        _remove(self.root / self._file_of(url))
+        # What is there is a file: anything else was removed with the files of no URL.
+        (self.root / self._file_of(url)).unlink(missing_ok=True)
         return super()._build_one(url, last_modified)
 
     def _freeze_slice(self, urls: list[tuple[str, Any]]) -> WrittenSlice:
@@ -551,25 +552,13 @@ def _same_file(old: Path, new: Path) -> bool:
 
 def _link(old: Path, new: Path) -> None:
     """Make ``new`` the file ``old`` (a link, so its bytes are not copied), unless it is."""
-    if _same_file(old, new):
-        return
-    _remove(new)
-    new.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(old, new)
-    except OSError:
-        shutil.copy2(old, new)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path)
-    else:
-        path.unlink(missing_ok=True)
+    if not _same_file(old, new):
+        new.parent.mkdir(parents=True, exist_ok=True)
+        _keep_old(old, new)
 
 
 def _keep_old(old: Path, new: Path) -> None:
-    """Put the previous build's identical file in place of the new one."""
+    """Put the previous build's file in place of ``new`` (a link, else a copy)."""
     try:
         link = new.with_name(new.name + ".frostpage-link")
         os.link(old, link)
