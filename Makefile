@@ -61,8 +61,11 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
 
+# `make new title='…'`: the title reaches frostpage verbatim (make and the shell expand
+# nothing in it): its raw value, single-quoted, its own single quotes escaped.
+quote = '$(subst ','\'',$(value $(1)))'
 new: $(VENV)/.installed
-	$(BIN)/frostpage new "$(title)"
+	$(BIN)/frostpage new $(call quote,title) $(if $(value slug),--slug $(call quote,slug))
 
 clean:
 	rm -rf build .build-* .frostpage-cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from .content import (
     Page,
     Site,
     build_site,
-    content_files,
     invalidate_links,
     parse_page,
     url_for_source,
@@ -35,7 +34,8 @@ from .content import (
 from .data import load_data
 from .errors import SiteError
 from .hooks import Hooks, load_hooks
-from .markup import Renderer
+from .markup import Renderer, printable
+from .paths import SourceFiles, escapes, link_problem, source_files
 
 
 class ContentFiles(FlatPages):
@@ -48,6 +48,7 @@ class ContentFiles(FlatPages):
 
     def __init__(self, app: Flask, settings: Settings, cache: PageCache) -> None:
         self.settings = settings
+        self.project = Path(app.root_path)
         super().__init__(app)
         self.cache = cache
         self._file_cache.update(cache.load())
@@ -60,6 +61,8 @@ class ContentFiles(FlatPages):
         if name.startswith((".", "#", "~")):
             return None  # editors' lock and backup files
         source = path + ".md"
+        if os.path.islink(filename) and link_problem(Path(filename), self.project):
+            return None  # reported with the other links of content/; never read
         try:
             stat = os.stat(filename)
             key = (stat.st_mtime_ns, stat.st_size)
@@ -76,7 +79,10 @@ class ContentFiles(FlatPages):
             return _broken_page(
                 source, line, "is not UTF-8 text", "save the file with the UTF-8 encoding"
             )
-        page = parse_page(text, source, self.settings)
+        try:
+            page = parse_page(text, source, self.settings)
+        except Exception as error:  # a case no check foresaw: still the file's own error
+            return _broken_page(source, None, f"cannot be read: {type(error).__name__}: {error}")
         self._file_cache[filename] = (page, key)
         self.parsed += 1
         self._unsaved += 1
@@ -122,40 +128,21 @@ class ContentFiles(FlatPages):
     def all(self) -> list[Page]:
         return [page for page in self._pages.values() if page is not None]
 
-    def folder_link_problems(self) -> tuple[list[SiteError], list[str]]:
-        """Symbolic links to folders: a loop is an error, any other is not followed (a warning).
 
-        FlatPages walks content/ without following links to folders, so their pages would
-        silently be missing.
-        """
-        errors: list[SiteError] = []
-        warnings: list[str] = []
-        content = Path(self.root)
-        for folder, names, _ in os.walk(content):
-            for name in names:
-                link = Path(folder, name)
-                if not link.is_symlink():
-                    continue
-                where = f"content/{link.relative_to(content).as_posix()}"
-                try:
-                    target = link.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    errors.append(
-                        SiteError(where, None, "is a symbolic link loop or points nowhere")
-                    )
-                    continue
-                if target == link.parent.resolve() or target in link.parent.resolve().parents:
-                    errors.append(
-                        SiteError(
-                            where,
-                            None,
-                            "is a symbolic link loop: it points to a folder that contains it",
-                            "remove the link",
-                        )
-                    )
-                else:
-                    warnings.append(f"{where}: a link to a folder is not followed; copy or move it")
-        return errors, warnings
+class ProjectTemplates(jinja2.FileSystemLoader):
+    """templates/, where a template whose symbolic link leads out of the project is not found."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(str(root / "templates"))
+        self.project = root
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if filename and escapes(Path(filename), self.project):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
 
 
 def _broken_page(source: str, line: int | None, message: str, hint: str | None = None) -> Page:
@@ -199,7 +186,7 @@ class SiteState:
         """Rebuild the model if a file changed: only the ``changed`` ones when the watcher
         names them, else every file is looked at (a stat each)."""
         with self._lock:
-            previous = self._site
+            previous, self._site = self._site, None  # a failure leaves no stale model
             if changed is None or previous is None or not self.files.update(changed):
                 self.files.reload()
             pages_changed = _page_ids(self.files.all()) != self._page_ids
@@ -207,12 +194,14 @@ class SiteState:
                 site = self._build()
                 invalidate_links(site)
                 self._site = site
+            else:
+                self._site = previous
 
     def _build(self) -> Site:
         if not (self.root / "content").is_dir():
             raise SiteError("content/", None, "the content folder is missing", "create content/")
         pages = self.files.all()
-        link_errors, link_warnings = self.files.folder_link_problems()
+        content, others = self._scan()
         site = build_site(
             pages,
             self.settings,
@@ -220,16 +209,28 @@ class SiteState:
             include_drafts=self.dev,
             include_future=self.include_future,
             now=dt.datetime.now(dt.UTC),
-            files=content_files(self.root / "content"),
+            files=content.files,
         )
-        site.errors.extend(link_errors + self.data_errors)
+        site.errors.extend(content.errors + others.errors + self.data_errors)
         self.files.write_cache(in_background=self.dev)
-        self.warnings.extend(w for w in link_warnings if w not in self.warnings)
+        warnings = content.warnings + others.warnings
+        self.warnings.extend(w for w in warnings if w not in self.warnings)
         self._page_ids = _page_ids(pages)
         return site
 
     def _other_files(self) -> frozenset[str]:
-        return frozenset(content_files(self.root / "content"))
+        return frozenset(source_files(self.root, "content", skip_suffix=".md").files)
+
+    def _scan(self) -> tuple[SourceFiles, SourceFiles]:
+        """The files of content/ besides pages, and the problems of every source folder's
+        symbolic links (static/ and templates/ are read by Flask and Jinja)."""
+        content = source_files(self.root, "content", skip_suffix=".md")
+        others = SourceFiles()
+        for folder in ("static", "templates"):
+            found = source_files(self.root, folder)
+            others.errors += found.errors
+            others.warnings += found.warnings
+        return content, others
 
 
 def _page_ids(pages: list[Page]) -> frozenset[int]:
@@ -270,9 +271,12 @@ def create_app(
     app.jinja_env.lstrip_blocks = True
     if not dev:
         app.jinja_env.undefined = jinja2.StrictUndefined
+    # Whatever a template prints, from pages, settings or data, is a valid document.
+    app.jinja_env.finalize = lambda value: printable(value) if isinstance(value, str) else value
     files = ContentFiles(app, settings, PageCache(root / CACHE_FOLDER, settings))
     renderer = CachedRenderer(Renderer(settings.markdown, settings.base_path), root / CACHE_FOLDER)
-    assets = Assets(root / "static")
+    app.jinja_loader = ProjectTemplates(root)
+    assets = Assets(root / "static", root)
     state = SiteState(
         root,
         settings,

@@ -13,20 +13,26 @@ from pathlib import Path
 
 from werkzeug.security import safe_join
 
+from .paths import escapes
+
 FINGERPRINTED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<suffix>\.[^./]+)$")
 
 
 class Assets:
     """The files of static/, with their digests computed once per version of each file."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, project: Path) -> None:
         self.folder = folder
+        self.project = project  # a file whose links lead out of it is not served
         self._digests: dict[str, tuple[tuple[int, int], str]] = {}
 
     def path(self, filename: str) -> Path | None:
         """The file for ``filename`` under static/, or None (never a path outside it)."""
         joined = safe_join(str(self.folder), filename)
-        return Path(joined) if joined and os.path.isfile(joined) else None
+        if not joined or not os.path.isfile(joined):
+            return None
+        path = Path(joined)
+        return None if escapes(path, self.project) else path
 
     def digest(self, filename: str) -> str | None:
         path = self.path(filename)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 import ipaddress
+import json
 import logging
 import logging.handlers
 import shutil
@@ -22,6 +23,7 @@ import click
 from .content import slugify
 from .errors import SiteError, SiteErrors, format_errors
 from .links import check_links
+from .paths import url_problem
 
 log = logging.getLogger("frostpage")
 
@@ -95,7 +97,7 @@ def _run(context: click.Context, action):  # noqa: ANN001, ANN202
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.pass_context
 def serve(context: click.Context, host: str, port: int) -> None:
     """Preview the site, drafts included; open tabs reload by themselves on every save."""
@@ -181,6 +183,7 @@ def build(
                 force=force,
                 full=full,
                 progress=reporter,
+                waiting=lambda: log.warning("Another build of this site is running: waiting."),
             ),
         )
     finally:
@@ -218,23 +221,38 @@ def check(context: click.Context, output: Path | None) -> None:
 @main.command()
 @click.argument("title")
 @click.option("--section", default="posts", show_default=True, help="Folder under content/.")
+@click.option("--slug", help="The file's name (default: from the title).")
 @click.pass_context
-def new(context: click.Context, title: str, section: str) -> None:
+def new(context: click.Context, title: str, section: str, slug: str | None) -> None:
     """Start a new post (a draft) in content/posts/<slug>.md."""
+    root = context.obj["root"]
     if not title.strip():
         _fail(SiteError("new", None, "a title is needed", 'make new title="My post"'))
-    slug = slugify(title)
-    path = context.obj["root"] / "content" / section / f"{slug}.md"
+    section = section.rstrip("/")
+    if problem := url_problem(f"/{section}/"):
+        _fail(SiteError("--section", None, f"{section!r} {problem}", "name a folder of content/"))
+    name = slugify(slug or title)
+    if not name:
+        _fail(
+            SiteError(
+                "new",
+                None,
+                f"{slug or title!r} has no letter or digit to name the file after",
+                'give the file a name: frostpage new "???" --slug questions'
+                " (make new title=... slug=...)",
+            )
+        )
+    path = root / "content" / section / f"{name}.md"
     if path.exists():
-        _fail(SiteError(str(path.relative_to(context.obj["root"])), None, "already exists"))
+        _fail(SiteError(str(path.relative_to(root)), None, "already exists"))
     path.parent.mkdir(parents=True, exist_ok=True)
-    quoted = title.replace("\\", "\\\\").replace('"', '\\"')
+    quoted = json.dumps(title, ensure_ascii=False)  # a YAML double-quoted string
     today = dt.date.today().isoformat()
     path.write_text(
-        f'---\ntitle: "{quoted}"\ndate: {today}\ntags: []\ndraft: true\n---\n\nWrite here.\n',
+        f"---\ntitle: {quoted}\ndate: {today}\ntags: []\ndraft: true\n---\n\nWrite here.\n",
         encoding="utf-8",
     )
-    log.info("Created %s", path.relative_to(context.obj["root"]))
+    log.info("Created %s", path.relative_to(root))
 
 
 @main.command()

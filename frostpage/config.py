@@ -19,6 +19,10 @@ from pathlib import Path
 from typing import Any, get_type_hints
 from urllib.parse import urlsplit
 
+from markdown import Markdown
+from pygments.styles import get_all_styles, get_style_by_name
+from pygments.util import ClassNotFound
+
 from .errors import SiteError
 
 CONFIG_PATH = "site/config.toml"
@@ -72,8 +76,7 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
     A missing file means every default. Raises SiteError for a syntax error or a bad value.
     """
     environ = dict(os.environ if environ is None else environ)
-    path = root / CONFIG_PATH
-    text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    text = _read(root / CONFIG_PATH)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -94,16 +97,63 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
             f"unknown time zone {settings.timezone!r}",
             "use a name such as 'UTC' or 'Europe/Paris'",
         ) from None
-    if not urlsplit(settings.base_url).scheme:
+    base = urlsplit(settings.base_url)
+    if base.scheme not in ("http", "https") or not base.netloc:
         raise SiteError(
             CONFIG_PATH,
             _line_of(text, "base_url"),
-            f"base_url {settings.base_url!r} is not an absolute URL",
-            "write it with its scheme, e.g. 'https://example.org/'",
+            f"base_url {settings.base_url!r} is not an http:// or https:// URL",
+            "write it whole, e.g. 'https://example.org/'",
         )
+    _check_markdown(settings.markdown, text)
     if not settings.base_url.endswith("/"):
         settings = dataclasses.replace(settings, base_url=settings.base_url + "/")
     return settings, warnings
+
+
+def _read(path: Path) -> str:
+    """The text of site/config.toml ('' when there is none)."""
+    if not path.exists():
+        return ""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise SiteError(CONFIG_PATH, line, "is not UTF-8 text", "save it as UTF-8") from None
+    except OSError as error:
+        raise SiteError(CONFIG_PATH, None, f"cannot be read: {error.strerror}") from None
+
+
+def _check_markdown(markdown: MarkdownSettings, text: str) -> None:
+    """The Markdown settings name things that exist: extensions, Pygments styles, depths."""
+    for extension in markdown.extensions:
+        try:
+            Markdown(extensions=[extension])
+        except Exception as error:  # an import error, or the extension's own complaint
+            raise SiteError(
+                CONFIG_PATH,
+                _line_of(text, "extensions"),
+                f"unknown Markdown extension {extension!r} ({type(error).__name__}: {error})",
+                "name a Python-Markdown extension, such as 'abbr' or 'pymdownx.tasklist'",
+            ) from None
+    for key in ("highlight_style", "highlight_style_dark"):
+        style = getattr(markdown, key)
+        try:
+            get_style_by_name(style)
+        except ClassNotFound:
+            raise SiteError(
+                CONFIG_PATH,
+                _line_of(text, key),
+                f"unknown Pygments style {style!r} for '{key}'",
+                f"styles are: {', '.join(sorted(get_all_styles()))}",
+            ) from None
+    if not re.fullmatch(r"[1-6](-[1-6])?", markdown.toc_depth):
+        raise SiteError(
+            CONFIG_PATH,
+            _line_of(text, "toc_depth"),
+            f"'markdown.toc_depth' must be a heading level or a range such as '2-4', not "
+            f"{markdown.toc_depth!r}",
+        )
 
 
 def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: list[str]) -> Any:

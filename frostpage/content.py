@@ -13,20 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import os
 import posixpath
 import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from .config import Settings
 from .errors import SiteError
 from .frontmatter import split, validate
 from .markup import PageRenderer, Rendered, plain_text
+from .paths import folder_conflicts, output_file, url_problem
 
 POSTS_SECTION = "posts"
 # URLs the engine's own routes answer; a page may not take them.
@@ -412,7 +411,7 @@ def build_site(
 ) -> Site:
     """Select what is published, order it, index it, and find URL conflicts.
 
-    ``files`` are the other files of content/ (``content_files``).
+    ``files`` are the other files of content/ (``paths.source_files``).
     """
     now = now or dt.datetime.now(dt.UTC)
     published = [
@@ -423,7 +422,7 @@ def build_site(
     published.sort(key=lambda page: page.source)
     files = files or []
     errors = _conflicts(published) + _alias_conflicts(published) + _file_conflicts(files)
-    errors += _missing_images(published, set(files))
+    errors += _folder_conflicts(published, files) + _missing_images(published, set(files))
     posts = sorted(
         (page for page in published if page.is_post and page.date),
         key=lambda page: (-page.date.timestamp(), page.title.casefold(), page.source),
@@ -437,20 +436,6 @@ def build_site(
     return Site(
         settings, others + posts, posts, _tags(posts), errors, renderer, now, files=frozenset(files)
     )
-
-
-def content_files(folder: Path) -> list[str]:
-    """The files of content/ that are not pages ('docs/img/shot.png'), hidden ones left out."""
-    found: list[str] = []
-    for directory, folders, names in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        relative = Path(directory).relative_to(folder)
-        found.extend(
-            (relative / name).as_posix()
-            for name in sorted(names)
-            if not name.startswith(".") and not name.endswith(".md")
-        )
-    return found
 
 
 def _tags(posts: list[Page]) -> list[Tag]:
@@ -469,6 +454,18 @@ def _conflicts(pages: list[Page]) -> list[SiteError]:
     errors: list[SiteError] = []
     owners: dict[str, Page] = {}
     for page in pages:
+        problem = url_problem(page.url)
+        if problem:
+            where = "slug" if page.meta.get("slug") else None
+            errors.append(
+                SiteError(
+                    page.file,
+                    page.meta_line(where) if where else None,
+                    f"its URL {page.url!r} {problem}",
+                    "rename the file or set another 'slug'",
+                )
+            )
+            continue
         reserved = _reserved(page.url)
         if reserved:
             errors.append(
@@ -511,8 +508,8 @@ def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
         for alias in page.aliases:
             line = page.meta_line("aliases")
             other = urls.get(alias) or seen.get(alias)
-            if not alias.startswith("/") or "//" in alias or ".." in alias.split("/"):
-                problem = "must be a path on this site starting with '/', such as /old/post/"
+            if problem := url_problem(alias):
+                pass  # reported as it is
             elif other is not None and other is not page:
                 problem = f"is also the URL of {other.file}"
             elif other is page:
@@ -522,8 +519,31 @@ def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
             else:
                 seen[alias] = page
                 continue
-            errors.append(SiteError(page.file, line, f"alias '{alias}' {problem}"))
+            errors.append(SiteError(page.file, line, f"alias {alias!r} {problem}"))
     return errors
+
+
+def _folder_conflicts(pages: list[Page], files: list[str]) -> list[SiteError]:
+    """A file of the build may not take the name of a folder the build needs:
+    ``content/notes`` beside ``content/notes.md`` (whose page is ``notes/index.html``)."""
+    sources: dict[str, str] = {}
+    for page in pages:
+        for url in (page.url, *page.aliases):
+            if not url_problem(url):
+                sources.setdefault(output_file(url), page.file)
+    for name in files:
+        if not url_problem("/" + name):
+            sources.setdefault(output_file("/" + name), f"content/{name}")
+    return [
+        SiteError(
+            sources[file],
+            None,
+            f"its output {file} would take the name of the folder that holds {other}"
+            f" (from {sources[other]})",
+            "rename or move one of them",
+        )
+        for file, other in folder_conflicts(sources)
+    ]
 
 
 def _file_conflicts(files: list[str]) -> list[SiteError]:
@@ -531,7 +551,9 @@ def _file_conflicts(files: list[str]) -> list[SiteError]:
     errors: list[SiteError] = []
     for name in files:
         url = "/" + name
-        if name == "index.html" or name.endswith("/index.html"):
+        if problem := url_problem(url):
+            problem = f"its URL {url!r} {problem}"
+        elif name == "index.html" or name.endswith("/index.html"):
             problem = f"it would replace the page at {url.removesuffix('index.html')}"
         elif reserved := _reserved(url):
             problem = f"its URL {url} is reserved for {reserved}"

@@ -17,9 +17,9 @@ from typing import Any
 import yaml
 
 from .errors import SiteError
+from .frontmatter import load_yaml
 
 DATA_FOLDER = "site/data"
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_data(root: Path) -> tuple[dict[str, Any], list[SiteError]]:
@@ -48,7 +48,9 @@ def load_data(root: Path) -> tuple[dict[str, Any], list[SiteError]]:
 
 def _yaml(text: str, where: str) -> Any:
     try:
-        return yaml.load(text, Loader=YAML_LOADER)
+        return load_yaml(text)
+    except (ValueError, RecursionError) as error:
+        raise SiteError(where, None, f"YAML refused: {error or 'nested too deeply'}") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise SiteError(

@@ -14,9 +14,10 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from .content import Page, Site
+from .markup import printable
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -95,7 +96,7 @@ def feed_entries(
 def atom(feed: Feed) -> bytes:
     """An Atom 1.0 document (RFC 4287)."""
     etree.register_namespace("", ATOM)
-    root = etree.Element(f"{{{ATOM}}}feed", {"xml:lang": feed.language})
+    root = etree.Element(f"{{{ATOM}}}feed", {"xml:lang": printable(feed.language)})
     _text(root, "title", feed.title)
     if feed.description:
         _text(root, "subtitle", feed.description)
@@ -115,7 +116,7 @@ def atom(feed: Feed) -> bytes:
         _text(element, "published", _iso(entry.page.date))
         _text(element, "updated", _iso(entry.updated))
         for tag in entry.tags:
-            etree.SubElement(element, f"{{{ATOM}}}category", {"term": tag})
+            etree.SubElement(element, f"{{{ATOM}}}category", {"term": printable(tag)})
         if entry.summary:
             _text(element, "summary", entry.summary)
         content = _text(element, "content", entry.content_html)
@@ -196,7 +197,7 @@ def sitemap(entries: Iterable[tuple[str, dt.datetime | None]]) -> bytes:
     root = etree.Element(f"{{{SITEMAP}}}urlset")
     for url, modified in sorted(entries, key=lambda entry: entry[0]):
         element = etree.SubElement(root, f"{{{SITEMAP}}}url")
-        etree.SubElement(element, f"{{{SITEMAP}}}loc").text = url
+        etree.SubElement(element, f"{{{SITEMAP}}}loc").text = printable(url)
         if modified:
             etree.SubElement(element, f"{{{SITEMAP}}}lastmod").text = modified.date().isoformat()
     etree.indent(root)
@@ -208,8 +209,9 @@ def robots(sitemap_url: str) -> str:
 
 
 def redirects(rules: Iterable[tuple[str, str]]) -> str:
-    """Netlify's _redirects: a forced 301 per alias, since an alias page exists at that path."""
-    lines = [f"{old} {new} 301!" for old, new in sorted(rules)]
+    """Netlify's _redirects: a forced 301 per alias, since an alias page exists at that path.
+    An alias is percent-encoded: a space in it must not split its line into more fields."""
+    lines = [f"{quote(old)} {new} 301!" for old, new in sorted(rules)]
     return "".join(line + "\n" for line in lines)
 
 
@@ -221,12 +223,13 @@ def immutable_headers(paths: Iterable[str]) -> str:
 
 def _text(parent: etree.Element, tag: str, text: str) -> etree.Element:
     element = etree.SubElement(parent, f"{{{ATOM}}}{tag}")
-    element.text = text
+    element.text = printable(text)
     return element
 
 
 def _link(parent: etree.Element, href: str, rel: str, media_type: str) -> None:
-    etree.SubElement(parent, f"{{{ATOM}}}link", {"href": href, "rel": rel, "type": media_type})
+    attributes = {"href": printable(href), "rel": rel, "type": media_type}
+    etree.SubElement(parent, f"{{{ATOM}}}link", attributes)
 
 
 def _iso(value: dt.datetime) -> str:

@@ -11,16 +11,57 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 import tomllib
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
 from .errors import SiteError
 
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DELIMITERS = {"---": "YAML", "+++": "TOML"}
+# More values than this in one front matter (or data file) is a YAML alias bomb, not a page.
+MOST_VALUES = 10_000
+
+
+class YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """YAML's safe loader (libyaml's when there is one), where a timestamp that is no real
+    date (2024-13-45, 2024-02-30, 25:00) stays text, to be reported as not a date with its
+    line, instead of escaping as a ValueError."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def load_yaml(source: str) -> Any:
+    """Parse YAML safely: no impossible date escapes, and no alias bomb grows past
+    MOST_VALUES (raises ValueError) or nests past Python's stack (RecursionError)."""
+    value = yaml.load(source, Loader=YamlLoader)
+    if _count_values(value, MOST_VALUES) > MOST_VALUES:
+        raise ValueError(f"more than {MOST_VALUES:,} values once its aliases are expanded")
+    return value
+
+
+def _count_values(value: Any, budget: int) -> int:
+    """How many values ``value`` holds, counting each alias again; stops past ``budget``."""
+    count = 1
+    stack = [value]
+    while stack and count <= budget:
+        item = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            count += len(children)
+            stack.extend(child for child in children if isinstance(child, dict | list))
+    return count
 
 
 @dataclass(frozen=True)
@@ -60,7 +101,12 @@ def split(text: str, path: str) -> FrontMatter:
 
 def _parse_yaml(source: str, path: str) -> dict[str, Any]:
     try:
-        meta = yaml.load(source, Loader=YAML_LOADER)
+        meta = load_yaml(source)
+    except ValueError as error:
+        line = next((n for n, text in enumerate(source.split("\n"), 2) if "*" in text), 1)
+        raise SiteError(path, line, f"front matter refused: {error}") from None
+    except RecursionError:
+        raise SiteError(path, 2, "front matter nested too deeply") from None
     except yaml.MarkedYAMLError as error:
         # An unclosed bracket or quote is found only at the end: point at where it opened.
         at_end = error.problem_mark and error.problem_mark.line >= source.count("\n")
@@ -77,6 +123,8 @@ def _parse_yaml(source: str, path: str) -> dict[str, Any]:
 def _parse_toml(source: str, path: str) -> dict[str, Any]:
     try:
         return tomllib.loads(source)
+    except RecursionError:
+        raise SiteError(path, 2, "front matter nested too deeply") from None
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column \d+\)", str(error))
         line = int(match.group(1)) + 1 if match else source.count("\n") + 2
@@ -164,6 +212,14 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
     if not isinstance(weight, int) or isinstance(weight, bool):
         fail("weight", f"'weight' must be a whole number, not {weight!r}")
         weight = 0
+    slug = text("slug")
+    if slug is not None and ("/" in slug or not re.search(r"\w", slug)):
+        fail(
+            "slug",
+            f"'slug' must be one part of a URL, with a letter or a digit, not {slug!r}",
+            "write it like 'my-post'; the folder of the file gives the rest of the URL",
+        )
+        slug = None
     page_meta = PageMeta(
         title=text("title"),
         date=date("date"),
@@ -172,7 +228,7 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
         draft=draft,
         summary=text("summary"),
         template=text("template"),
-        slug=text("slug"),
+        slug=slug,
         weight=weight,
         aliases=tuple(_normalize_alias(alias) for alias in text_list("aliases")),
         image=text("image"),
@@ -181,7 +237,9 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
 
 
 def _normalize_alias(alias: str) -> str:
-    """'/old/page' → '/old/page/'; a file name ('/old.html') keeps its form."""
+    """'/old/page' → '/old/page/'; a file name ('/old.html') keeps its form; '%20' is a space
+    (aliases are kept as paths, and encoded where a URL is written)."""
+    alias = unquote(alias)
     last = alias.rstrip("/").rsplit("/", 1)[-1]
     return alias if alias.endswith("/") or "." in last else alias + "/"
 
@@ -204,5 +262,5 @@ def parse_date(value: Any, zone: dt.tzinfo) -> dt.datetime | None:
 
 def _describe(value: Any) -> str:
     return {bool: "a boolean", int: "a number", float: "a number", dict: "a mapping"}.get(
-        type(value), repr(value)
+        type(value), reprlib.repr(value)
     )

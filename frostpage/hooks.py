@@ -16,6 +16,8 @@ An exception in the file is reported with its line in the hooks file.
 from __future__ import annotations
 
 import importlib.util
+import re
+import reprlib
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -46,16 +48,61 @@ def load_hooks(root: Path) -> Hooks:
     if not path.is_file():
         return Hooks()
     module = _import(path, root)
-    hooks = Hooks(
-        blueprint=getattr(module, "blueprint", None),
-        url_generators=list(getattr(module, "url_generators", [])),
-        template_filters=dict(getattr(module, "template_filters", {})),
-        template_globals=dict(getattr(module, "template_globals", {})),
-        template_context=getattr(module, "template_context", None),
+    source = path.read_text("utf-8", errors="replace")
+
+    def value(name: str, default: Any, valid: Callable[[Any], bool], expected: str) -> Any:
+        found = getattr(module, name, default)
+        if not valid(found):
+            raise SiteError(
+                HOOKS_PATH,
+                _line_of(source, name),
+                f"'{name}' must be {expected}, not {reprlib.repr(found)}",
+            )
+        return found
+
+    def functions_by_name(name: str) -> dict[str, Callable[..., Any]]:
+        return dict(
+            value(
+                name,
+                {},
+                lambda found: (
+                    isinstance(found, dict)
+                    and all(isinstance(k, str) and callable(v) for k, v in found.items())
+                ),
+                "a dict of names to functions",
+            )
+        )
+
+    return Hooks(
+        blueprint=value(
+            "blueprint",
+            None,
+            lambda found: found is None or isinstance(found, Blueprint),
+            "a flask.Blueprint",
+        ),
+        url_generators=list(
+            value(
+                "url_generators",
+                [],
+                lambda found: isinstance(found, list | tuple) and all(map(callable, found)),
+                "a list of generator functions",
+            )
+        ),
+        template_filters=functions_by_name("template_filters"),
+        template_globals=functions_by_name("template_globals"),
+        template_context=value(
+            "template_context",
+            None,
+            lambda found: found is None or callable(found),
+            "a function returning a dict",
+        ),
     )
-    if hooks.blueprint is not None and not isinstance(hooks.blueprint, Blueprint):
-        raise SiteError(HOOKS_PATH, None, "'blueprint' must be a flask.Blueprint")
-    return hooks
+
+
+def _line_of(source: str, name: str) -> int | None:
+    """The line where ``name`` is assigned or defined in the hooks file."""
+    pattern = re.compile(rf"^(def\s+)?{name}\b")
+    return next((n for n, line in enumerate(source.split("\n"), 1) if pattern.match(line)), None)
 
 
 def _import(path: Path, root: Path) -> ModuleType:
@@ -69,7 +116,7 @@ def _import(path: Path, root: Path) -> ModuleType:
         spec.loader.exec_module(module)
     except SyntaxError as error:
         raise SiteError(HOOKS_PATH, error.lineno, f"syntax error: {error.msg}") from None
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise from_hook_exception(error, root) or SiteError(HOOKS_PATH, None, str(error)) from None
     return module
 
@@ -84,5 +131,8 @@ def from_hook_exception(error: BaseException, root: Path) -> SiteError | None:
     ]
     if not frames:
         return None
-    message = f"{type(error).__name__}: {error}"
+    if isinstance(error, SystemExit):
+        message = "calls sys.exit(): a hook must not end the program (raise an exception)"
+    else:
+        message = f"{type(error).__name__}: {error}"
     return SiteError(HOOKS_PATH, frames[-1].lineno, message)

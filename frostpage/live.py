@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import queue
 import threading
 import time
@@ -26,6 +27,8 @@ from watchdog.observers import Observer
 
 from .app import create_app
 from .errors import SiteError, SiteErrors
+
+log = logging.getLogger("frostpage")
 
 LIVE_PREFIX = "/__frostpage/"
 WATCHED_FOLDERS = ("content", "templates", "static", "site")
@@ -133,6 +136,10 @@ class LivePreview:
             app = self.app_factory()
         except (SiteError, SiteErrors) as error:
             app = _error_app(error, self.root)
+        except Exception as error:  # a hooks file can raise anything: shown, not fatal
+            log.exception("frostpage could not load the site")
+            failure = SiteError("site/", None, f"{type(error).__name__}: {error}")
+            app = _error_app(failure, self.root)
         # With a watcher, the model is refreshed on change, not by each request.
         app.config["FROSTPAGE_WATCHED"] = self._observer is not None
         app.after_request(_inject_script)
@@ -188,7 +195,11 @@ class LivePreview:
             time.sleep(DEBOUNCE_SECONDS)  # an editor's save is often several events
             while not self._changes.empty():
                 changed.add(self._changes.get())
-            self.apply(changed)
+            try:
+                self.apply(changed)
+            except Exception:  # the watcher outlives whatever an author saves
+                log.exception("frostpage could not follow the change of %s", sorted(changed))
+                self.broadcast.send("reload")
 
     def apply(self, changed: set[str]) -> None:
         """Bring the preview up to date with the changed paths and tell the browsers."""
@@ -225,8 +236,9 @@ class _Handler(FileSystemEventHandler):
 
 
 def _refresh_quietly(state: Any, changed: list[Path]) -> None:
-    """Refresh the model now; an error in the files is shown when a page is requested."""
-    with contextlib.suppress(SiteError, SiteErrors):
+    """Refresh the model now; an error in the files is shown when a page is requested
+    (``refresh`` then leaves no model behind, so the next request builds it again)."""
+    with contextlib.suppress(Exception):
         state.refresh(changed)
 
 

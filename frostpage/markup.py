@@ -31,6 +31,9 @@ from .config import MarkdownSettings
 from .errors import SiteError
 
 MORE_MARKER = "<!-- more -->"
+# Characters that XML forbids and HTML calls a parse error (control characters pasted from a
+# word processor, lone surrogates, non-characters): they never reach a written file.
+NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 HIGHLIGHT_CLASS = "highlight"
 
 # Given a content-relative source path ('docs/intro.md'): the page's URL, or None.
@@ -136,7 +139,10 @@ class Renderer:
         with self._lock:
             self._links.start(body, source, body_line, resolve, suggest)
             converter.reset()
-            output = converter.convert(body)
+            try:
+                output = converter.convert(body)
+            except RecursionError:
+                return _unrenderable(body, source, body_line, "is nested too deeply to render")
             toc_tokens = list(getattr(converter, "toc_tokens", []))
             toc_html = getattr(converter, "toc", "")
             errors, links = self._links.finish()
@@ -149,6 +155,21 @@ class Renderer:
             errors=errors,
             links=links,
         )
+
+
+def _unrenderable(body: str, source: str, body_line: int, problem: str) -> Rendered:
+    """A page Markdown cannot render: the error names its most deeply nested line, and the
+    preview shows it in place of the text."""
+    lines = body.split("\n")
+    deepest = max(range(len(lines)), key=lambda n: len(lines[n]) - len(lines[n].lstrip(" \t>")))
+    error = SiteError(
+        f"content/{source}",
+        body_line + deepest,
+        f"the Markdown {problem} (lists or quotes inside each other hundreds of times)",
+        "flatten the nesting",
+    )
+    shown = f'<pre class="frostpage-error">{html.escape(str(error))}</pre>'
+    return Rendered(html=shown, toc_html="", toc=[], summary_html="", errors=[error])
 
 
 class _HtmlFormatter(HtmlFormatter):
@@ -324,6 +345,13 @@ class _ScrollableBlocks(Postprocessor):
 def _unwrap_toc(toc_html: str) -> str:
     """Python-Markdown wraps the TOC list in <div class="toc">; templates choose the wrapper."""
     return re.sub(r'^\s*<div class="toc">\s*|\s*</div>\s*$', "", toc_html)
+
+
+def printable(text: str) -> str:
+    """``text`` without the characters no HTML or XML document may hold; Markup stays Markup."""
+    if not NOT_IN_DOCUMENTS.search(text):
+        return text
+    return type(text)(NOT_IN_DOCUMENTS.sub("", text))
 
 
 def summary_of(page_html: str) -> str:

@@ -96,7 +96,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(SiteError, site_error)
     app.register_error_handler(SiteErrors, site_error)
     app.register_error_handler(jinja2.TemplateError, template_error)
-    app.register_error_handler(Exception, hook_error)
+    app.register_error_handler(Exception, unexpected_error)
     app.after_request(allow_cross_origin)
     app.context_processor(template_context)
     for helper in (
@@ -467,13 +467,24 @@ def show_data_errors() -> None:
         raise SiteErrors(errors)
 
 
-def hook_error(error: Exception) -> Any:
-    """An exception in site/hooks.py, shown with the hook file's line; others pass on."""
+def unexpected_error(error: Exception) -> Any:
+    """Any other exception. The preview shows it, never a bare 500: at its line when it
+    comes from site/hooks.py, else whole (and its traceback in the terminal). A build
+    raises it, and the build names its source."""
     if isinstance(error, HTTPException):
         return error
-    converted = from_hook_exception(error, Path(current_app.root_path))
-    if converted is None or not current_app.config["FROSTPAGE_DEV"]:
+    if not current_app.config["FROSTPAGE_DEV"]:
         raise error
+    converted = from_hook_exception(error, Path(current_app.root_path))
+    if converted is None:
+        current_app.logger.exception("frostpage could not answer %s", request.path)
+        converted = SiteError(
+            request.path,
+            None,
+            f"frostpage failed: {type(error).__name__}: {error}",
+            "this is frostpage's fault, not yours: please report it with the traceback"
+            " shown in the terminal",
+        )
     return site_error(converted)
 
 

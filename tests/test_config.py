@@ -57,7 +57,7 @@ def test_unknown_keys_are_warned_by_name_and_line(tmp_path):
         ('timezone = "Mars/Base"\n', "site/config.toml:1: unknown time zone 'Mars/Base'"),
         (
             'base_url = "example.org"\n',
-            "site/config.toml:1: base_url 'example.org' is not an absolute",
+            "site/config.toml:1: base_url 'example.org' is not an http:// or https:// URL",
         ),
         ('[[nav]]\ntitle = "x"\n', "site/config.toml:1: each entry of 'nav' needs"),
     ],

@@ -1,0 +1,339 @@
+"""Frozen-Flask, fed with every URL of the site model and written on every core.
+
+Each URL's file is named by ``paths.output_file`` (never anywhere but under the output
+folder). A rebuild links the files of unchanged URLs from the previous build instead of
+requesting them; the rest are requested in worker processes, which send back what the
+build must know (files, pages read, assets used, templates, warnings).
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request, template_rendered
+from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
+from flask_frozen import Page as FrozenPage
+
+from . import incremental
+from .app import site_state
+from .content import Site, recording_reads
+from .errors import SiteError, SiteErrors, from_template_exception
+from .hooks import HOOKS_PATH, from_hook_exception
+from .parallel import in_workers
+from .paths import output_file
+from .publish import link_file, remove_others
+from .routes import ENGINE_TEMPLATES, site_urls
+
+# progress(step, done, total, item): where a build is, for a progress bar or a log.
+Progress = Callable[[str, int, int, str], None]
+
+# Fewer URLs than this are written in this process: starting workers would cost more.
+MINIMUM_FOR_WORKERS = 200
+# Endpoints of frostpage itself that may rightly freeze nothing (no pages, tags, aliases…).
+OWN_ENDPOINTS = {"page", "tag", "static", "year", "file", "tag_atom_feed", "tag_json_feed"}
+# Endpoints whose answer depends only on what the build record follows (the site model,
+# pages' content, templates, static/, site/): their files may be kept by a rebuild. Not
+# "file" (a content file's bytes), nor the routes of site/hooks.py (any Python at all).
+REUSABLE_ENDPOINTS = {
+    "home",
+    "page",
+    "posts",
+    "year",
+    "archive",
+    "tags",
+    "tag",
+    "atom_feed",
+    "json_feed",
+    "tag_atom_feed",
+    "tag_json_feed",
+    "pages_api",
+    "search_index",
+    "sitemap",
+    "robots",
+    "netlify_redirects",
+    "not_found_page",
+    "highlight_css",
+    "highlight_dark_css",
+    "web_manifest",
+    "static",
+}
+# Endpoints whose URLs each read many pages: requested first, so that the worker that gets
+# them is not the last to finish.
+WHOLE_SITE_ENDPOINTS = {"search_index", "pages_api", "sitemap", "year", "atom_feed", "json_feed"}
+
+
+class SiteFreezer(Freezer):
+    """Frozen-Flask, fed with every URL of the site model instead of crawled links.
+
+    The fingerprinted copies of static files, and ``_headers`` which lists them, come
+    last: by then every page has been rendered, so every asset it used is known.
+
+    ``kept`` are URLs whose files the previous build in ``previous`` wrote from the same
+    inputs: they are linked from there instead of requested.
+    """
+
+    def __init__(
+        self,
+        app: Flask,
+        site: Site,
+        kept: dict[str, incremental.Written],
+        previous: Path,
+    ) -> None:
+        self.site = site
+        self.kept = kept
+        self.previous = previous
+        self.templates_by_url: dict[str, str] = {}  # for messages about broken links
+        self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
+        self.written: dict[str, incremental.Written] = {}  # what a rebuild may keep
+        self.requested = 0  # URLs requested from the app (not kept)
+        self.files: set[str] = set()  # every file of the build, relative to its folder
+        self.failed: dict[str, tuple[str, str | None]] = {}  # URL → status, endpoint
+        super().__init__(
+            app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
+        )
+        self.register_generator(self.site_urls)
+        hooks = site_state(app).hooks
+        for generator in hooks.url_generators:
+            self.register_generator(generator)
+        if hooks.blueprint is not None:
+            self.register_generator(self.hook_routes_without_arguments)
+        self.register_generator(self.fingerprinted_assets)
+
+    def site_urls(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for endpoint, values, _, _ in site_urls(self.site):
+            yield endpoint, values
+
+    def hook_routes_without_arguments(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        prefix = site_state(self.app).hooks.blueprint.name + "."
+        for rule in self.app.url_map.iter_rules():
+            if rule.endpoint.startswith(prefix) and not rule.arguments and "GET" in rule.methods:
+                yield rule.endpoint, {}
+
+    def fingerprinted_assets(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for filename in sorted(site_state(self.app).fingerprinted_used):
+            yield "static", {"filename": filename}
+        yield "netlify_headers", {}
+
+    def freeze_yield(self) -> Iterator[FrozenPage]:
+        """Frozen-Flask's loop, with the URLs written on every core.
+
+        The fingerprinted assets come last and in this process: only when every page has
+        been written is every asset they use known.
+        """
+        self.root.mkdir(parents=True, exist_ok=True)
+        assets = self.url_generators.pop()
+        try:
+            generated = list(self._generate_all_urls())
+        finally:
+            self.url_generators.append(assets)
+        seen_endpoints = {endpoint for _, endpoint, _ in generated}
+        first_seen: dict[str, tuple[str | None, Any]] = {}  # a URL generated twice is written once
+        for url, endpoint, modified in generated:
+            first_seen.setdefault(url, (endpoint, modified))
+        # A spare build may hold files this one does not write, or a file where a folder
+        # must now be: only what this build writes stays (the fingerprinted assets, written
+        # last, are written afresh).
+        remove_others(self.root, {self.urlpath_to_filepath(url) for url in first_seen})
+        reusable = {
+            url for url, (endpoint, _) in first_seen.items() if endpoint in REUSABLE_ENDPOINTS
+        }
+        urls = []
+        in_order = sorted(
+            first_seen.items(), key=lambda item: item[1][0] not in WHOLE_SITE_ENDPOINTS
+        )
+        for url, (_, modified) in in_order:
+            kept = self.kept.get(url) if url in reusable else None
+            if kept is None:
+                urls.append((url, modified))
+                continue
+            link_file(self.previous / kept.file, self.root / kept.file)
+            self.written[url] = kept
+            yield self._frozen(url, Path(kept.file))
+        state = site_state(self.app)
+        for written in in_workers(
+            self._freeze_slice, urls, minimum=MINIMUM_FOR_WORKERS, start=state.renderer.forked
+        ):
+            state.fingerprinted_used |= written.assets
+            self.templates_by_url.update(written.templates_by_url)
+            self.templates_loaded |= written.templates_loaded
+            for message in written.warnings:
+                warnings.warn(message, FrozenFlaskWarning, stacklevel=1)
+            self.requested += len(written.paths)
+            for (url, path), reads in zip(written.paths, written.reads, strict=True):
+                if url in reusable:
+                    self.written[url] = incremental.Written(path.as_posix(), reads)
+                yield self._frozen(url, path)
+        self.url_generators, page_generators = [assets], self.url_generators
+        try:
+            for url, endpoint, modified in self._generate_all_urls():
+                seen_endpoints.add(endpoint)
+                self.requested += 1
+                yield self._frozen(url, self._build_one(url, modified).relative_to(self.root))
+        finally:
+            self.url_generators = page_generators
+        self.unfrozen = self._endpoints_never_frozen(seen_endpoints)
+
+    def _endpoints_never_frozen(self, seen: set[str | None]) -> list[str]:
+        """The site's own GET routes (site/hooks.py) that no URL generator gave a URL;
+        frostpage's own endpoints may rightly have none (no tags, no aliases…)."""
+        endpoints = {
+            rule.endpoint for rule in self.app.url_map.iter_rules() if "GET" in rule.methods
+        }
+        return sorted(endpoints - seen - OWN_ENDPOINTS)
+
+    def _frozen(self, url: str, path: Path) -> FrozenPage:
+        self.files.add(path.as_posix())
+        return FrozenPage(url, path)
+
+    def urlpath_to_filepath(self, path: str) -> str:
+        """Where ``path`` is written, relative to the build folder: through the one function
+        that keeps every file under it. The site model's URLs were checked before the build;
+        a URL that fails here came from site/hooks.py."""
+        try:
+            return output_file(path)
+        except ValueError as error:
+            raise SiteError(HOOKS_PATH, None, f"{error}: nothing is written there") from None
+
+    def _build_one(self, url: str, last_modified: Any = None) -> Path:
+        """Frozen-Flask's request and write, into a place cleared first: the folder may be
+        a spare build whose files are links to published ones (never to be written through),
+        and Frozen-Flask skips a file it finds newer than the page."""
+        # What is there is a file: anything else was removed with the files of no URL.
+        (self.root / self.urlpath_to_filepath(url)).unlink(missing_ok=True)
+        try:
+            return super()._build_one(url, last_modified)
+        except ValueError:  # Frozen-Flask's answer to a status other than 200
+            failed = self.failed.pop(url, None)
+            if failed is None:
+                raise
+            status, endpoint = failed
+            hooks = site_state(self.app).hooks.blueprint
+            from_hooks = endpoint is None or (hooks and endpoint.startswith(hooks.name + "."))
+            where = HOOKS_PATH if from_hooks else url
+            message = f"the URL {url} answered {status}: it cannot be published"
+            raise SiteError(where, None, message) from None
+
+    def note_failure(self, response: Response) -> Response:
+        """Remember a response that is not a page (a hook's ``abort(500)``), for the message."""
+        if response.status_code != 200:
+            self.failed[request.path] = (response.status, request.endpoint)
+        return response
+
+    def _freeze_slice(self, urls: list[tuple[str, Any]]) -> WrittenSlice:
+        """Write these URLs; what the build must know of them is sent back from a worker."""
+        state = site_state(self.app)
+        assets_before = set(state.fingerprinted_used)
+        earlier, self.templates_by_url = self.templates_by_url, {}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FrozenFlaskWarning)
+            paths = []
+            reads = []
+            try:
+                for url, modified in urls:
+                    with recording_reads() as read:
+                        path = self._build_one(url, modified)
+                    paths.append((url, path.relative_to(self.root)))
+                    reads.append(frozenset(read))
+            except (Exception, SystemExit) as error:
+                raise _as_site_errors(error, self.app) from None
+            finally:
+                templates, self.templates_by_url = self.templates_by_url, earlier
+        return WrittenSlice(
+            paths,
+            reads,
+            state.fingerprinted_used - assets_before,
+            templates,
+            {key[1] for key in (self.app.jinja_env.cache or {})},
+            [str(w.message) for w in caught if issubclass(w.category, FrozenFlaskWarning)],
+        )
+
+
+@dataclass
+class WrittenSlice:
+    """What writing some URLs taught: files, pages read, assets used, templates, warnings."""
+
+    paths: list[tuple[str, Path]]
+    reads: list[frozenset[str]]  # for each path: the sources of the pages whose content it read
+    assets: set[str]
+    templates_by_url: dict[str, str]
+    templates_loaded: set[str]
+    warnings: list[str]
+
+
+def _as_site_errors(error: BaseException, app: Flask) -> BaseException:
+    """An error in a template or a hook as the author's error; anything else as it is."""
+    if isinstance(error, SiteError):
+        return SiteErrors([error])
+    if isinstance(error, SiteErrors):
+        return error
+    converted = from_template_exception(error, app.root_path) or from_hook_exception(
+        error, Path(app.root_path)
+    )
+    return SiteErrors([converted]) if converted is not None else error
+
+
+def freeze(
+    app: Flask,
+    site: Site,
+    staging: Path,
+    report: Progress,
+    kept: dict[str, incremental.Written],
+    previous: Path,
+) -> tuple[SiteFreezer, list[str]]:
+    """Write every URL into ``staging``, linking the ``kept`` ones from ``previous``; return
+    the freezer (what it learnt of each URL) and warnings."""
+    app.config.update(
+        FREEZER_DESTINATION=str(staging),
+        FREEZER_BASE_URL=site.settings.base_url,
+        FREEZER_REMOVE_EXTRA_FILES=False,
+        FREEZER_REDIRECT_POLICY="error",
+        PROPAGATE_EXCEPTIONS=True,
+    )
+    freezer = SiteFreezer(app, site, kept, previous)
+    app.after_request(freezer.note_failure)
+
+    def record(sender: Flask, template, context, **extra) -> None:  # noqa: ANN001
+        freezer.templates_by_url.setdefault(request.path, template.name)
+
+    static_files = sum(len(names) for _, _, names in os.walk(app.static_folder or ""))
+    expected = sum(1 for _ in site_urls(site)) + static_files + 2
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        template_rendered.connected_to(record, app),
+    ):
+        warnings.simplefilter("always", FrozenFlaskWarning)
+        try:
+            for done, written in enumerate(freezer.freeze_yield(), start=1):
+                report("Writing", done, max(done, expected), written.url)
+        except SiteErrors:
+            raise
+        except (Exception, SystemExit) as error:
+            converted = _as_site_errors(error, app)
+            if converted is error:
+                raise
+            raise converted from None
+    messages = [
+        str(warning.message)
+        for warning in caught
+        if issubclass(warning.category, FrozenFlaskWarning)
+        and not issubclass(warning.category, MissingURLGeneratorWarning)
+    ]
+    if freezer.unfrozen:
+        messages.append(
+            f"routes never frozen: {', '.join(freezer.unfrozen)}"
+            " (give them a URL generator in site/hooks.py)"
+        )
+    return freezer, messages
+
+
+def unused_templates(app: Flask, loaded_elsewhere: set[str]) -> list[str]:
+    """Templates of the site that nothing rendered, extended, included or imported (here
+    or in a worker)."""
+    loaded = {key[1] for key in (app.jinja_env.cache or {})} | loaded_elsewhere
+    unused = set(app.jinja_env.list_templates()) - loaded - ENGINE_TEMPLATES
+    return [f"templates/{name}: not used by any page" for name in sorted(unused)]

@@ -1,0 +1,149 @@
+"""Where frostpage may write and read: confined by construction.
+
+Every file a build writes is named by one function, ``output_file``, which maps a site URL
+to a path under the output folder and refuses any URL that would land anywhere else; the
+site model checks every URL it makes with ``url_problem`` first, so the author gets the
+file and line. Source files are read only when they lie inside the project (``escapes``):
+a symbolic link in content/, static/ or templates/ that leads out of it is refused.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SiteError
+
+# Characters no URL path of the site may hold: control characters (a newline would split a
+# line of _redirects), and the backslash, a folder separator to some hosts.
+FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+
+
+def url_problem(path: str) -> str | None:
+    """Why the site path ``path`` ('/docs/intro/', decoded) cannot be a file of the build,
+    or None when it can."""
+    if not path.startswith("/"):
+        return "must be a path on this site starting with '/', such as /old/post/"
+    if FORBIDDEN.search(path):
+        return "holds a control character or a backslash"
+    segments = path[1:].removesuffix("/").split("/")
+    if path != "/" and any(segment in ("", ".", "..") for segment in segments):
+        return "has an empty, '.' or '..' part"
+    return None
+
+
+def output_file(path: str) -> str:
+    """The file of the build that holds the site path ``path``, relative to the output
+    folder: '/' → 'index.html', '/a/' → 'a/index.html', '/feed.xml' → 'feed.xml'.
+
+    Raises ValueError for a path that would not lie under the output folder.
+    """
+    problem = url_problem(path)
+    if problem:
+        raise ValueError(f"the URL {path!r} {problem}")
+    relative = path[1:] + "index.html" if path.endswith("/") else path[1:]
+    # Proof, whatever url_problem lets through: normalising changes nothing and stays inside.
+    if posixpath.normpath(relative) != relative or relative.startswith(("/", "../")):
+        raise ValueError(f"the URL {path!r} would be written outside the output folder")
+    return unicodedata.normalize("NFC", relative)
+
+
+def folder_conflicts(files: dict[str, str]) -> list[tuple[str, str]]:
+    """Pairs (file, other) where ``other`` must be a folder holding a file of the build, but
+    ``file`` claims its name: ``notes`` (content/notes) beside ``notes/index.html``."""
+    folders: dict[str, str] = {}
+    for name in sorted(files):
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            folders.setdefault("/".join(parts[:depth]), name)
+    return [(name, folders[name]) for name in sorted(files) if name in folders]
+
+
+def escapes(path: Path, root: Path) -> bool:
+    """Whether ``path``, once its symbolic links are followed, lies outside ``root`` (the
+    project folder, resolved). A dangling or looping link does not escape: it fails later,
+    where it is read, with its own message."""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return False
+    return target != root and root not in target.parents
+
+
+def link_target(path: Path) -> str:
+    """Where a symbolic link points, for messages."""
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+@dataclass
+class SourceFiles:
+    """The files of one source folder, and what is wrong with its symbolic links."""
+
+    files: list[str] = field(default_factory=list)  # relative paths, sorted, hidden left out
+    errors: list[SiteError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_files(root: Path, folder: str, *, skip_suffix: str | None = None) -> SourceFiles:
+    """Walk ``root/folder`` as a build reads it: a link that leaves the project, leads nowhere
+    or loops is an error; a link to a folder inside it is not followed (a warning); a folder
+    that cannot be read is an error, never silently skipped. Files ending in ``skip_suffix``
+    are not listed (content/'s pages are read elsewhere), though their links are checked."""
+    found = SourceFiles()
+    top = root / folder
+    if not top.is_dir():
+        return found
+
+    def walk(directory: Path, relative: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError as error:
+            where = f"{folder}/{relative}".rstrip("/") + "/"
+            found.errors.append(SiteError(where, None, f"cannot be read: {error.strerror}"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            name = f"{relative}{entry.name}"
+            where = f"{folder}/{name}"
+            path = Path(entry.path)
+            if entry.is_symlink():
+                problem = link_problem(path, root)
+                if problem:
+                    found.errors.append(SiteError(where, None, *problem))
+                    continue
+                if path.is_dir():
+                    found.warnings.append(f"{where}: a link to a folder is not followed; copy it")
+                    continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(path, name + "/")
+            elif not (skip_suffix and name.endswith(skip_suffix)):
+                found.files.append(name)
+
+    walk(top, "")
+    return found
+
+
+def link_problem(link: Path, root: Path) -> tuple[str, str] | None:
+    """What is wrong with a symbolic link under the project, and what to do, or None."""
+    target = link_target(link)
+    try:
+        resolved = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return f"is a symbolic link that leads nowhere or in a loop (to {target})", "remove it"
+    if resolved != root and root not in resolved.parents:
+        return (
+            f"is a symbolic link to {target}, outside the project: nothing there is published",
+            "copy what you need into the project, and remove the link",
+        )
+    folder = link.parent.resolve()
+    if link.is_dir() and (resolved == folder or resolved in folder.parents):
+        return "is a symbolic link loop: it points to a folder that contains it", "remove it"
+    return None
