@@ -20,13 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import incremental
-from .app import create_app, site_state
-from .content import Page, Site
+from .app import create_app
 from .errors import SiteError, SiteErrors
 from .freezer import Progress, freeze, unused_templates
 from .links import BrokenLink, check_links
+from .model import Site
+from .page import Page
 from .parallel import render_all
 from .publish import build_lock, check_destination, new_staging, publish, recover, set_aside
+from .state import site_state
 
 
 @dataclass

@@ -24,10 +24,10 @@ from pathlib import Path
 import markdown
 import pygments
 
-from . import content, frontmatter, markup
+from . import frontmatter, markup, page
 from .config import Settings
-from .content import Page
 from .markup import Rendered, Renderer, Resolver, Suggester
+from .page import Page
 from .version import VERSION
 
 CACHE_FOLDER = ".frostpage-cache"
@@ -200,14 +200,14 @@ class PageCache:
     front matter of every file again.
 
     One pickle file, stamped with the code that parses (frostpage's version, the front
-    matter and content modules) and the site's settings; an entry is used only while its
+    matter and page modules) and the site's settings; an entry is used only while its
     file keeps the same size and modification time. A file that cannot be read or was
     written by other code is ignored and replaced, never trusted.
     """
 
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.path = folder / "pages.pickle"
-        code = b"".join(Path(module.__file__).read_bytes() for module in (frontmatter, content))
+        code = b"".join(Path(module.__file__).read_bytes() for module in (frontmatter, page))
         self.stamp = hashlib.sha256(f"{VERSION} {SCHEMA} {settings!r}".encode() + code).hexdigest()
 
     def load(self) -> dict[str, tuple[Page, tuple[int, int]]]:

@@ -20,9 +20,9 @@ from typing import Any
 
 import click
 
-from .content import slugify
 from .errors import SiteError, SiteErrors, format_errors
 from .links import check_links
+from .page import slugify
 from .paths import url_problem
 
 log = logging.getLogger("frostpage")
@@ -105,7 +105,7 @@ def serve(context: click.Context, host: str, port: int) -> None:
 
     from .live import LivePreview
 
-    preview = LivePreview(context.obj["root"])
+    preview = LivePreview(context.obj["root"], host=host)
     preview.start_watching()
     loopback = _is_loopback(host)
     log.info("Serving %s at http://%s:%s/ (Ctrl+C to stop)", context.obj["root"].name, host, port)
@@ -311,7 +311,7 @@ def copy_starter(folder: Path) -> None:
     An installed wheel carries them as ``frostpage/starter``; a source checkout reads the
     repository's own templates/ and static/. The theme exists once.
     """
-    from .routes import ENGINE_TEMPLATES
+    from .views import ENGINE_TEMPLATES
 
     packaged = importlib.resources.files("frostpage") / "starter"
     source = Path(str(packaged)) if packaged.is_dir() else Path(__file__).resolve().parent.parent

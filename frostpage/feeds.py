@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin
 
-from .content import Page, Site
 from .markup import printable
+from .model import Site
+from .page import Page
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -215,10 +216,18 @@ def redirects(rules: Iterable[tuple[str, str]]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def immutable_headers(paths: Iterable[str]) -> str:
-    """Netlify's _headers: fingerprinted files never change, so they may be cached forever."""
-    rule = "  Cache-Control: public, max-age=31536000, immutable\n"
-    return "".join(f"{path}\n{rule}" for path in sorted(paths))
+def host_headers(immutable: Iterable[str], shared: Iterable[str]) -> str:
+    """Netlify's _headers: fingerprinted files never change, so they may be cached forever;
+    the ``shared`` URLs (feeds, the static API) may be read by other sites' scripts."""
+    rules: dict[str, list[str]] = {}
+    for path in immutable:
+        rules.setdefault(path, []).append("Cache-Control: public, max-age=31536000, immutable")
+    for path in shared:
+        rules.setdefault(path, []).append("Access-Control-Allow-Origin: *")
+    return "".join(
+        path + "\n" + "".join(f"  {header}\n" for header in headers)
+        for path, headers in sorted(rules.items())
+    )
 
 
 def _text(parent: etree.Element, tag: str, text: str) -> etree.Element:

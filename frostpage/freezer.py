@@ -20,51 +20,27 @@ from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
 from flask_frozen import Page as FrozenPage
 
 from . import incremental
-from .app import site_state
-from .content import Site, recording_reads
 from .errors import SiteError, SiteErrors, from_template_exception
 from .hooks import HOOKS_PATH, from_hook_exception
+from .model import Site
+from .page import recording_reads
 from .parallel import in_workers
 from .paths import output_file
 from .publish import link_file, remove_others
-from .routes import ENGINE_TEMPLATES, site_urls
+from .state import site_state
+from .urls import ENDPOINTS, ROUTES, site_urls
+from .views import ENGINE_TEMPLATES
 
 # progress(step, done, total, item): where a build is, for a progress bar or a log.
 Progress = Callable[[str, int, int, str], None]
 
 # Fewer URLs than this are written in this process: starting workers would cost more.
 MINIMUM_FOR_WORKERS = 200
-# Endpoints of frostpage itself that may rightly freeze nothing (no pages, tags, aliases…).
-OWN_ENDPOINTS = {"page", "tag", "static", "year", "file", "tag_atom_feed", "tag_json_feed"}
-# Endpoints whose answer depends only on what the build record follows (the site model,
-# pages' content, templates, static/, site/): their files may be kept by a rebuild. Not
-# "file" (a content file's bytes), nor the routes of site/hooks.py (any Python at all).
-REUSABLE_ENDPOINTS = {
-    "home",
-    "page",
-    "posts",
-    "year",
-    "archive",
-    "tags",
-    "tag",
-    "atom_feed",
-    "json_feed",
-    "tag_atom_feed",
-    "tag_json_feed",
-    "pages_api",
-    "search_index",
-    "sitemap",
-    "robots",
-    "netlify_redirects",
-    "not_found_page",
-    "highlight_css",
-    "highlight_dark_css",
-    "web_manifest",
-    "static",
-}
-# Endpoints whose URLs each read many pages: requested first, so that the worker that gets
-# them is not the last to finish.
-WHOLE_SITE_ENDPOINTS = {"search_index", "pages_api", "sitemap", "year", "atom_feed", "json_feed"}
+# What the route table says of the engine's endpoints: which files a rebuild may keep (not
+# the files of content/, whose bytes the build record does not follow, nor the routes of
+# site/hooks.py, which may do anything), and which URLs read much of the site.
+REUSABLE_ENDPOINTS = {route.endpoint for route in ROUTES if route.reusable}
+WHOLE_SITE_ENDPOINTS = {route.endpoint for route in ROUTES if route.whole_site}
 
 
 class SiteFreezer(Freezer):
@@ -184,7 +160,7 @@ class SiteFreezer(Freezer):
         endpoints = {
             rule.endpoint for rule in self.app.url_map.iter_rules() if "GET" in rule.methods
         }
-        return sorted(endpoints - seen - OWN_ENDPOINTS)
+        return sorted(endpoints - seen - ENDPOINTS)
 
     def _frozen(self, url: str, path: Path) -> FrozenPage:
         self.files.add(path.as_posix())

@@ -23,7 +23,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import Page, Site
+from .model import Site
+from .page import Page
 
 RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.

@@ -12,6 +12,8 @@ configuration is wrong, every page shows that error until it is fixed.
 from __future__ import annotations
 
 import contextlib
+import importlib.resources
+import ipaddress
 import json
 import logging
 import queue
@@ -26,6 +28,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from .app import create_app
+from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
 
 log = logging.getLogger("frostpage")
@@ -36,59 +39,7 @@ DEBOUNCE_SECONDS = 0.03
 HEARTBEAT_SECONDS = 15.0
 SCRIPT_TAG = f'<script src="{LIVE_PREFIX}live.js" defer></script>'
 
-LIVE_SCRIPT = """\
-// frostpage live preview: reload on change, swap stylesheets, show errors in an overlay.
-(() => {
-  const overlayId = "frostpage-overlay";
-  function showOverlay(text) {
-    let overlay = document.getElementById(overlayId);
-    if (!overlay) {
-      overlay = document.createElement("div");
-      overlay.id = overlayId;
-      overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(20,0,0,.92);color:#fff;font:15px/1.5 ui-monospace,monospace;padding:2rem";
-      document.body.appendChild(overlay);
-    }
-    overlay.textContent = "";
-    const title = document.createElement("h2");
-    title.textContent = "frostpage: this page has an error";
-    title.style.cssText = "font:bold 1.2rem system-ui,sans-serif;color:#ff8a80;margin:0 0 1rem";
-    const pre = document.createElement("pre");
-    pre.style.cssText = "white-space:pre-wrap;margin:0";
-    pre.textContent = text;
-    overlay.append(title, pre);
-  }
-  async function refresh() {
-    try {
-      const response = await fetch(location.href, {cache: "no-store"});
-      if (response.ok) { location.reload(); return; }
-      const html = await response.text();
-      const page = new DOMParser().parseFromString(html, "text/html");
-      const error = page.querySelector(".frostpage-error");
-      if (error) showOverlay(error.textContent); else location.reload();
-    } catch (error) {
-      setTimeout(refresh, 500);
-    }
-  }
-  function swapStylesheets(changed) {
-    let swapped = false;
-    for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
-      const url = new URL(link.href);
-      if (changed.some((path) => url.pathname.endsWith(path))) {
-        url.searchParams.set("frostpage", Date.now());
-        link.href = url.href;
-        swapped = true;
-      }
-    }
-    if (!swapped) refresh();
-  }
-  const events = new EventSource("%(prefix)sevents");
-  events.addEventListener("reload", refresh);
-  events.addEventListener("css", (event) => swapStylesheets(JSON.parse(event.data)));
-  window.frostpageLive = events;
-})();
-"""
+LIVE_SCRIPT = importlib.resources.files("frostpage").joinpath("live.js").read_bytes()
 
 
 class Broadcast:
@@ -114,8 +65,14 @@ class Broadcast:
 class LivePreview:
     """The dev server's WSGI app: the site's app, live reload, and recovery from errors."""
 
-    def __init__(self, root: Path, app_factory: Callable[[], Flask] | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        app_factory: Callable[[], Flask] | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
         self.root = root
+        self.host = host
         self.app_factory = app_factory or (lambda: create_app(root, dev=True))
         self.broadcast = Broadcast()
         self._changes: queue.Queue[str] = queue.Queue()
@@ -124,6 +81,14 @@ class LivePreview:
         self.live_app = self._new_live_app()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if not own_host(environ.get("HTTP_HOST", ""), self.host):
+            # Another name that resolves here (DNS rebinding) must not let a web page read
+            # the preview, drafts included.
+            start_response("403 Forbidden", [("Content-Type", "text/plain; charset=utf-8")])
+            return [
+                b"This preview answers only to its own host names (127.0.0.1, localhost, "
+                b"or the --host it was given).\n"
+            ]
         if environ.get("PATH_INFO", "").startswith(LIVE_PREFIX):
             return self.live_app(environ, start_response)
         return self.site_app(environ, start_response)
@@ -150,7 +115,7 @@ class LivePreview:
 
         @live.get(f"{LIVE_PREFIX}live.js")
         def script() -> Response:
-            return Response(LIVE_SCRIPT % {"prefix": LIVE_PREFIX}, mimetype="text/javascript")
+            return Response(LIVE_SCRIPT, mimetype="text/javascript")
 
         @live.get(f"{LIVE_PREFIX}events")
         def events() -> Response:
@@ -220,6 +185,20 @@ class LivePreview:
             self.broadcast.send("reload")
 
 
+def own_host(header: str, bound: str) -> bool:
+    """Whether a request's Host header names this preview: an IP address (no DNS is
+    involved), localhost and its subdomains, or the name the server was bound to."""
+    name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
+    name = name.strip("[]").lower().rstrip(".")
+    if name in ("localhost", bound.lower().strip("[]")) or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 class _Handler(FileSystemEventHandler):
     def __init__(self, report: Callable[[str], None]) -> None:
         self.report = report
@@ -262,7 +241,6 @@ def _inject_script(response: Response) -> Response:
 
 def _error_app(error: SiteError | SiteErrors, root: Path) -> Flask:
     """Every URL shows the configuration error, until the file is fixed."""
-    from .routes import render_error_page
 
     app = Flask("frostpage.broken")
 

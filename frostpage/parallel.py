@@ -14,8 +14,9 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from .content import Page, Site
 from .markup import Rendered
+from .model import Site
+from .page import Page
 
 MINIMUM_FOR_WORKERS = 64
 SLICE = 32

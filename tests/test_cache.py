@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from frostpage import build, create_app
-from frostpage.app import site_state
 from frostpage.cache import CACHE_FOLDER
+from frostpage.state import site_state
 
 
 def renders(root) -> tuple[int, int]:

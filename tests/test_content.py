@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 
 from frostpage.config import Settings
-from frostpage.content import build_site, parse_page, slugify, url_for_source
 from frostpage.markup import Renderer
+from frostpage.model import build_site
+from frostpage.page import parse_page, slugify, url_for_source
 
 SETTINGS = Settings()
 
@@ -127,7 +128,8 @@ def test_two_sources_for_one_url_are_an_error_naming_both():
 def test_reserved_urls_are_refused():
     site = site_of(page("tags.md", ""), page("404.html.md", ""))
     assert [str(error).split("\n")[0] for error in site.errors] == [
-        "content/tags.md: its URL /tags/ is reserved for the list of tags"
+        "content/404.html.md: its URL /404.html/ is reserved for the not-found page",
+        "content/tags.md: its URL /tags/ is reserved for the list of tags",
     ]
 
 

@@ -1,0 +1,141 @@
+"""Consistency checks of the site model: two sources never share a URL, no URL is the
+engine's own or leaves the output folder, and what the front matter names exists.
+
+Each check returns every error it finds, with the file (and line) to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from .errors import SiteError
+from .page import Page, image_beside
+from .paths import folder_conflicts, output_file, url_problem
+from .urls import reserved
+
+
+def consistency_errors(pages: list[Page], files: list[str]) -> list[SiteError]:
+    """Every conflict of ``pages`` (published) and ``files`` (the other files of content/)."""
+    return (
+        _conflicts(pages)
+        + _alias_conflicts(pages)
+        + _file_conflicts(files)
+        + _folder_conflicts(pages, files)
+        + _missing_images(pages, set(files))
+    )
+
+
+def _conflicts(pages: list[Page]) -> list[SiteError]:
+    errors: list[SiteError] = []
+    owners: dict[str, Page] = {}
+    for page in pages:
+        route = reserved(page.url)
+        if problem := url_problem(page.url):
+            line = page.meta_line("slug") if page.meta.get("slug") else None
+            errors.append(
+                SiteError(page.file, line, f"its URL {page.url!r} {problem}", "rename the file")
+            )
+        elif route and not route.intro:
+            errors.append(
+                SiteError(
+                    page.file,
+                    None,
+                    f"its URL {page.url} is reserved for {route.what}",
+                    "rename the file or set another 'slug'",
+                )
+            )
+        elif (other := owners.setdefault(page.url, page)) is not page:
+            errors.append(
+                SiteError(
+                    page.file,
+                    None,
+                    f"its URL {page.url} is also the URL of {other.file}",
+                    "rename one of the files or give one another 'slug'",
+                )
+            )
+    return errors
+
+
+def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
+    """An alias must be a free site URL: not a page's, not another alias, not reserved."""
+    errors: list[SiteError] = []
+    urls = {page.url: page for page in pages}
+    seen: dict[str, Page] = {}
+    for page in pages:
+        for alias in page.aliases:
+            line = page.meta_line("aliases")
+            other = urls.get(alias) or seen.get(alias)
+            if problem := url_problem(alias):
+                pass  # reported as it is
+            elif other is not None and other is not page:
+                problem = f"is also the URL of {other.file}"
+            elif other is page:
+                problem = "is the page's own URL"
+            elif route := reserved(alias):
+                problem = f"is reserved for {route.what}"
+            else:
+                seen[alias] = page
+                continue
+            errors.append(SiteError(page.file, line, f"alias {alias!r} {problem}"))
+    return errors
+
+
+def _folder_conflicts(pages: list[Page], files: list[str]) -> list[SiteError]:
+    """A file of the build may not take the name of a folder the build needs:
+    ``content/notes`` beside ``content/notes.md`` (whose page is ``notes/index.html``)."""
+    sources: dict[str, str] = {}
+    for page in pages:
+        for url in (page.url, *page.aliases):
+            if not url_problem(url):
+                sources.setdefault(output_file(url), page.file)
+    for name in files:
+        if not url_problem("/" + name):
+            sources.setdefault(output_file("/" + name), f"content/{name}")
+    return [
+        SiteError(
+            sources[file],
+            None,
+            f"its output {file} would take the name of the folder that holds {other}"
+            f" (from {sources[other]})",
+            "rename or move one of them",
+        )
+        for file, other in folder_conflicts(sources)
+    ]
+
+
+def _file_conflicts(files: list[str]) -> list[SiteError]:
+    """A file of content/ may not take the place of a page or of the engine's own URLs."""
+    errors: list[SiteError] = []
+    for name in files:
+        url = "/" + name
+        if problem := url_problem(url):
+            problem = f"its URL {url!r} {problem}"
+        elif name == "index.html" or name.endswith("/index.html"):
+            problem = f"it would replace the page at {url.removesuffix('index.html')}"
+        elif route := reserved(url):
+            problem = f"its URL {url} is reserved for {route.what}"
+        else:
+            continue
+        errors.append(SiteError(f"content/{name}", None, problem, "rename or move the file"))
+    return errors
+
+
+def _missing_images(pages: list[Page], files: set[str]) -> list[SiteError]:
+    """An ``image:`` written as a path beside the page must name a file of content/."""
+    errors: list[SiteError] = []
+    for page in pages:
+        beside = image_beside(page)
+        if beside is None or beside in files:
+            continue
+        nearest = difflib.get_close_matches(beside, sorted(files), n=1)
+        errors.append(
+            SiteError(
+                page.file,
+                page.meta_line("image"),
+                f"image '{page.image}' not found: no file content/{beside}",
+                f"did you mean content/{nearest[0]}?"
+                if nearest
+                else "put the image beside the page, or write a URL",
+            )
+        )
+    return errors

@@ -1,0 +1,119 @@
+"""content/ → pages: Flask-FlatPages finds the files, frostpage's parser reads each one.
+
+Parsed pages are kept on disk (``cache.PageCache``), so a big site's preview starts without
+reading every file's front matter again. A file that cannot be read or parsed becomes a
+page whose error names it: nothing a file holds stops the others from loading.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from flask import Flask
+from flask_flatpages import FlatPages
+
+from .cache import PageCache
+from .config import Settings
+from .errors import SiteError
+from .page import Page, parse_page, url_for_source
+from .paths import link_problem
+
+
+class ContentFiles(FlatPages):
+    """Flask-FlatPages finds and caches the files; frostpage's own parser reads each one.
+
+    FlatPages' parser guesses where front matter ends and can drop a body (its issues #83
+    and #92), and it reads a file again only when the whole set is reset; here a file is
+    re-read when its size or modification time changes, and not otherwise.
+    """
+
+    def __init__(self, app: Flask, settings: Settings, cache: PageCache) -> None:
+        self.settings = settings
+        self.project = Path(app.root_path)
+        super().__init__(app)
+        self.cache = cache
+        self._file_cache.update(cache.load())
+        self.parsed = 0  # files this app parsed (the others came from the cache)
+        self._unsaved = 0  # of which, not yet in the cache
+        self._cache_written = False
+
+    def _load_file(self, path: str, filename: str, rel_path: str) -> Page | None:
+        name = os.path.basename(filename)
+        if name.startswith((".", "#", "~")):
+            return None  # editors' lock and backup files
+        source = path + ".md"
+        if os.path.islink(filename) and link_problem(Path(filename), self.project):
+            return None  # reported with the other links of content/; never read
+        try:
+            stat = os.stat(filename)
+            key = (stat.st_mtime_ns, stat.st_size)
+            cached = self._file_cache.get(filename)
+            if cached and cached[1] == key:
+                return cached[0]
+            data = Path(filename).read_bytes()
+        except OSError as error:
+            return _broken_page(source, None, f"cannot be read: {error.strerror}")
+        try:
+            text = data.decode("utf-8-sig").replace("\r\n", "\n")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            return _broken_page(
+                source, line, "is not UTF-8 text", "save the file with the UTF-8 encoding"
+            )
+        try:
+            page = parse_page(text, source, self.settings)
+        except Exception as error:  # a case no check foresaw: still the file's own error
+            return _broken_page(source, None, f"cannot be read: {type(error).__name__}: {error}")
+        self._file_cache[filename] = (page, key)
+        self.parsed += 1
+        self._unsaved += 1
+        return page
+
+    def update(self, paths: Iterable[Path]) -> bool:
+        """Read again only these changed files of content/ (the watcher names them).
+
+        False when that is not enough (a folder moved): then everything is walked again.
+        """
+        pages = self._pages
+        root = Path(self.root).resolve()
+        for path in paths:
+            if path.is_dir() or (not path.exists() and not path.suffix):
+                return False
+            if path.suffix != ".md":
+                continue  # other files are looked for by the site's model
+            try:
+                relative = path.resolve().relative_to(root)
+            except ValueError:
+                return False
+            key = relative.with_suffix("").as_posix()
+            if path.is_file():
+                folder = relative.parent.as_posix()
+                pages[key] = self._load_file(key, str(path), "" if folder == "." else folder)
+            else:
+                pages.pop(key, None)
+        return True
+
+    def write_cache(self, in_background: bool) -> None:
+        """Store the parsed pages: after a build that parsed any, or once in the preview
+        (in the background; a later edit costs one file's parse at the next start)."""
+        if not self._unsaved or (in_background and self._cache_written):
+            return
+        current = {os.path.join(self.root, *page.source.split("/")) for page in self.all()}
+        entries = {name: entry for name, entry in self._file_cache.items() if name in current}
+        self._unsaved, self._cache_written = 0, True
+        if in_background:
+            threading.Thread(target=self.cache.save, args=(entries,), daemon=True).start()
+        else:
+            self.cache.save(entries)
+
+    def all(self) -> list[Page]:
+        return [page for page in self._pages.values() if page is not None]
+
+
+def _broken_page(source: str, line: int | None, message: str, hint: str | None = None) -> Page:
+    title = source.rsplit("/", 1)[-1]
+    error = SiteError(f"content/{source}", line, message, hint)
+    return Page(source, url_for_source(source), title, "", 1, {}, errors=[error])

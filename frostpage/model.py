@@ -1,0 +1,232 @@
+"""The site as plain data: every published page in defined orders, posts, tags, the URL
+map and what is wrong. Routes, templates and the freezer all ask the ``Site`` built here.
+
+Any other file of content/ (an image beside its post) is published at its own path:
+``docs/img/shot.png`` → ``/docs/img/shot.png``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+
+from .checks import consistency_errors
+from .config import Settings
+from .errors import SiteError
+from .markup import PageRenderer, Rendered, plain_text
+from .page import POSTS_SECTION, Page, image_beside, slugify
+
+WORDS_PER_MINUTE = 220
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """One page of a list: its items and its neighbours' numbers (None at the ends)."""
+
+    items: list[Page]
+    number: int
+    total: int
+    previous: int | None
+    next: int | None
+
+
+def paginate(items: list[Page], per_page: int, number: int) -> Pagination | None:
+    """Page ``number`` (from 1) of ``items``; None when there is no such page.
+
+    An empty list still has its first page, so /posts/ exists before the first post.
+    """
+    total = max(1, -(-len(items) // per_page))
+    if not 1 <= number <= total:
+        return None
+    start = (number - 1) * per_page
+    return Pagination(
+        items=items[start : start + per_page],
+        number=number,
+        total=total,
+        previous=number - 1 if number > 1 else None,
+        next=number + 1 if number < total else None,
+    )
+
+
+@dataclass
+class Tag:
+    name: str
+    slug: str
+    posts: list[Page]
+
+
+@dataclass
+class Site:
+    """Every published page, in defined orders, with the URL map and what is wrong."""
+
+    settings: Settings
+    pages: list[Page]  # every page and post that has a URL, including the home page
+    posts: list[Page]  # newest first
+    tags: list[Tag]  # by name
+    errors: list[SiteError]  # conflicts; page errors stay on their pages
+    renderer: PageRenderer
+    now: dt.datetime
+    _post_index: dict[int, int] = field(init=False, repr=False)
+    _tags_by_slug: dict[str, Tag] = field(init=False, repr=False)
+    by_url: dict[str, Page] = field(init=False)
+    by_source: dict[str, Page] = field(init=False)
+    aliases: dict[str, Page] = field(init=False)  # old URL → the page it moved to
+    files: frozenset[str] = frozenset()  # other files of content/, published as they are
+    unpublished: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._post_index = {id(post): index for index, post in enumerate(self.posts)}
+        self._tags_by_slug = {tag.slug: tag for tag in self.tags}
+        self.by_url = {page.url: page for page in self.pages}
+        self.by_source = {page.source: page for page in self.pages}
+        self.aliases = {alias: page for page in self.pages for alias in page.aliases}
+        # Drafts or scheduled posts shown (the preview): its feeds and API stay on this origin.
+        self.unpublished = any(page.draft or self.is_scheduled(page) for page in self.pages)
+
+    @property
+    def years(self) -> list[tuple[int, list[Page]]]:
+        """Posts grouped by year, newest year first."""
+        years: dict[int, list[Page]] = {}
+        for post in self.posts:
+            years.setdefault(post.date.year, []).append(post)
+        return sorted(years.items(), reverse=True)
+
+    def posts_of_year(self, year: int) -> list[Page]:
+        return [post for post in self.posts if post.date.year == year]
+
+    def is_scheduled(self, page: Page) -> bool:
+        """A post dated in the future: shown in the preview, left out of the build."""
+        return page.is_future(self.now)
+
+    def reading_minutes(self, page: Page) -> int:
+        words = len(self.render(page).text.split())
+        return max(1, round(words / WORDS_PER_MINUTE))
+
+    @property
+    def home(self) -> Page | None:
+        return self.by_url.get("/")
+
+    @property
+    def plain_pages(self) -> list[Page]:
+        """Pages that are not posts nor list intros, by weight then title."""
+        return [
+            page for page in self.pages if not page.is_post and page.url not in ("/", "/posts/")
+        ]
+
+    @property
+    def posts_intro(self) -> Page | None:
+        """``posts/index.md`` (or ``posts.md``), shown above the list of posts."""
+        return self.by_url.get(f"/{POSTS_SECTION}/")
+
+    def tag(self, slug: str) -> Tag | None:
+        return self._tags_by_slug.get(slug)
+
+    def tags_of(self, page: Page) -> list[Tag]:
+        """The page's tags, in the order its author wrote them."""
+        found = (self._tags_by_slug.get(slugify(name) or "tag") for name in page.tags)
+        return list({tag.slug: tag for tag in found if tag is not None}.values())
+
+    def neighbours(self, post: Page) -> tuple[Page | None, Page | None]:
+        """The newer and the older post next to ``post``."""
+        index = self._post_index.get(id(post))
+        if index is None:
+            return None, None
+        newer = self.posts[index - 1] if index > 0 else None
+        older = self.posts[index + 1] if index + 1 < len(self.posts) else None
+        return newer, older
+
+    def resolve(self, source: str) -> str | None:
+        """The URL of a content file ('docs/intro.md' → '/docs/intro/'), or None."""
+        page = self.by_source.get(source)
+        if page:
+            return page.url
+        return "/" + source if source in self.files else None
+
+    def image_url(self, page: Page) -> str | None:
+        """Where the page's ``image:`` is: a full URL, a site path, or a file beside the page."""
+        beside = image_beside(page)
+        return "/" + beside if beside else page.image
+
+    def nearest_source(self, missing: str) -> str | None:
+        """The existing content file whose path is closest to ``missing``."""
+        matches = difflib.get_close_matches(missing, list(self.by_source), n=1, cutoff=0.6)
+        return matches[0] if matches else None
+
+    def render(self, page: Page) -> Rendered:
+        """The page's HTML, rendered once and kept until its source or its links change."""
+        if page.rendered is None:
+            page.rendered = self.renderer.render(
+                page.body, page.source, page.body_line, self.resolve, self.nearest_source
+            )
+        return page.rendered
+
+    def summary(self, page: Page) -> str:
+        """Plain-text summary: front matter 'summary', else the rendered summary."""
+        return page.description or plain_text(self.render(page).summary_html)
+
+    def all_errors(self, rendered_before: set[str] | None = None) -> list[SiteError]:
+        """Every error of the site: conflicts, front matter, and each page's Markdown (but
+        for ``rendered_before``, known to render without one)."""
+        errors = list(self.errors)
+        for page in self.pages:
+            if page.errors or page.source not in (rendered_before or ()):
+                errors.extend(page.errors or self.render(page).errors)
+        return errors
+
+
+def build_site(
+    pages: list[Page],
+    settings: Settings,
+    renderer: PageRenderer,
+    include_drafts: bool,
+    include_future: bool = True,
+    now: dt.datetime | None = None,
+    files: list[str] | None = None,
+) -> Site:
+    """Select what is published, order it, index it, and find URL conflicts.
+
+    ``files`` are the other files of content/ (``paths.source_files``).
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    published = [
+        page
+        for page in pages
+        if (include_drafts or not page.draft) and (include_future or not page.is_future(now))
+    ]
+    published.sort(key=lambda page: page.source)
+    files = files or []
+    errors = consistency_errors(published, files)
+    posts = sorted(
+        (page for page in published if page.is_post and page.date),
+        key=lambda page: (-page.date.timestamp(), page.title.casefold(), page.source),
+    )
+    # A post without a valid date has an error saying so: it stays a page of the site so
+    # that the build reports it and the preview shows it.
+    others = sorted(
+        (page for page in published if not page.is_post or not page.date),
+        key=lambda page: (page.weight, page.title.casefold(), page.source),
+    )
+    return Site(
+        settings, others + posts, posts, _tags(posts), errors, renderer, now, files=frozenset(files)
+    )
+
+
+def _tags(posts: list[Page]) -> list[Tag]:
+    tags: dict[str, Tag] = {}
+    for post in posts:
+        seen: set[str] = set()  # 'Python' and 'python' are one tag
+        for name in post.tags:
+            slug = slugify(name) or "tag"
+            if slug not in seen:
+                seen.add(slug)
+                tags.setdefault(slug, Tag(name, slug, [])).posts.append(post)
+    return sorted(tags.values(), key=lambda tag: (tag.name.casefold(), tag.slug))
+
+
+def invalidate_links(site: Site) -> None:
+    """Forget the HTML of pages whose links to content files now resolve differently."""
+    for page in site.pages:
+        rendered = page.rendered
+        if rendered and any(site.resolve(source) != url for source, url in rendered.links.items()):
+            page.rendered = None

@@ -1,0 +1,232 @@
+"""One Markdown file → one Page: its front matter, its body and its URL, with no Flask inside.
+
+``index.md`` → ``/``, ``about.md`` → ``/about/``, ``docs/intro.md`` → ``/docs/intro/``,
+``docs/index.md`` → ``/docs/``; files under ``posts/`` are blog posts. Every page URL ends
+in '/', so ``/about/`` and ``/about/team/`` can both exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Settings
+from .errors import SiteError
+from .frontmatter import split, validate
+from .markup import Rendered
+
+POSTS_SECTION = "posts"
+
+
+@functools.lru_cache(maxsize=8192)
+def slugify(text: str) -> str:
+    """A stable, readable URL segment: lower case, words joined by '-', letters kept.
+
+    Non-ASCII letters stay (``Café`` → ``café``) and are percent-encoded in links.
+    """
+    text = unicodedata.normalize("NFKC", text).lower()
+    slug = re.sub(r"[^\w.]+", "-", text).strip("-.")
+    return slug
+
+
+@dataclass(eq=False)
+class Page:
+    """One Markdown file: its front matter, its body and its place on the site.
+
+    Pages compare by identity: two files are two pages, whatever they hold.
+    """
+
+    source: str  # path under content/, e.g. 'docs/intro.md'
+    url: str  # site URL without the base path, e.g. '/docs/intro/'
+    title: str
+    body: str
+    body_line: int
+    meta: dict[str, Any]
+    date: dt.datetime | None = None
+    updated: dt.datetime | None = None
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    description: str | None = None
+    template: str | None = None
+    weight: int = 0
+    aliases: tuple[str, ...] = ()
+    image: str | None = None  # social preview, as written in the front matter
+    is_post: bool = False
+    key_lines: dict[str, int] = field(default_factory=dict)
+    errors: list[SiteError] = field(default_factory=list)
+    rendered: Rendered | None = field(default=None, repr=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Stored (PageCache) without its HTML, which has a cache of its own.
+        return {**self.__dict__, "_rendered": None}
+
+    @property
+    def file(self) -> str:
+        """The path an author recognises, for messages."""
+        return f"content/{self.source}"
+
+    @property
+    def url_path(self) -> str:
+        """The URL without its slashes, as the page route takes it ('' for the home page)."""
+        return self.url.strip("/")
+
+    @property
+    def template_name(self) -> str:
+        if self.template:
+            return self.template
+        if self.url == "/":
+            return "index.html"
+        return "post.html" if self.is_post else "page.html"
+
+    def meta_line(self, key: str) -> int | None:
+        """The file line of a front matter key, for messages."""
+        return self.key_lines.get(key)
+
+    def is_future(self, now: dt.datetime) -> bool:
+        return self.date is not None and self.date > now
+
+
+# The sources of the pages whose text or HTML is read while a build writes one URL.
+_reads: ContextVar[set[str] | None] = ContextVar("frostpage_page_reads", default=None)
+
+
+def _recorded(name: str) -> property:
+    """An attribute of Page whose reading is noted while ``recording_reads`` runs."""
+    stored = "_" + name
+
+    def read(page: Page) -> Any:
+        reads = _reads.get()
+        if reads is not None:
+            reads.add(page.source)
+        return page.__dict__[stored]
+
+    def write(page: Page, value: Any) -> None:
+        page.__dict__[stored] = value
+
+    return property(read, write)
+
+
+# A page's content is its body and its HTML: the build learns, for each URL it writes, which
+# pages' content went into it, whether a template, a feed or a hook read it.
+Page.body = _recorded("body")  # type: ignore[assignment]
+Page.rendered = _recorded("rendered")  # type: ignore[assignment]
+
+
+@contextmanager
+def recording_reads() -> Iterator[set[str]]:
+    """The sources of the pages whose content is read inside the ``with`` block (and, when
+    blocks nest, in the outer one too)."""
+    reads: set[str] = set()
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+        outer = _reads.get()
+        if outer is not None:
+            outer |= reads
+
+
+def parse_page(text: str, source: str, settings: Settings) -> Page:
+    """Build a Page from the text of ``content/<source>``; problems land in ``page.errors``."""
+    path = f"content/{source}"
+    try:
+        front = split(text, path)
+    except SiteError as error:
+        return Page(
+            source, url_for_source(source), _title_from_name(source), text, 1, {}, errors=[error]
+        )
+    meta, errors = validate(front, path, settings.zone)
+    body, title = front.body, meta.title
+    if title is None:
+        title, body = _title_from_heading(body)
+    if title is None:
+        title = _title_from_name(source)
+    is_post = source.startswith(f"{POSTS_SECTION}/") and source != f"{POSTS_SECTION}/index.md"
+    if (
+        is_post
+        and meta.date is None
+        and not any(e.line == front.key_lines.get("date") for e in errors)
+    ):
+        errors.append(
+            SiteError(path, 1, "a post needs a 'date'", "add a line such as 'date: 2025-01-31'")
+        )
+    return Page(
+        source=source,
+        url=url_for_source(source, meta.slug),
+        title=title,
+        body=body,
+        body_line=front.body_line,
+        meta=front.meta,
+        date=meta.date,
+        updated=meta.updated,
+        tags=meta.tags,
+        draft=meta.draft,
+        description=meta.summary,
+        template=meta.template,
+        weight=meta.weight,
+        aliases=meta.aliases,
+        image=meta.image,
+        is_post=is_post,
+        key_lines=front.key_lines,
+        errors=errors,
+    )
+
+
+def url_for_source(source: str, slug: str | None = None) -> str:
+    """The URL of content file ``source``: every page URL ends in '/'."""
+    parts = source[: -len(".md")].split("/")
+    if parts[-1] == "index":
+        parts.pop()
+    elif slug:
+        parts[-1] = slug
+    segments = [slugify(part) or part for part in parts]
+    return "/" + "".join(segment + "/" for segment in segments)
+
+
+def _title_from_heading(body: str) -> tuple[str | None, str]:
+    """The first level-1 heading outside code, and the body to render.
+
+    When that heading opens the body it is blanked (not removed, so line numbers stay
+    right): the template shows the title as the page's one <h1>.
+    """
+    lines = body.split("\n")
+    fence: str | None = None
+    at_top = True
+    for number, line in enumerate(lines):
+        marker = re.match(r"\s*(```+|~~~+)", line)
+        if marker:
+            opened = marker.group(1)
+            closes = fence and opened[0] == fence[0] and len(opened) >= len(fence)
+            fence = None if closes else fence or opened
+        elif not fence and (match := re.match(r"#\s+(.+?)(\s+#+)?\s*$", line)):
+            if at_top:
+                lines[number] = ""
+            return re.sub(r"[*_`]", "", match.group(1)).strip(), "\n".join(lines)
+        at_top = at_top and not line.strip()
+    return None, body
+
+
+def _title_from_name(source: str) -> str:
+    stem = source.rsplit("/", 1)[-1][: -len(".md")]
+    if stem == "index":
+        stem = source.rsplit("/", 2)[-2] if "/" in source else "Home"
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:]
+
+
+def image_beside(page: Page) -> str | None:
+    """The content path of an ``image:`` written beside the page ('img/a.png' in
+    'posts/a.md' → 'posts/img/a.png'); None for a full URL, a site path, or no image."""
+    image = page.image
+    if not image or "://" in image or image.startswith("/"):
+        return None
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page.source), image))

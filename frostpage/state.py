@@ -1,0 +1,122 @@
+"""The running site: the model of the files as they are now, and where the app keeps it.
+
+As Flask's ``globals.py`` does for the app, this module is where everything below the app
+reaches the running site (``site_state(app)``, ``current_site()``), so nothing imports the
+module that creates the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+
+from .assets import Assets
+from .cache import CachedRenderer
+from .config import Settings
+from .content_files import ContentFiles
+from .errors import SiteError
+from .hooks import Hooks
+from .model import Site, build_site, invalidate_links
+from .page import Page
+from .paths import SourceFiles, source_files
+
+
+@dataclass
+class SiteState:
+    """The current Site, rebuilt from the files when they change."""
+
+    root: Path
+    settings: Settings
+    dev: bool
+    include_future: bool
+    files: ContentFiles
+    renderer: CachedRenderer
+    assets: Assets
+    hooks: Hooks = field(default_factory=Hooks)
+    data: dict[str, Any] = field(default_factory=dict)
+    data_errors: list[SiteError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fingerprinted_used: set[str] = field(default_factory=set)
+    urls: dict[tuple, str] = field(default_factory=dict)  # url_for's answers, remembered
+    _site: Site | None = None
+    _page_ids: frozenset[int] = frozenset()
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def site(self) -> Site:
+        site = self._site  # asked by every template helper: no lock once it is there
+        if site is not None:
+            return site
+        with self._lock:
+            if self._site is None:
+                self._site = self._build()
+            return self._site
+
+    def refresh(self, changed: Iterable[Path] | None = None) -> None:
+        """Rebuild the model if a file changed: only the ``changed`` ones when the watcher
+        names them, else every file is looked at (a stat each)."""
+        with self._lock:
+            previous, self._site = self._site, None  # a failure leaves no stale model
+            if changed is None or previous is None or not self.files.update(changed):
+                self.files.reload()
+            pages_changed = _page_ids(self.files.all()) != self._page_ids
+            if previous is None or pages_changed or self._other_files() != previous.files:
+                site = self._build()
+                invalidate_links(site)
+                self._site = site
+            else:
+                self._site = previous
+
+    def _build(self) -> Site:
+        if not (self.root / "content").is_dir():
+            raise SiteError("content/", None, "the content folder is missing", "create content/")
+        pages = self.files.all()
+        content, others = self._scan()
+        site = build_site(
+            pages,
+            self.settings,
+            self.renderer,
+            include_drafts=self.dev,
+            include_future=self.include_future,
+            now=dt.datetime.now(dt.UTC),
+            files=content.files,
+        )
+        site.errors.extend(content.errors + others.errors + self.data_errors)
+        self.files.write_cache(in_background=self.dev)
+        warnings = content.warnings + others.warnings
+        self.warnings.extend(w for w in warnings if w not in self.warnings)
+        self._page_ids = _page_ids(pages)
+        return site
+
+    def _other_files(self) -> frozenset[str]:
+        return frozenset(source_files(self.root, "content", skip_suffix=".md").files)
+
+    def _scan(self) -> tuple[SourceFiles, SourceFiles]:
+        """The files of content/ besides pages, and the problems of every source folder's
+        symbolic links (static/ and templates/ are read by Flask and Jinja)."""
+        content = source_files(self.root, "content", skip_suffix=".md")
+        others = SourceFiles()
+        for folder in ("static", "templates"):
+            found = source_files(self.root, folder)
+            others.errors += found.errors
+            others.warnings += found.warnings
+        return content, others
+
+
+def _page_ids(pages: list[Page]) -> frozenset[int]:
+    return frozenset(id(page) for page in pages)
+
+
+def site_state(app: Flask) -> SiteState:
+    return app.extensions["frostpage"]
+
+
+def current_site() -> Site:
+    """The site being served or built, for views, template helpers and site/hooks.py."""
+    return site_state(current_app).site

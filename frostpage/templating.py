@@ -1,0 +1,148 @@
+"""What templates call: the site's context, a page's HTML and TOC, and its URLs.
+
+Every URL goes through ``url_for``, so the site's base path is always applied; the answers
+are remembered while the app runs, since every page asks for the same links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote, urljoin
+
+from flask import current_app, request, url_for
+from markupsafe import Markup
+
+from .model import Tag
+from .page import Page
+from .state import current_site, site_state
+
+# The functions templates may call by name.
+HELPERS = (
+    "page_url",
+    "social_image",
+    "tag_url",
+    "site_link",
+    "absolute_url",
+    "asset_url",
+    "content_of",
+    "toc_of",
+    "summary_of",
+    "tags_of",
+    "neighbours",
+    "reading_minutes",
+    "is_scheduled",
+)
+
+
+def template_context() -> dict[str, Any]:
+    state = site_state(current_app)
+    site = state.site
+    return {
+        "site": site,
+        "config": site.settings,
+        "data": state.data,
+        "dev": current_app.config["FROSTPAGE_DEV"],
+    }
+
+
+def content_of(page: Page) -> Markup:
+    """The page's body as HTML."""
+    return Markup(current_site().render(page).html)
+
+
+def toc_of(page: Page) -> Markup:
+    """The page's table of contents as a nested list ('' when it has no headings)."""
+    return Markup(current_site().render(page).toc_html)
+
+
+def summary_of(page: Page) -> str:
+    return current_site().summary(page)
+
+
+def tags_of(page: Page) -> list[Tag]:
+    return current_site().tags_of(page)
+
+
+def neighbours(post: Page) -> tuple[Page | None, Page | None]:
+    return current_site().neighbours(post)
+
+
+def reading_minutes(page: Page) -> int:
+    return current_site().reading_minutes(page)
+
+
+def is_scheduled(page: Page) -> bool:
+    return current_site().is_scheduled(page)
+
+
+def remembered_url_for(endpoint: str, **values: Any) -> str:
+    """url_for, remembered: every page asks for the same links (nav, feeds, lists, tags),
+    and the URL map and base path do not change while the app runs."""
+    if any(name.startswith("_") for name in values):
+        return url_for(endpoint, **values)  # _external and the like depend on the request
+    key = (request.script_root, endpoint, *sorted(values.items()))
+    urls = site_state(current_app).urls
+    try:
+        return urls[key]
+    except KeyError:
+        urls[key] = url = url_for(endpoint, **values)
+        return url
+    except TypeError:  # a list of values cannot be a key: asked each time
+        return url_for(endpoint, **values)
+
+
+def page_url(page: Page, _external: bool = False) -> str:
+    """The URL of a page or post, through url_for, so the base path is always applied."""
+    if page.url == "/":
+        url = remembered_url_for("home")
+    elif page.url == "/posts/":
+        url = remembered_url_for("posts")
+    else:
+        url = remembered_url_for("page", path=page.url_path)
+    return absolute_url(url) if _external else url
+
+
+def social_image(page: Page | None) -> str | None:
+    """The absolute URL of a page's ``image:`` for link previews (Open Graph), if it has one."""
+    url = current_site().image_url(page) if page else None
+    if url is None or "://" in url:
+        return url
+    return absolute_url(site_link(quote(url)))
+
+
+def tag_url(tag: Tag) -> str:
+    return remembered_url_for("tag", slug=tag.slug)
+
+
+def site_link(url: str) -> str:
+    """A root-relative link from the config ('/docs/') with the site's base path."""
+    return request.script_root + url if url.startswith("/") else url
+
+
+def asset_url(filename: str) -> str:
+    """A static file's URL: fingerprinted in the build (cacheable forever), plain in preview."""
+    state = site_state(current_app)
+    if not state.dev:
+        fingerprinted = state.assets.fingerprinted(filename)
+        if fingerprinted is not None:
+            state.fingerprinted_used.add(fingerprinted)
+            return remembered_url_for("static", filename=fingerprinted)
+    return remembered_url_for("static", filename=filename)
+
+
+def absolute_url(url: str) -> str:
+    """``/blog/about/`` → ``https://example.org/blog/about/`` using the configured base URL."""
+    settings = current_site().settings
+    path = url[len(settings.base_path) :] if url.startswith(settings.base_path + "/") else url
+    return urljoin(settings.base_url, path.lstrip("/"))
+
+
+def format_date(value: dt.datetime | None, format: str | None = None) -> str:
+    if value is None:
+        return ""
+    return value.strftime(format or current_site().settings.date_format)
+
+
+def iso_date(value: dt.datetime | None) -> str:
+    return value.isoformat() if value else ""

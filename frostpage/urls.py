@@ -1,0 +1,205 @@
+"""The engine's own URLs, declared once: a table that route registration, URL enumeration,
+the reserved-URL check, the freezer and the headers all read.
+
+Each row is one Werkzeug rule. ``urls`` enumerates the values of every URL the rule has on
+a site (with the date it last changed, for the sitemap); the freezer writes exactly those,
+so nothing depends on being linked. A new kind of page is one row here and its view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, Rule
+
+if TYPE_CHECKING:
+    from .model import Site
+    from .page import Page
+
+HTML = "text/html"
+XML = "application/xml"  # what a static host sends for .xml
+JSON = "application/json"
+OCTETS = "application/octet-stream"  # _redirects and _headers have no extension
+TEXT = "text/plain"
+CSS = "text/css"
+MANIFEST = "application/manifest+json"
+
+# (values, last modified) of each URL of a rule.
+Values = tuple[dict[str, Any], dt.datetime | None]
+Enumerator = Callable[["Site"], Iterator[Values]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL rule of the engine."""
+
+    rule: str
+    endpoint: str
+    what: str  # what it shows, for messages: "its URL is reserved for <what>"
+    view: str  # the function of views.py that answers (a build-only rule's: the page view)
+    urls: Enumerator | None = None  # None: enumerated by another row of the same endpoint
+    defaults: dict[str, Any] = field(default_factory=dict)
+    content_type: str = HTML
+    sitemap: bool = False  # listed in /sitemap.xml
+    cross_origin: bool = False  # other sites' scripts may read it (Access-Control-Allow-Origin)
+    reusable: bool = True  # a rebuild may keep its file when the pages it read are unchanged
+    whole_site: bool = False  # reads many pages: requested first, so no worker ends last
+    reserves: bool = True  # no page, file or alias may take one of its URLs...
+    intro: bool = False  # ...but a page at its URL may introduce it (index.md, posts/index.md)
+    build_only: bool = False  # names URLs for url_for and the freezer; never matched
+
+
+def _newest(site: Site) -> dt.datetime | None:
+    return _modified(site.posts[0]) if site.posts else None
+
+
+def _modified(page: Page) -> dt.datetime | None:
+    return page.updated or page.date
+
+
+def _page_count(count: int, per_page: int) -> int:
+    return max(1, -(-count // per_page))
+
+
+def _one(site: Site) -> Iterator[Values]:
+    yield {}, None
+
+
+def _one_dated(site: Site) -> Iterator[Values]:
+    yield {}, _newest(site)
+
+
+def _home(site: Site) -> Iterator[Values]:
+    yield {}, _modified(site.home) if site.home else _newest(site)
+
+
+def _pages(site: Site) -> Iterator[Values]:
+    for page in site.pages:
+        if page.url not in ("/", "/posts/"):
+            yield {"path": page.url_path}, _modified(page)
+
+
+def _aliases(site: Site) -> Iterator[Values]:
+    for alias in site.aliases:
+        yield {"path": alias[1:]}, None
+
+
+def _files(site: Site) -> Iterator[Values]:
+    for name in sorted(site.files):
+        yield {"path": name}, None
+
+
+def _post_lists(site: Site) -> Iterator[Values]:
+    for number in range(1, _page_count(len(site.posts), site.settings.posts_per_page) + 1):
+        yield {"number": number}, _newest(site)
+
+
+def _years(site: Site) -> Iterator[Values]:
+    for year, posts in site.years:
+        yield {"year": year}, _modified(posts[0])
+
+
+def _tag_lists(site: Site) -> Iterator[Values]:
+    for tag in site.tags:
+        for number in range(1, _page_count(len(tag.posts), site.settings.posts_per_page) + 1):
+            yield {"slug": tag.slug, "number": number}, _modified(tag.posts[0])
+
+
+def _tag_feeds(site: Site) -> Iterator[Values]:
+    for tag in site.tags:
+        yield {"slug": tag.slug}, None
+
+
+# fmt: off
+ROUTES = (
+    Route("/", "home", "the home page", "home", _home, sitemap=True, intro=True),
+    # Pages, aliases and the files of content/: the rest of the URL space, reserved by none.
+    # The page view answers all of them (and a page URL without its slash, with a redirect).
+    Route("/<path:path>/", "page", "pages", "page", _pages, sitemap=True, reserves=False),
+    Route("/<path:path>", "file", "files of content/", "page", _files, reusable=False,
+          reserves=False, build_only=True),
+    Route("/<path:path>", "alias", "old URLs of pages", "page", _aliases, reserves=False,
+          build_only=True),
+    Route("/posts/", "posts", "the list of posts", "posts", _post_lists, sitemap=True,
+          defaults={"number": 1}, intro=True),
+    Route("/posts/page/<int:number>/", "posts", "pages of the list of posts", "posts"),
+    Route("/posts/<int(fixed_digits=4):year>/", "year", "the posts of that year",
+          "year_archive", _years, sitemap=True, whole_site=True),
+    Route("/archive/", "archive", "the archive of posts", "archive", _one_dated, sitemap=True),
+    Route("/tags/", "tags", "the list of tags", "tags", _one_dated, sitemap=True),
+    Route("/tags/<slug>/", "tag", "tag pages", "tag", _tag_lists, sitemap=True,
+          defaults={"number": 1}),
+    Route("/tags/<slug>/page/<int:number>/", "tag", "tag pages", "tag"),
+    Route("/feed.xml", "atom_feed", "the Atom feed", "atom_feed", _one, content_type=XML,
+          cross_origin=True, whole_site=True),
+    Route("/feed.json", "json_feed", "the JSON Feed", "json_feed", _one, content_type=JSON,
+          cross_origin=True, whole_site=True),
+    Route("/tags/<slug>/feed.xml", "tag_atom_feed", "the feeds of tags", "tag_atom_feed",
+          _tag_feeds, content_type=XML, cross_origin=True),
+    Route("/tags/<slug>/feed.json", "tag_json_feed", "the feeds of tags", "tag_json_feed",
+          _tag_feeds, content_type=JSON, cross_origin=True),
+    Route("/api/pages.json", "pages_api", "the list of pages", "pages_api", _one,
+          content_type=JSON, cross_origin=True, whole_site=True),
+    Route("/search.json", "search_index", "the search index", "search_index", _one,
+          content_type=JSON, cross_origin=True, whole_site=True),
+    Route("/sitemap.xml", "sitemap", "the sitemap", "sitemap", _one, content_type=XML,
+          whole_site=True),
+    Route("/robots.txt", "robots", "the robots file", "robots", _one, content_type=TEXT),
+    Route("/_redirects", "netlify_redirects", "the redirects of the host",
+          "netlify_redirects", _one, content_type=OCTETS),
+    # Enumerated by the freezer after every page: only then is every asset a page used known.
+    Route("/_headers", "netlify_headers", "the headers of the host", "netlify_headers",
+          content_type=OCTETS),
+    Route("/404.html", "not_found_page", "the not-found page", "not_found_page", _one),
+    Route("/highlight.css", "highlight_css", "the code highlighting styles",
+          "code_highlight_css", _one, content_type=CSS),
+    Route("/highlight-dark.css", "highlight_dark_css", "the code highlighting styles",
+          "code_highlight_dark_css", _one, content_type=CSS),
+    Route("/manifest.webmanifest", "web_manifest", "the web app manifest", "web_manifest",
+          _one, content_type=MANIFEST),
+    # Flask's own static rule (the view is frostpage's); Frozen-Flask lists its files.
+    Route("/static/<path:filename>", "static", "static files", "static_file"),
+)
+# fmt: on
+BY_ENDPOINT = {route.endpoint: route for route in reversed(ROUTES)}  # each endpoint's first row
+BY_RULE = {route.rule: route for route in ROUTES if route.reserves}
+ENDPOINTS = frozenset(BY_ENDPOINT)
+_RESERVING = Map(
+    [
+        Rule(route.rule, endpoint=route.endpoint, defaults=route.defaults or None)
+        for route in ROUTES
+        if route.reserves
+    ],
+    strict_slashes=False,
+    redirect_defaults=False,
+)
+
+
+def site_urls(site: Site) -> Iterator[tuple[str, dict[str, Any], dt.datetime | None, bool]]:
+    """(endpoint, values, last modified, in the sitemap) for every URL the site has."""
+    for route in ROUTES:
+        if route.urls is not None:
+            for values, modified in route.urls(site):
+                yield route.endpoint, values, modified, route.sitemap
+
+
+def reserved(url: str) -> Route | None:
+    """The engine's route that answers the site path ``url``, if any."""
+    try:
+        rule, _ = _RESERVING.bind("site").match(url, return_rule=True)
+    except HTTPException:
+        return None
+    return BY_RULE[rule.rule]
+
+
+def cross_origin(endpoint: str | None) -> bool:
+    route = BY_ENDPOINT.get(endpoint or "")
+    return route is not None and route.cross_origin
+
+
+def content_type(endpoint: str) -> str:
+    return BY_ENDPOINT[endpoint].content_type

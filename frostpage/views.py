@@ -1,0 +1,304 @@
+"""Flask views: each asks the site model for what to show and renders a template.
+
+Views know nothing of files on disk, and nothing of which URLs exist: the route table
+(``urls``) says which view answers which rule, and with which content type.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from flask import (
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+
+from . import feeds
+from .errors import SiteError, SiteErrors
+from .markup import highlight_css
+from .model import Site, paginate
+from .page import Page
+from .state import current_site, site_state
+from .templating import absolute_url, page_url
+from .urls import content_type, cross_origin, site_urls
+
+LATEST_POSTS_ON_HOME = 5
+# The templates frostpage's own views render: a site may not use all of them.
+ENGINE_TEMPLATES = {
+    "base.html",
+    "index.html",
+    "page.html",
+    "post.html",
+    "posts.html",
+    "archive.html",
+    "year.html",
+    "tags.html",
+    "tag.html",
+    "alias.html",
+    "404.html",
+    "manifest.webmanifest",
+}
+
+
+def _respond(body: str | bytes) -> Response:
+    """A response with the content type the route table gives this endpoint: what a static
+    host sends for the file the build writes."""
+    return Response(body, mimetype=content_type(request.endpoint or ""))
+
+
+def home() -> str:
+    site = current_site()
+    intro = site.home
+    if intro is not None:
+        _raise_page_errors(intro)
+    return _render(
+        intro.template_name if intro else "index.html",
+        page=intro,
+        posts=site.posts[:LATEST_POSTS_ON_HOME],
+    )
+
+
+def page(path: str) -> Any:
+    site = current_site()
+    url = f"/{path}/"
+    if not request.path.endswith("/"):
+        # A file of content/, an alias with a file name (/old/post.html), or a page URL
+        # without its slash.
+        if path in site.files:
+            return send_from_directory(site_state(current_app).root / "content", path)
+        if f"/{path}" in site.aliases:
+            return _render_alias(site.aliases[f"/{path}"])
+        if url in site.by_url or url in site.aliases:
+            return redirect(url_for("page", path=path), 308)
+        abort(404)
+    found = site.by_url.get(url)
+    if found is None and url in site.aliases:
+        return _render_alias(site.aliases[url])
+    if found is None or found in (site.home, site.posts_intro):
+        abort(404)
+    _raise_page_errors(found)
+    return _render(found.template_name, page=found, tags=site.tags_of(found))
+
+
+def _render_alias(target: Page) -> str:
+    return _render("alias.html", target=target, target_url=page_url(target, _external=True))
+
+
+def posts(number: int) -> str:
+    site = current_site()
+    pagination = paginate(site.posts, site.settings.posts_per_page, number)
+    if pagination is None:
+        abort(404)
+    intro = site.posts_intro if number == 1 else None
+    if intro is not None:
+        _raise_page_errors(intro)
+    return _render(
+        "posts.html",
+        page=intro,
+        posts=pagination.items,
+        pagination=pagination,
+        endpoint="posts",
+        endpoint_values={},
+    )
+
+
+def year_archive(year: int) -> str:
+    year_posts = current_site().posts_of_year(year)
+    if not year_posts:
+        abort(404)
+    return _render("year.html", year=year, posts=year_posts)
+
+
+def archive() -> str:
+    return _render("archive.html", years=current_site().years)
+
+
+def tags() -> str:
+    return _render("tags.html", tags=current_site().tags)
+
+
+def tag(slug: str, number: int) -> str:
+    site = current_site()
+    found = site.tag(slug)
+    pagination = paginate(found.posts, site.settings.posts_per_page, number) if found else None
+    if pagination is None:
+        abort(404)
+    return _render(
+        "tag.html",
+        tag=found,
+        posts=pagination.items,
+        pagination=pagination,
+        endpoint="tag",
+        endpoint_values={"slug": slug},
+    )
+
+
+def not_found_page() -> str:
+    """The 404 page as a file: the freezer writes it to build/404.html for the host."""
+    return _render("404.html")
+
+
+def not_found(error: Exception) -> tuple[str, int]:
+    return _render("404.html"), 404
+
+
+def _feed(posts: list[Page], title: str, home_endpoint: str, **values: str) -> feeds.Feed:
+    site = current_site()
+    settings = site.settings
+    return feeds.Feed(
+        title=title,
+        home_url=absolute_url(url_for(home_endpoint, **values)),
+        feed_url=absolute_url(request.script_root + request.path),
+        description=settings.description,
+        language=settings.language,
+        author=settings.author,
+        entries=feeds.feed_entries(site, posts, lambda post: page_url(post, _external=True)),
+    )
+
+
+def atom_feed() -> Response:
+    site = current_site()
+    feed = _feed(site.posts, site.settings.title, "home")
+    return _respond(feeds.atom(feed))
+
+
+def json_feed() -> Response:
+    site = current_site()
+    feed = _feed(site.posts, site.settings.title, "home")
+    return _respond(feeds.json_feed(feed))
+
+
+def _tag_feed(slug: str) -> feeds.Feed:
+    site = current_site()
+    found = site.tag(slug)
+    if found is None:
+        abort(404)
+    title = f"{site.settings.title}: {found.name}"
+    return _feed(found.posts, title, "tag", slug=slug)
+
+
+def tag_atom_feed(slug: str) -> Response:
+    return _respond(feeds.atom(_tag_feed(slug)))
+
+
+def tag_json_feed(slug: str) -> Response:
+    return _respond(feeds.json_feed(_tag_feed(slug)))
+
+
+def sitemap() -> Response:
+    entries = [
+        (absolute_url(url_for(endpoint, **values)), modified)
+        for endpoint, values, modified, listed in site_urls(current_site())
+        if listed
+    ]
+    return _respond(feeds.sitemap(entries))
+
+
+def pages_api() -> Response:
+    """Every published page and post: a small static API for other tools."""
+    site = current_site()
+    return _respond(feeds.pages_api(site, _api_entries(site)))
+
+
+def search_index() -> Response:
+    """A compact index for client-side search: title, URL, tags and the words of each page."""
+    site = current_site()
+    return _respond(feeds.search_index(site, _api_entries(site)))
+
+
+def _api_entries(site: Site) -> list[tuple[Page, str]]:
+    listed = [page for page in site.pages if page is not site.posts_intro]
+    return [(page, page_url(page, _external=True)) for page in listed]
+
+
+def robots() -> Response:
+    return _respond(feeds.robots(absolute_url(url_for("sitemap"))))
+
+
+def netlify_redirects() -> Response:
+    """A forced 301 from each alias to its page (Netlify reads build/_redirects)."""
+    site = current_site()
+    base = site.settings.base_path
+    rules = [(base + alias, page_url(target)) for alias, target in site.aliases.items()]
+    return _respond(feeds.redirects(rules))
+
+
+def netlify_headers() -> Response:
+    """Long cache lifetimes for the fingerprinted files the pages used, and the URLs other
+    sites' scripts may read (the route table's cross-origin rows)."""
+    used = site_state(current_app).fingerprinted_used
+    immutable = [url_for("static", filename=name) for name in used]
+    shared = [
+        url_for(endpoint, **values)
+        for endpoint, values, _, _ in site_urls(current_site())
+        if cross_origin(endpoint)
+    ]
+    return _respond(feeds.host_headers(immutable, shared))
+
+
+def code_highlight_css() -> Response:
+    css = highlight_css(current_site().settings.markdown.highlight_style)
+    return _respond(css)
+
+
+def code_highlight_dark_css() -> Response:
+    settings = current_site().settings.markdown
+    css = highlight_css(settings.highlight_style_dark, over=settings.highlight_style)
+    return _respond(css)
+
+
+def web_manifest() -> Response:
+    """The web app manifest, from the theme's template: name, icons and colours of the site."""
+    text = render_template("manifest.webmanifest", config=current_site().settings)
+    return _respond(text)
+
+
+def static_file(filename: str) -> Response:
+    """A file of static/, by its plain or its fingerprinted name; nothing outside static/."""
+    assets = site_state(current_app).assets
+    if any(part.startswith(".") for part in filename.split("/")):
+        abort(404)
+    original = filename if assets.path(filename) else assets.original(filename)
+    if original is None:
+        abort(404)
+    response = send_from_directory(assets.folder, original)
+    if original != filename:
+        response.cache_control.max_age = 31536000
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+    return response
+
+
+def _raise_page_errors(page: Page) -> None:
+    """A page whose front matter is wrong cannot be shown; the dev server shows why.
+
+    A broken Markdown link is an error of the build, but the preview shows the page with
+    the link marked, so the author sees where it is.
+    """
+    errors = page.errors
+    if not errors and not current_app.config["FROSTPAGE_DEV"]:
+        errors = current_site().render(page).errors
+    if errors:
+        raise SiteErrors(errors)
+
+
+def _render(template: str, **context: Any) -> str:
+    page = context.get("page")
+    try:
+        return render_template(template, **context)
+    except jinja2.TemplateNotFound as error:
+        if page is not None and page.template and error.name == page.template:
+            raise SiteError(
+                page.file,
+                page.meta_line("template"),
+                f"unknown template '{page.template}'",
+                f"templates are: {', '.join(sorted(current_app.jinja_env.list_templates()))}",
+            ) from None
+        raise
