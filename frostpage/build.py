@@ -13,7 +13,6 @@ of the others are linked from the previous build.
 from __future__ import annotations
 
 import os
-import posixpath
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,9 +20,9 @@ from pathlib import Path
 
 from . import incremental
 from .app import create_app
-from .errors import SiteError, SiteErrors
+from .errors import SiteErrors
 from .freezer import Progress, freeze, unused_templates
-from .links import BrokenLink, check_links
+from .links import attribute, check_links
 from .model import Site
 from .page import Page
 from .parallel import render_all
@@ -116,7 +115,7 @@ def _build(
     try:
         freezer, freeze_warnings = freeze(app, site, staging, report, kept, destination)
         if kept:
-            freezer.templates_by_url = {**previous.templates_by_url, **freezer.templates_by_url}
+            freezer.written_by = {**previous.written_by, **freezer.written_by}
             freezer.templates_loaded |= previous.templates_loaded
         output_files = sorted(freezer.files)
         broken, anchors = check_links(
@@ -127,7 +126,7 @@ def _build(
             files=output_files,
         )
         if broken:
-            raise SiteErrors(_attribute(link, site, freezer.templates_by_url) for link in broken)
+            raise SiteErrors(attribute(link, site, freezer.written_by) for link in broken)
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         pages, written = publish(staging, destination, output_files, spare)
     finally:
@@ -140,7 +139,7 @@ def _build(
             content,
             freezer.written,
             anchors,
-            freezer.templates_by_url,
+            freezer.written_by,
             freezer.templates_loaded,
             set(state.fingerprinted_used),
         ),
@@ -177,36 +176,3 @@ def _left_out(pages: list[Page], site: Site) -> list[str]:
                 f"{page.file}: dated {page.date:%Y-%m-%d}, not published yet (see --future)"
             )
     return notes
-
-
-def _attribute(link: BrokenLink, site: Site, templates_by_url: dict[str, str]) -> SiteError:
-    """Name the source of a broken link: the Markdown file and line, else the template."""
-    url = site.settings.base_path + "/" + link.file.removesuffix("index.html")
-    page = site.by_url.get(url[len(site.settings.base_path) :])
-    message = f"broken link '{link.target}': {link.reason}"
-    hint = f"did you mean {link.suggestion}?" if link.suggestion else None
-    if page is not None:
-        line = _line_in_body(page, link.target, site)
-        if line is not None:
-            suggested = site.by_url.get(link.suggestion or "")
-            if suggested is not None:
-                hint = f"did you mean {suggested.source}?"
-            return SiteError(page.file, line, message, hint)
-    template = templates_by_url.get(url, "an unknown template")
-    return SiteError(f"templates/{template}", None, f"{message} (in /{link.file})", hint)
-
-
-def _line_in_body(page: Page, target: str, site: Site) -> int | None:
-    """The body line that holds ``target``, as written or as the Markdown file it came from
-    ('/docs/intro/#setup' from 'intro.md#setup')."""
-    base_path = site.settings.base_path
-    written = target[len(base_path) :] if base_path and target.startswith(base_path) else target
-    forms = [f"({written}", f"({target}", f'"{target}"']
-    path, mark, fragment = written.partition("#")
-    for source, url in site.render(page).links.items():
-        if url == path:
-            forms.append(posixpath.basename(source) + mark + fragment + ")")
-    for number, line in enumerate(page.body.split("\n")):
-        if any(form in line for form in forms):
-            return page.body_line + number
-    return None

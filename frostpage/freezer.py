@@ -63,7 +63,7 @@ class SiteFreezer(Freezer):
         self.site = site
         self.kept = kept
         self.previous = previous
-        self.templates_by_url: dict[str, str] = {}  # for messages about broken links
+        self.written_by: dict[str, str] = {}  # URL → the template or hook that wrote it
         self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
         self.written: dict[str, incremental.Written] = {}  # what a rebuild may keep
         self.requested = 0  # URLs requested from the app (not kept)
@@ -135,7 +135,7 @@ class SiteFreezer(Freezer):
             self._freeze_slice, urls, minimum=MINIMUM_FOR_WORKERS, start=state.renderer.forked
         ):
             state.fingerprinted_used |= written.assets
-            self.templates_by_url.update(written.templates_by_url)
+            self.written_by.update(written.written_by)
             self.templates_loaded |= written.templates_loaded
             for message in written.warnings:
                 warnings.warn(message, FrozenFlaskWarning, stacklevel=1)
@@ -204,7 +204,7 @@ class SiteFreezer(Freezer):
         """Write these URLs; what the build must know of them is sent back from a worker."""
         state = site_state(self.app)
         assets_before = set(state.fingerprinted_used)
-        earlier, self.templates_by_url = self.templates_by_url, {}
+        earlier, self.written_by = self.written_by, {}
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", FrozenFlaskWarning)
             paths = []
@@ -218,7 +218,7 @@ class SiteFreezer(Freezer):
             except (Exception, SystemExit) as error:
                 raise _as_site_errors(error, self.app) from None
             finally:
-                templates, self.templates_by_url = self.templates_by_url, earlier
+                templates, self.written_by = self.written_by, earlier
         return WrittenSlice(
             paths,
             reads,
@@ -236,7 +236,7 @@ class WrittenSlice:
     paths: list[tuple[str, Path]]
     reads: list[frozenset[str]]  # for each path: the sources of the pages whose content it read
     assets: set[str]
-    templates_by_url: dict[str, str]
+    written_by: dict[str, str]
     templates_loaded: set[str]
     warnings: list[str]
 
@@ -274,7 +274,9 @@ def freeze(
     app.after_request(freezer.note_failure)
 
     def record(sender: Flask, template, context, **extra) -> None:  # noqa: ANN001
-        freezer.templates_by_url.setdefault(request.path, template.name)
+        # A template given as a string (render_template_string) is a hook's.
+        name = f"templates/{template.name}" if template.name else HOOKS_PATH
+        freezer.written_by.setdefault(request.path, name)
 
     static_files = sum(len(names) for _, _, names in os.walk(app.static_folder or ""))
     expected = sum(1 for _ in site_urls(site)) + static_files + 2

@@ -1,36 +1,42 @@
 """Check every internal link of a built site: the target file exists, the #fragment too.
 
 Runs on the output directory, so it sees exactly what will be published: links written
-by Markdown, by templates and by hooks alike. Pretty URLs follow the host's rules:
-``/a/`` is ``a/index.html``. Absolute links to the site's own base URL (canonical links,
-feeds, the sitemap) are checked like the rest.
+by Markdown, by templates and by hooks alike. HTML is read with an HTML parser (Lexbor,
+through selectolax), so ``<A HREF>``, ``>`` inside an attribute and ``srcset`` are seen as
+a browser sees them; the sitemap and Atom feeds with an XML parser; JSON is not read.
+Pretty URLs follow the host's rules: ``/a/`` is ``a/index.html``. Absolute links to the
+site's own base URL (canonical links, feeds, the sitemap) are checked like the rest.
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 import os
 import posixpath
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
+from selectolax.lexbor import LexborHTMLParser
+
+from .errors import SiteError
+from .model import Site
+from .page import Page
 from .parallel import in_workers
 
-# Tags with an attribute that links or names an anchor (most tags of a page have none).
-TAG = re.compile(
-    r"<([a-zA-Z][\w-]*)(\s[^<>]*?\b(?:href|src|poster|action|srcset|id|name)\s*=[^<>]*?)/?>",
-    re.DOTALL,
-)
-ATTRIBUTE = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-RAW_TEXT = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
-XML_LINK = re.compile(r"<(?:loc|id|link[^>]*?href=)\s*>?\"?([^<\"]+)")
-LINK_ATTRIBUTES = {"href", "src", "poster", "action"}
-CHECKED_SUFFIXES = (".html", ".xml", ".json")
+# Attributes whose value is a URL the browser fetches or follows.
+LINK_ATTRIBUTES = ("href", "src", "poster", "action", "formaction", "data")
+ELEMENTS = ",".join(f"[{name}]" for name in (*LINK_ATTRIBUTES, "srcset", "id", "name", "content"))
+# <link rel=preconnect> and the like name hosts, not files.
+HINTS = {"preconnect", "dns-prefetch"}
+REFRESH = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*['\"]?([^'\"]*)", re.IGNORECASE)
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+CHECKED_SUFFIXES = (".html", ".xml")
 
 
 @dataclass(frozen=True)
@@ -167,31 +173,46 @@ def _url_of_file(relative: str) -> str:
 
 def _read(path: Path) -> _Document:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = path.read_bytes()
+    except OSError:
         return _Document([], set())
-    if path.suffix != ".html":
-        return _Document([html.unescape(link) for link in XML_LINK.findall(text)], set())
-    text = RAW_TEXT.sub("", COMMENT.sub("", text))
+    if path.suffix == ".xml":
+        return _read_xml(data)
+    return _read_html(data.decode("utf-8", errors="replace"))
+
+
+def _read_html(text: str) -> _Document:
+    """The links and the anchors (ids, ``<a name>``) of an HTML page, as a browser parses it."""
     links: list[str] = []
     ids: set[str] = set()
-    for match in TAG.finditer(text):
-        tag = match.group(1).lower()
-        for name, double, single, bare in ATTRIBUTE.findall(match.group(2) or ""):
-            name = name.lower()
-            value = html.unescape(double or single or bare)
-            if name == "id" or (name == "name" and tag == "a"):
-                ids.add(value)
-            elif name in LINK_ATTRIBUTES and not (tag == "link" and _is_hint(match.group(2))):
-                links.append(value.strip())
-            elif name == "srcset":
-                links.extend(item.split()[0] for item in value.split(",") if item.strip())
+    for element in LexborHTMLParser(text).css(ELEMENTS):
+        attributes = element.attributes
+        if element.tag == "meta":
+            refresh = REFRESH.match(attributes.get("content") or "")
+            if refresh and (attributes.get("http-equiv") or "").lower() == "refresh":
+                links.append(refresh.group(1).strip())
+            continue
+        if (anchor := attributes.get("id")) is not None:
+            ids.add(anchor)
+        if element.tag == "a" and (anchor := attributes.get("name")) is not None:
+            ids.add(anchor)
+        if element.tag == "link" and HINTS & set((attributes.get("rel") or "").lower().split()):
+            continue
+        links.extend(value.strip() for name in LINK_ATTRIBUTES if (value := attributes.get(name)))
+        srcset = attributes.get("srcset") or ""
+        links.extend(item.split()[0] for item in srcset.split(",") if item.strip())
     return _Document(links, ids)
 
 
-def _is_hint(attributes: str) -> bool:
-    """<link rel=preconnect> and the like name hosts, not files."""
-    return bool(re.search(r"rel=\"?(preconnect|dns-prefetch)", attributes))
+def _read_xml(data: bytes) -> _Document:
+    """The links of a sitemap (``<loc>``) or an Atom feed (``<link href>``)."""
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return _Document([], set())
+    links = [element.text.strip() for element in root.iter(f"{SITEMAP}loc") if element.text]
+    links += [link.get("href", "") for link in root.iter(f"{ATOM}link")]
+    return _Document([link for link in links if link], set())
 
 
 def _output_files(output: Path) -> Iterator[str]:
@@ -205,3 +226,44 @@ def _nearest(missing: str, existing: set[str]) -> str | None:
     missing_file = _file_of_url("/" + missing)
     match = difflib.get_close_matches(missing_file, candidates, n=1, cutoff=0.6)
     return "/" + _url_of_file(match[0]) if match else None
+
+
+def attribute(link: BrokenLink, site: Site, written_by: dict[str, str]) -> SiteError:
+    """Name the source of a broken link: the Markdown file and line, else the template (or
+    the hooks file) that wrote the page, else the file of content/ it is."""
+    file = unicodedata.normalize("NFC", link.file)  # as written to disk; macOS names are NFD
+    url = "/" + _url_of_file(file)
+    page = _pages_by_url(site).get(url)
+    message = f"broken link '{link.target}': {link.reason}"
+    hint = f"did you mean {link.suggestion}?" if link.suggestion else None
+    if page is not None and (line := _line_in_body(page, link.target, site)) is not None:
+        suggested = site.by_url.get(link.suggestion or "")
+        if suggested is not None:
+            hint = f"did you mean {suggested.source}?"
+        return SiteError(page.file, line, message, hint)
+    writer = {unicodedata.normalize("NFC", key): value for key, value in written_by.items()}
+    if url in writer:
+        return SiteError(writer[url], None, f"{message} (in /{file})", hint)
+    if file in {unicodedata.normalize("NFC", name) for name in site.files}:
+        return SiteError(f"content/{file}", None, message, hint)
+    return SiteError(f"/{file}", None, message, hint)
+
+
+def _pages_by_url(site: Site) -> dict[str, Page]:
+    return {unicodedata.normalize("NFC", url): page for url, page in site.by_url.items()}
+
+
+def _line_in_body(page: Page, target: str, site: Site) -> int | None:
+    """The body line that holds ``target``, as written or as the Markdown file it came from
+    ('/docs/intro/#setup' from 'intro.md#setup')."""
+    base_path = site.settings.base_path
+    written = target[len(base_path) :] if base_path and target.startswith(base_path) else target
+    forms = [f"({written}", f"({target}", f'"{target}"']
+    path, mark, fragment = written.partition("#")
+    for source, url in site.render(page).links.items():
+        if url == path:
+            forms.append(posixpath.basename(source) + mark + fragment + ")")
+    for number, line in enumerate(page.body.split("\n")):
+        if any(form in line for form in forms):
+            return page.body_line + number
+    return None
