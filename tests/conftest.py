@@ -46,6 +46,16 @@ SAMPLE_FILES = {
 }
 
 SiteWriter = Callable[..., Path]
+# What frostpage reads from the environment besides FROSTPAGE_*: Netlify's build variables.
+NETLIFY_VARIABLES = ("NETLIFY", "CONTEXT", "URL", "DEPLOY_PRIME_URL", "DEPLOY_URL")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts as on an author's machine: none of the variables frostpage reads."""
+    for name in list(os.environ):
+        if name.startswith("FROSTPAGE_") or name in NETLIFY_VARIABLES:
+            monkeypatch.delenv(name)
 
 
 def copy_theme(root: Path) -> None:
@@ -152,7 +162,7 @@ def live_server(site_root: Path):
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                output = process.stdout.read().decode() if process.stdout else ""
+                output = process.communicate()[0].decode()
                 raise RuntimeError(f"frostpage serve did not start:\n{output}") from None
             time.sleep(0.1)
     yield base
@@ -161,3 +171,6 @@ def live_server(site_root: Path):
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
+    if process.stdout:
+        process.stdout.close()

@@ -19,7 +19,8 @@ def test_html_pages_of_the_preview_carry_the_live_script(site_root):
     page = client.get("/about/")
     assert page.status_code == 200
     assert SCRIPT_TAG in page.text
-    assert SCRIPT_TAG not in client.get("/static/css/site.css").text
+    with client.get("/static/css/site.css") as stylesheet:
+        assert SCRIPT_TAG not in stylesheet.text
     script = client.get("/__frostpage/live.js")
     assert script.status_code == 200 and "EventSource" in script.text
 

@@ -223,7 +223,8 @@ def test_assets_are_fingerprinted_in_the_build_and_plain_in_the_preview(site_roo
     ).read_text("utf-8")
     client = create_app(site_root, dev=True).test_client()
     assert 'href="/static/css/site.css"' in client.get("/").text
-    assert client.get(fingerprinted).status_code == 200
+    with client.get(fingerprinted) as response:
+        assert response.status_code == 200
     assert client.get("/static/css/site.0123456789.css").status_code == 404
 
 
