@@ -44,7 +44,9 @@
     }
     if (!swapped) refresh();
   }
-  const events = new EventSource(new URL("events", document.currentScript.src));
+  const script = document.currentScript;
+  const events = new EventSource(
+    new URL(`events?since=${script.dataset.version}`, script.src));
   events.addEventListener("reload", refresh);
   events.addEventListener("css", (event) => swapStylesheets(JSON.parse(event.data)));
   window.frostpageLive = events;

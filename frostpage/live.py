@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
@@ -37,7 +37,9 @@ LIVE_PREFIX = "/__frostpage/"
 WATCHED_FOLDERS = ("content", "templates", "static", "site")
 DEBOUNCE_SECONDS = 0.03
 HEARTBEAT_SECONDS = 15.0
-SCRIPT_TAG = f'<script src="{LIVE_PREFIX}live.js" defer></script>'
+# The page's version: a change broadcast after it was rendered reloads it, even one that
+# came before its script connected.
+SCRIPT_TAG = f'<script src="{LIVE_PREFIX}live.js" data-version="%d" defer></script>'
 
 LIVE_SCRIPT = importlib.resources.files("frostpage").joinpath("live.js").read_bytes()
 
@@ -107,7 +109,7 @@ class LivePreview:
             app = _error_app(failure, self.root)
         # With a watcher, the model is refreshed on change, not by each request.
         app.config["FROSTPAGE_WATCHED"] = self._observer is not None
-        app.after_request(_inject_script)
+        app.after_request(self._inject_script)
         return app
 
     def _new_live_app(self) -> Flask:
@@ -120,15 +122,15 @@ class LivePreview:
         @live.get(f"{LIVE_PREFIX}events")
         def events() -> Response:
             return Response(
-                self._stream(),
+                self._stream(request.args.get("since", type=int)),
                 mimetype="text/event-stream",
                 headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
             )
 
         return live
 
-    def _stream(self) -> Iterator[str]:
-        number = self.broadcast.number
+    def _stream(self, since: int | None) -> Iterator[str]:
+        number = self.broadcast.number if since is None else since
         yield "retry: 500\n\n"
         while True:
             news = self.broadcast.wait(number, HEARTBEAT_SECONDS)
@@ -137,6 +139,17 @@ class LivePreview:
                 continue
             number, (kind, data) = news
             yield f"event: {kind}\ndata: {data}\n\n"
+
+    def _inject_script(self, response: Response) -> Response:
+        """Add the live script to HTML pages of the preview (never to the build)."""
+        if response.mimetype != "text/html" or response.direct_passthrough:
+            return response
+        body = response.get_data(as_text=True)
+        tag = SCRIPT_TAG % self.broadcast.number
+        index = body.rfind("</body>")
+        body = body[:index] + tag + body[index:] if index >= 0 else body + tag
+        response.set_data(body)
+        return response
 
     # Watching --------------------------------------------------------------------------
 
@@ -226,17 +239,6 @@ def _relative(root: Path, path: str) -> str:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path
-
-
-def _inject_script(response: Response) -> Response:
-    """Add the live script to HTML pages of the preview (never to the build)."""
-    if response.mimetype != "text/html" or response.direct_passthrough:
-        return response
-    body = response.get_data(as_text=True)
-    index = body.rfind("</body>")
-    body = body[:index] + SCRIPT_TAG + body[index:] if index >= 0 else body + SCRIPT_TAG
-    response.set_data(body)
-    return response
 
 
 def _error_app(error: SiteError | SiteErrors, root: Path) -> Flask:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 
@@ -357,12 +358,31 @@ def many_posts(count: int) -> dict[str, str]:
 def test_building_on_every_core_writes_the_same_bytes_as_one_process(
     write_site, tmp_path, monkeypatch
 ):
-    root = write_site(many_posts(150))
+    # The theme calls this hook on every page: it notes which process wrote the page.
+    writers = tmp_path / "writers.txt"
+    hooks = (
+        "import os\n"
+        "def note():\n"
+        f"    with open({str(writers)!r}, 'a') as file:\n"
+        "        file.write(f'{os.getpid()}\\n')\n"
+        "    return ''\n"
+        "template_globals = {'note': note}\n"
+    )
+    files = {**many_posts(150), "site/hooks.py": hooks}
+    root = write_site(files)
+    post = root / "templates/post.html"
+    post.write_text(
+        post.read_text("utf-8").replace("{% block content %}", "{% block content %}{{ note() }}", 1)
+    )
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)  # workers even on a one-core machine
     build(root, tmp_path / "on-every-core", force=True)
+    assert len(set(writers.read_text().split())) > 1  # the pages were written by workers
     for module in ("frostpage.parallel", "frostpage.freezer"):
         monkeypatch.setattr(sys.modules[module], "MINIMUM_FOR_WORKERS", 10**9)
     shutil.rmtree(root / ".frostpage-cache")
+    writers.unlink()
     build(root, tmp_path / "in-one-process", force=True)
+    assert set(writers.read_text().split()) == {str(os.getpid())}
     first, second = tmp_path / "on-every-core", tmp_path / "in-one-process"
     names = sorted(path.relative_to(first) for path in first.rglob("*") if path.is_file())
     assert len(names) > 300

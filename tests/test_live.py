@@ -7,7 +7,7 @@ import threading
 from werkzeug.test import Client
 
 from frostpage import build
-from frostpage.live import SCRIPT_TAG, LivePreview
+from frostpage.live import LIVE_PREFIX, LivePreview
 
 
 def preview_of(root):
@@ -18,9 +18,9 @@ def test_html_pages_of_the_preview_carry_the_live_script(site_root):
     client = Client(preview_of(site_root))
     page = client.get("/about/")
     assert page.status_code == 200
-    assert SCRIPT_TAG in page.text
+    assert f'<script src="{LIVE_PREFIX}live.js" data-version="0" defer></script>' in page.text
     with client.get("/static/css/site.css") as stylesheet:
-        assert SCRIPT_TAG not in stylesheet.text
+        assert LIVE_PREFIX not in stylesheet.text
     script = client.get("/__frostpage/live.js")
     assert script.status_code == 200 and "EventSource" in script.text
 
@@ -74,7 +74,7 @@ def test_error_page_shows_file_line_and_source_around_it(site_root):
     assert "content/about.md:3: &#39;draft&#39; must be true or false" in response.text
     assert "&gt; 3 | draft: maybe" in response.text
     assert "  2 | title: About" in response.text
-    assert SCRIPT_TAG in response.text  # so the page comes back by itself once fixed
+    assert f"{LIVE_PREFIX}live.js" in response.text  # so the page comes back by itself once fixed
 
 
 def test_a_broken_config_is_shown_then_recovered_without_restart(site_root):
@@ -94,7 +94,7 @@ def test_a_broken_config_is_shown_then_recovered_without_restart(site_root):
 
 def test_event_stream_sends_changes_to_waiting_tabs(site_root):
     preview = preview_of(site_root)
-    stream = preview._stream()
+    stream = preview._stream(since=None)
     assert next(stream) == "retry: 500\n\n"
     received: list[str] = []
     reader = threading.Thread(target=lambda: received.append(next(stream)))
@@ -102,6 +102,16 @@ def test_event_stream_sends_changes_to_waiting_tabs(site_root):
     preview.broadcast.send("reload")
     reader.join(timeout=5)
     assert received == ["event: reload\ndata: []\n\n"]
+
+
+def test_a_change_between_a_page_and_its_script_connecting_still_reloads_it(site_root):
+    preview = preview_of(site_root)
+    page = Client(preview).get("/about/").text
+    assert 'data-version="0"' in page
+    preview.broadcast.send("reload")  # saved while the page was loading
+    stream = preview._stream(since=0)  # the page's script connects afterwards
+    assert next(stream) == "retry: 500\n\n"
+    assert next(stream) == "event: reload\ndata: []\n\n"
 
 
 def test_when_watched_only_the_files_named_by_the_watcher_are_read_again(site_root):

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import http.client
+import os
+import subprocess
+import sys
+import time
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import free_port, need
+from werkzeug.test import Client
 
-from frostpage.cli import _is_loopback
+from frostpage.live import LivePreview
 
 # Sent as written: http.client does not normalise the path, as a browser or curl would.
 HOSTILE_PATHS = [
@@ -52,21 +58,87 @@ def test_nothing_outside_the_site_is_served(live_server, site_root):
             assert secret not in body, (path, secret)
 
 
-def test_the_dev_server_answers_on_loopback(live_server):
-    assert urlsplit(live_server).hostname == "127.0.0.1"
+def listening_addresses(port: int) -> set[str]:
+    """The local addresses of the sockets listening on ``port``, as the kernel reports them."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table, encoding="ascii") as lines:
+            for line in list(lines)[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, _, hex_port = local.partition(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+    return found
+
+
+def test_the_dev_server_listens_on_loopback_only(live_server):
+    need(os.path.exists("/proc/net/tcp"), "Linux's /proc/net/tcp")
+    assert listening_addresses(urlsplit(live_server).port) == {"0100007F"}  # 127.0.0.1
     status, body = raw_get(live_server, "/about/")
     assert status == 200 and b"About us" in body
 
 
+def serve(site_root, *arguments: str) -> subprocess.Popen:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "frostpage", "--debug", "serve", "--port", str(port), *arguments],
+        cwd=site_root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    process.port = port  # type: ignore[attr-defined]
+    return process
+
+
+def debugger_answers(port: int) -> bool:
+    """Werkzeug's debugger serves its own files at this URL; the site ignores the query."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/?__debugger__=yes&cmd=resource&f=debugger.js")
+            response = connection.getresponse()
+            kind = response.getheader("Content-Type", "")
+            response.read()
+            connection.close()
+            return "javascript" in kind
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@pytest.mark.parametrize(("host", "debugger"), [("127.0.0.1", True), ("0.0.0.0", False)])
+def test_the_debugger_runs_only_on_loopback_even_with_debug(site_root, host, debugger):
+    process = serve(site_root, "--host", host)
+    try:
+        assert debugger_answers(process.port) is debugger
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @pytest.mark.parametrize(
-    ("host", "loopback"),
+    ("host", "answered"),
     [
         ("127.0.0.1", True),
-        ("localhost", True),
-        ("::1", True),
-        ("0.0.0.0", False),
-        ("192.168.1.4", False),
+        ("localhost:5000", True),
+        ("[::1]:5000", True),
+        ("blog.localhost", True),
+        ("192.168.1.4:5000", True),  # an address: no DNS, so no rebinding
+        ("attacker.example", False),
+        ("attacker.example:5000", False),
+        ("127.0.0.1.attacker.example", False),
+        ("", False),
     ],
 )
-def test_the_debugger_is_only_ever_enabled_on_loopback(host, loopback):
-    assert _is_loopback(host) is loopback
+def test_the_preview_answers_only_to_its_own_host_names(site_root, host, answered):
+    response = Client(LivePreview(site_root)).get("/about/", environ_overrides={"HTTP_HOST": host})
+    assert (response.status_code == 200) is answered, (host, response.status_code)
+    if not answered:
+        assert response.status_code == 403 and b"About us" not in response.data
+
+
+def test_the_name_the_preview_was_bound_to_is_its_own(site_root):
+    preview = LivePreview(site_root, host="my-laptop.lan")
+    assert Client(preview).get("/", headers={"Host": "my-laptop.lan:5000"}).status_code == 200
