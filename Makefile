@@ -41,6 +41,7 @@ check: $(VENV)/.installed node_modules/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: lint $(JUDGES)
 	$(BIN)/pytest

@@ -36,7 +36,7 @@ class ProjectTemplates(jinja2.FileSystemLoader):
 
     def get_source(
         self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+    ) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
         if filename and escapes(Path(filename), self.project):
             raise jinja2.TemplateNotFound(template)

@@ -107,21 +107,22 @@ def _build(
     if errors:
         raise SiteErrors(errors)
     kept = previous.reusable(unchanged, destination) if previous else {}
-    if kept:  # what the kept files used and loaded, for _headers and the warnings
-        state.fingerprinted_used |= previous.assets
+    reused = previous if kept else None  # the build whose files this one keeps
+    if reused:  # what the kept files used and loaded, for _headers and the warnings
+        state.fingerprinted_used |= reused.assets
 
     spare = incremental.spare_path(record_file)
     staging = new_staging(destination, spare)
     try:
         freezer, freeze_warnings = freeze(app, site, staging, report, kept, destination)
-        if kept:
-            freezer.written_by = {**previous.written_by, **freezer.written_by}
-            freezer.templates_loaded |= previous.templates_loaded
+        if reused:
+            freezer.written_by = {**reused.written_by, **freezer.written_by}
+            freezer.templates_loaded |= reused.templates_loaded
         output_files = sorted(freezer.files)
         broken, anchors = check_links(
             staging,
             site.settings.base_url,
-            previous.anchors if kept else None,
+            reused.anchors if reused else None,
             unchanged={written.file for written in kept.values()},
             files=output_files,
         )

@@ -207,7 +207,7 @@ class PageCache:
 
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.path = folder / "pages.pickle"
-        code = b"".join(Path(module.__file__).read_bytes() for module in (frontmatter, page))
+        code = b"".join(Path(module.__file__ or "").read_bytes() for module in (frontmatter, page))
         self.stamp = hashlib.sha256(f"{VERSION} {SCHEMA} {settings!r}".encode() + code).hexdigest()
 
     def load(self) -> dict[str, tuple[Page, tuple[int, int]]]:

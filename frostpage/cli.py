@@ -85,7 +85,7 @@ def main(
     context.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet, "verbose": verbose}
 
 
-def _run(context: click.Context, action):  # noqa: ANN001, ANN202
+def _run(context: click.Context, action):
     """Run ``action``, turning author errors into messages (tracebacks only with --debug)."""
     try:
         return action()

@@ -38,7 +38,7 @@ class FeedEntry:
 
     @property
     def updated(self) -> dt.datetime:
-        return self.page.updated or self.page.date
+        return self.page.updated or self.page.post_date
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def atom(feed: Feed) -> bytes:
         _text(element, "title", entry.page.title)
         _text(element, "id", entry.url)
         _link(element, entry.url, "alternate", "text/html")
-        _text(element, "published", _iso(entry.page.date))
+        _text(element, "published", _iso(entry.page.post_date))
         _text(element, "updated", _iso(entry.updated))
         for tag in entry.tags:
             etree.SubElement(element, f"{{{ATOM}}}category", {"term": printable(tag)})
@@ -141,7 +141,7 @@ def json_feed(feed: Feed) -> bytes:
                 "title": entry.page.title,
                 "content_html": entry.content_html,
                 "summary": entry.summary,
-                "date_published": _iso(entry.page.date),
+                "date_published": _iso(entry.page.post_date),
                 "date_modified": _iso(entry.updated),
                 "tags": list(entry.tags),
             }

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request, template_rendered
-from flask_frozen import Freezer, FrozenFlaskWarning, MissingURLGeneratorWarning
+from flask_frozen import Freezer, FrozenFlaskWarning
 from flask_frozen import Page as FrozenPage
 
 from . import incremental
@@ -53,6 +53,10 @@ class SiteFreezer(Freezer):
     inputs: they are linked from there instead of requested.
     """
 
+    # Frozen-Flask's own, used beyond its public methods: pinned and checked by
+    # tests/test_contracts.py, like _generate_all_urls and _build_one.
+    url_generators: list[Callable[[], Iterable[Any]]]
+
     def __init__(
         self,
         app: Flask,
@@ -85,7 +89,8 @@ class SiteFreezer(Freezer):
             yield endpoint, values
 
     def hook_routes_without_arguments(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        prefix = site_state(self.app).hooks.blueprint.name + "."
+        blueprint = site_state(self.app).hooks.blueprint
+        prefix = blueprint.name + "." if blueprint else "\0"
         for rule in self.app.url_map.iter_rules():
             if rule.endpoint.startswith(prefix) and not rule.arguments and "GET" in rule.methods:
                 yield rule.endpoint, {}
@@ -273,7 +278,7 @@ def freeze(
     freezer = SiteFreezer(app, site, kept, previous)
     app.after_request(freezer.note_failure)
 
-    def record(sender: Flask, template, context, **extra) -> None:  # noqa: ANN001
+    def record(sender: Flask, template, context, **extra) -> None:
         # A template given as a string (render_template_string) is a hook's.
         name = f"templates/{template.name}" if template.name else HOOKS_PATH
         freezer.written_by.setdefault(request.path, name)
@@ -299,7 +304,6 @@ def freeze(
         str(warning.message)
         for warning in caught
         if issubclass(warning.category, FrozenFlaskWarning)
-        and not issubclass(warning.category, MissingURLGeneratorWarning)
     ]
     if freezer.unfrozen:
         messages.append(

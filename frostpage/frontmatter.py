@@ -91,7 +91,7 @@ def split(text: str, path: str) -> FrontMatter:
         )
     source = "\n".join(lines[1:end])
     meta = _parse_toml(source, path) if opening == "+++" else _parse_yaml(source, path)
-    key_lines = {}
+    key_lines: dict[str, int] = {}
     for number, line in enumerate(lines[1:end], start=2):
         match = re.match(r"""\s*["']?([\w-]+)["']?\s*[:=]""", line)
         if match and not line.startswith((" ", "\t")):
@@ -136,7 +136,8 @@ def _as_mapping(meta: Any, path: str) -> dict[str, Any]:
     if meta is None:
         return {}
     if not isinstance(meta, dict):
-        kind = {list: "a list", str: "a string"}.get(type(meta), type(meta).__name__)
+        kinds: dict[type, str] = {list: "a list", str: "a string"}
+        kind = kinds.get(type(meta), type(meta).__name__)
         raise SiteError(
             path,
             2,

@@ -164,7 +164,7 @@ def _metadata(page: Page) -> list[tuple[str, object]]:
 
 
 def _files_under(folder: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for directory, folders, names in os.walk(folder):
         folders.sort()
         found.extend(Path(directory, name) for name in sorted(names))

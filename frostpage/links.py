@@ -75,7 +75,7 @@ def check_links(
     files = sorted(_output_files(output)) if files is None else files
     existing = set(files)
     if previous is None or existing != previous.keys():
-        unchanged = frozenset()
+        previous, unchanged = {}, frozenset()
     checked = [name for name in files if name.endswith(CHECKED_SUFFIXES) and name not in unchanged]
     documents = _read_all(output, checked)
     if unchanged and any(not previous[name] <= documents[name].ids for name in checked):
@@ -134,7 +134,7 @@ def _check(
     if link.startswith(base_url):
         link = base_path + "/" + link[len(base_url) :]
     parts = urlsplit(link)
-    if parts.scheme or parts.netloc or link.startswith("#") and not parts.fragment:
+    if parts.scheme or parts.netloc or (link.startswith("#") and not parts.fragment):
         return None
     if not parts.path:
         target_file = _file_of_url(page_url[len(base_path) :])
@@ -144,9 +144,10 @@ def _check(
             path += "/"
         if path != base_path and not path.startswith(base_path + "/"):
             return f"is outside the site's base path {base_path}/", None
-        target_file = _existing_file(unquote(path[len(base_path) :]), existing)
-        if target_file is None:
+        found = _existing_file(unquote(path[len(base_path) :]), existing)
+        if found is None:
             return "points to no file", unquote(path[len(base_path) :]).lstrip("/")
+        target_file = found
     if parts.fragment and target_file.endswith(".html"):
         fragment = unquote(parts.fragment)
         if fragment not in document(target_file).ids and fragment != "top":

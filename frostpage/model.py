@@ -89,11 +89,11 @@ class Site:
         """Posts grouped by year, newest year first."""
         years: dict[int, list[Page]] = {}
         for post in self.posts:
-            years.setdefault(post.date.year, []).append(post)
+            years.setdefault(post.post_date.year, []).append(post)
         return sorted(years.items(), reverse=True)
 
     def posts_of_year(self, year: int) -> list[Page]:
-        return [post for post in self.posts if post.date.year == year]
+        return [post for post in self.posts if post.post_date.year == year]
 
     def is_scheduled(self, page: Page) -> bool:
         """A post dated in the future: shown in the preview, left out of the build."""
@@ -199,7 +199,7 @@ def build_site(
     errors = consistency_errors(published, files)
     posts = sorted(
         (page for page in published if page.is_post and page.date),
-        key=lambda page: (-page.date.timestamp(), page.title.casefold(), page.source),
+        key=lambda page: (-page.post_date.timestamp(), page.title.casefold(), page.source),
     )
     # A post without a valid date has an error saying so: it stays a page of the site so
     # that the build reports it and the preview shows it.

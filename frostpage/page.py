@@ -90,6 +90,13 @@ class Page:
         """The file line of a front matter key, for messages."""
         return self.key_lines.get(key)
 
+    @property
+    def post_date(self) -> dt.datetime:
+        """The date of a post: every post of a site has one (the model leaves out the others)."""
+        if self.date is None:
+            raise ValueError(f"{self.file} has no date")
+        return self.date
+
     def is_future(self, now: dt.datetime) -> bool:
         return self.date is not None and self.date > now
 

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from .cache import CachedRenderer
 from .markup import Rendered
 from .model import Site
 from .page import Page
@@ -33,7 +34,7 @@ def render_all(
     Pages in ``rendered_before`` (sources that the last build rendered without an error from
     the same inputs) are left to be read from the cache when a URL needs them.
     """
-    cache = getattr(site.renderer, "cached", None)
+    cache = site.renderer if isinstance(site.renderer, CachedRenderer) else None
     to_render: list[int] = []
     done = 0
     for index, page in enumerate(site.pages):
@@ -42,19 +43,18 @@ def render_all(
             report(done, page)
             continue
         if page.rendered is None and cache is not None:
-            page.rendered = cache(page.body, page.source, page.body_line, site.resolve)
+            page.rendered = cache.cached(page.body, page.source, page.body_line, site.resolve)
         if page.rendered is not None:
             done += 1
             report(done, page)
         else:
             to_render.append(index)
-    with getattr(site.renderer, "batch", contextlib.nullcontext)():
+    with cache.batch() if cache else contextlib.nullcontext():
         for index, rendered in _render(site, to_render):
             page = site.pages[index]
             page.rendered = rendered
-            if not rendered.errors and hasattr(site.renderer, "put"):
-                key = site.renderer.key(page.body, page.source, page.body_line)
-                site.renderer.put(key, rendered)
+            if not rendered.errors and cache:
+                cache.put(cache.key(page.body, page.source, page.body_line), rendered)
             done += 1
             report(done, page)
 
@@ -101,7 +101,9 @@ def _run_work(piece: list[Any]) -> Any:
 
 def _render_one(site: Site, index: int) -> Rendered:
     page = site.pages[index]
-    renderer = getattr(site.renderer, "renderer", site.renderer)  # the uncached renderer
+    renderer = (
+        site.renderer.renderer if isinstance(site.renderer, CachedRenderer) else site.renderer
+    )
     return renderer.render(
         page.body, page.source, page.body_line, site.resolve, site.nearest_source
     )

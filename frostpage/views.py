@@ -149,7 +149,7 @@ def not_found(error: Exception) -> tuple[str, int]:
     return _render("404.html"), 404
 
 
-def _feed(posts: list[Page], title: str, home_endpoint: str, **values: str) -> feeds.Feed:
+def _feed(posts: list[Page], title: str, home_endpoint: str, **values: Any) -> feeds.Feed:
     site = current_site()
     settings = site.settings
     return feeds.Feed(

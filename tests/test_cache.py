@@ -26,7 +26,7 @@ def test_a_rebuild_renders_nothing_again(site_root):
 def test_an_edited_page_alone_is_rendered_again(site_root):
     build(site_root)
     (site_root / "content/about/team.md").write_text("# The team\n\nChanged.\n", "utf-8")
-    hits, misses = renders(site_root)
+    _hits, misses = renders(site_root)
     assert misses == 1
 
 
@@ -46,7 +46,7 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(site_root):
     database.write_bytes(b"this is not a database" * 100)
     build(site_root, full=True)  # without it, nothing would be rendered: every file is kept
     assert (site_root / "build/docs/intro/index.html").read_bytes() == expected
-    hits, misses = renders(site_root)
+    _hits, misses = renders(site_root)
     assert misses == 0
 
 
@@ -54,7 +54,7 @@ def test_a_cache_of_other_settings_is_not_used(site_root):
     build(site_root)
     config = site_root / "site/config.toml"
     config.write_text(config.read_text("utf-8") + "[markdown]\nsmart_quotes = false\n", "utf-8")
-    hits, misses = renders(site_root)
+    hits, _misses = renders(site_root)
     assert hits == 0
 
 

@@ -66,7 +66,7 @@ def test_empty_file_works_with_title_from_name():
 
 def test_post_needs_a_date():
     post = page("posts/undated.md", "---\ntitle: x\n---\n")
-    assert [str(error) for error in post.errors][0].startswith(
+    assert next(str(error) for error in post.errors).startswith(
         "content/posts/undated.md:1: a post needs a 'date'"
     )
 

@@ -51,7 +51,7 @@ def test_a_malformed_data_file_names_file_and_line(tmp_path, name, text, expecte
     (tmp_path / "site/data").mkdir(parents=True)
     (tmp_path / "site/data" / name).write_text(text, "utf-8")
     _, errors = load_data(tmp_path)
-    assert [str(error) for error in errors][0].startswith(expected)
+    assert next(str(error) for error in errors).startswith(expected)
 
 
 def test_a_malformed_data_file_fails_the_build_and_shows_in_the_preview(write_site):

@@ -97,7 +97,7 @@ def test_known_keys_are_typed():
 )
 def test_bad_values_are_reported_with_their_line(line, expected):
     _, errors = check(f"---\ntitle: T\n{line}\n---\n")
-    assert [str(error).split("\n")[0] for error in errors][0].startswith(expected)
+    assert next(str(error).split("\n")[0] for error in errors).startswith(expected)
 
 
 def test_every_bad_key_is_reported_not_only_the_first():

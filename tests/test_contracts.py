@@ -1,0 +1,70 @@
+"""What frostpage uses of its libraries beyond their public API, checked on the installed
+versions: a new release that changes any of it fails here, loudly, before it can change a
+site. pyproject.toml bounds these libraries below their next release that may."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+from flask import Flask
+from flask_flatpages import FlatPages
+from flask_frozen import Freezer
+from pygments.formatters import HtmlFormatter
+
+
+def test_flatpages_loads_each_file_through_load_file_and_keeps_its_caches(tmp_path):
+    assert list(inspect.signature(FlatPages._load_file).parameters) == [
+        "self",
+        "path",
+        "filename",
+        "rel_path",
+    ]
+    (tmp_path / "a.md").write_text("title: A\n\nText.\n", "utf-8")
+    app = Flask(__name__)
+    app.config.update(FLATPAGES_ROOT=str(tmp_path), FLATPAGES_EXTENSION=".md")
+    loaded = []
+
+    class Recording(FlatPages):
+        def _load_file(self, path: str, filename: str, rel_path: str) -> str:
+            loaded.append((path, filename, rel_path))
+            return path
+
+    pages = Recording(app)
+    assert isinstance(pages._file_cache, dict)
+    with app.app_context():
+        assert pages._pages == {"a": "a"}  # path → what _load_file returned
+        assert pages.root == str(tmp_path)
+    assert loaded == [("a", str(tmp_path / "a.md"), "")]
+
+
+def test_frozen_flask_generates_and_writes_urls_as_frostpage_drives_it(tmp_path):
+    app = Flask(__name__)
+    app.add_url_rule("/page/<name>/", "page", lambda name: name)
+    app.config.update(FREEZER_DESTINATION=str(tmp_path / "out"))
+    freezer = Freezer(app, with_static_files=False, with_no_argument_rules=False)
+    assert isinstance(freezer.url_generators, list)
+    freezer.register_generator(lambda: [("page", {"name": "x"}, None)])
+    assert list(freezer._generate_all_urls())[-1] == ("/page/x/", "page", None)
+    assert freezer.root == tmp_path / "out"
+    assert list(inspect.signature(Freezer._build_one).parameters) == [
+        "self",
+        "url",
+        "last_modified",
+    ]
+
+    # Every file _build_one writes is named by urlpath_to_filepath: frostpage's confinement.
+    class Confined(Freezer):
+        def urlpath_to_filepath(self, path: str) -> str:
+            raise PermissionError(path)
+
+    confined = Confined(app, with_static_files=False, with_no_argument_rules=False)
+    with app.test_request_context(), pytest.raises(PermissionError):
+        confined._build_one("/page/x/")
+
+
+def test_pygments_makes_its_token_table_in_create_stylesheet():
+    formatter = HtmlFormatter(style="default")
+    formatter.ttype2class, formatter.class2style = {}, {}
+    formatter._create_stylesheet()
+    assert formatter.ttype2class and formatter.class2style
