@@ -8,12 +8,10 @@ logger: to the terminal, and with ``--log-file`` to a rotated file as well.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.resources
 import ipaddress
 import json
 import logging
 import logging.handlers
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,8 @@ from .errors import SiteError, SiteErrors, format_errors
 from .links import check_links
 from .page import slugify
 from .paths import url_problem
+from .starter import create_site
+from .version import VERSION
 
 log = logging.getLogger("frostpage")
 
@@ -57,6 +57,7 @@ def _set_up_logging(quiet: bool, verbose: bool, log_file: Path | None) -> None:
 
 
 @click.group()
+@click.version_option(VERSION, prog_name="frostpage")
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -258,66 +259,8 @@ def new(context: click.Context, title: str, section: str, slug: str | None) -> N
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init(folder: Path) -> None:
-    """Start a new site in FOLDER: theme, settings, a home page and a first post."""
+    """Start a new site in FOLDER: theme, settings, pages, Makefile, netlify.toml."""
     if folder.exists() and any(folder.iterdir()):
         _fail(SiteError(str(folder), None, "is not empty", "choose a new folder"))
-    copy_starter(folder)
-    title = folder.resolve().name.replace("-", " ").replace("_", " ").title()
-    today = dt.date.today().isoformat()
-    files = {
-        "site/config.toml": STARTER_CONFIG.format(title=title.replace('"', "")),
-        "content/index.md": (
-            "---\ntitle: Home\n---\n\nWelcome to your new site. Read [about](about.md).\n"
-        ),
-        "content/about.md": "---\ntitle: About\n---\n\nWhat this site is about.\n",
-        "content/posts/hello-world.md": (
-            f"---\ntitle: Hello, world\ndate: {today}\ntags: [news]\n---\n\n"
-            'The first post. Write the next one with `frostpage new "Title"`.\n'
-        ),
-        ".gitignore": "/build/\n/.build-*/\n/.frostpage-cache/\n/.venv/\n__pycache__/\n.env\n",
-        "freeze.py": (
-            '"""Freeze the site into build/."""\n\nimport sys\n\nfrom frostpage.cli import main\n\n'
-            'if __name__ == "__main__":\n    main(["build", *sys.argv[1:]])\n'
-        ),
-    }
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    log.info("Created a new site in %s. Next: cd %s && frostpage serve", folder, folder)
-
-
-STARTER_CONFIG = """\
-title = "{title}"
-description = ""
-base_url = "https://example.org/"
-author = ""
-language = "en"
-posts_per_page = 10
-
-[[nav]]
-title = "Blog"
-url = "/posts/"
-
-[[nav]]
-title = "About"
-url = "/about/"
-"""
-
-
-def copy_starter(folder: Path) -> None:
-    """Copy the default theme (templates/ and static/) into ``folder``.
-
-    An installed wheel carries them as ``frostpage/starter``; a source checkout reads the
-    repository's own templates/ and static/. The theme exists once.
-    """
-    from .views import ENGINE_TEMPLATES
-
-    packaged = importlib.resources.files("frostpage") / "starter"
-    source = Path(str(packaged)) if packaged.is_dir() else Path(__file__).resolve().parent.parent
-    templates = folder / "templates"
-    templates.mkdir(parents=True, exist_ok=True)
-    for template in sorted((source / "templates").iterdir()):
-        if template.name in ENGINE_TEMPLATES or template.name.startswith("_"):
-            shutil.copy2(template, templates / template.name)
-    shutil.copytree(source / "static", folder / "static", dirs_exist_ok=True)
+    create_site(folder)
+    log.info("Created a new site in %s. Next: cd %s && make serve", folder, folder)

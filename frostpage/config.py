@@ -185,7 +185,7 @@ def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: lis
 def _check_scalar(value: Any, expected: type, text: str, key: str, name: str) -> Any:
     # bool is a subclass of int: `posts_per_page = true` must not pass as a number.
     if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
-        if isinstance(value, int) and value < 1:
+        if expected is int and isinstance(value, int) and value < 1:
             raise _type_error(text, key, name, "a positive whole number")
         return value
     raise _type_error(text, key, name, {str: "a string", int: "a whole number"}.get(expected, ""))

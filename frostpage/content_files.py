@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Iterable
 from pathlib import Path
+from stat import S_ISREG
 
 from flask import Flask
 from flask_flatpages import FlatPages
@@ -49,6 +50,8 @@ class ContentFiles(FlatPages):
             return None  # reported with the other links of content/; never read
         try:
             stat = os.stat(filename)
+            if not S_ISREG(stat.st_mode):
+                return None  # reported with the other files of content/; never read
             key = (stat.st_mtime_ns, stat.st_size)
             cached = self._file_cache.get(filename)
             if cached and cached[1] == key:

@@ -25,11 +25,19 @@ class SiteError(Exception):
 
     @property
     def location(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
+        # A file name may hold a newline or another control character: shown escaped, so the
+        # message stays one line that starts with where the problem is.
+        path = self.path if self.path.isprintable() else _escaped(self.path)
+        return f"{path}:{self.line}" if self.line else path
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}"
+        message = self.message if self.message.isprintable() else _escaped(self.message)
+        text = f"{self.location}: {message}"
         return f"{text}\n  hint: {self.hint}" if self.hint else text
+
+
+def _escaped(text: str) -> str:
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
 class SiteErrors(Exception):

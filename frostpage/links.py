@@ -37,6 +37,7 @@ REFRESH = re.compile(r"^\s*\d+\s*[;,]\s*url\s*=\s*['\"]?([^'\"]*)", re.IGNORECAS
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 CHECKED_SUFFIXES = (".html", ".xml")
+MOST_SUGGESTIONS = 50  # "did you mean" for this many missing targets at most
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,17 @@ def check_links(
             from_root[link] = _check(link, page_url, base_url, base_path, existing, document)
         return from_root[link]
 
+    candidates = sorted(name for name in existing if name.endswith(".html"))
+    suggestions: dict[str, str | None] = {}
+
+    def nearest(missing: str) -> str | None:
+        """A guess for the first few missing targets: each costs a pass over every page, and
+        a site with thousands of broken links (content from another tool) needs the list of
+        them, not a minute of guesses."""
+        if missing not in suggestions and len(suggestions) < MOST_SUGGESTIONS:
+            suggestions[missing] = _nearest(missing, candidates)
+        return suggestions.get(missing)
+
     broken: list[BrokenLink] = []
     for relative in checked:
         page_url = base_path + "/" + _url_of_file(relative)
@@ -105,7 +117,7 @@ def check_links(
             problem = problem_of(link, page_url)
             if problem:
                 reason, missing = problem
-                suggestion = _nearest(missing, existing) if missing else None
+                suggestion = nearest(missing) if missing else None
                 broken.append(BrokenLink(relative, link, reason, suggestion))
 
     def anchors_of(name: str) -> frozenset[str]:
@@ -222,8 +234,7 @@ def _output_files(output: Path) -> Iterator[str]:
             yield Path(folder, name).relative_to(output).as_posix()
 
 
-def _nearest(missing: str, existing: set[str]) -> str | None:
-    candidates = [name for name in existing if name.endswith((".html", "/index.html"))]
+def _nearest(missing: str, candidates: list[str]) -> str | None:
     missing_file = _file_of_url("/" + missing)
     match = difflib.get_close_matches(missing_file, candidates, n=1, cutoff=0.6)
     return "/" + _url_of_file(match[0]) if match else None

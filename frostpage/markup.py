@@ -17,7 +17,7 @@ import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
@@ -25,16 +25,16 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-from pygments.formatters import HtmlFormatter
 
 from .config import MarkdownSettings
 from .errors import SiteError
+from .highlighting import HIGHLIGHT_CLASS, CodeFormatter
+from .punctuation import SmartPunctuation
 
 MORE_MARKER = "<!-- more -->"
 # Characters that XML forbids and HTML calls a parse error (control characters pasted from a
 # word processor, lone surrogates, non-characters): they never reach a written file.
 NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-HIGHLIGHT_CLASS = "highlight"
 
 # Given a content-relative source path ('docs/intro.md'): the page's URL, or None.
 Resolver = Callable[[str], str | None]
@@ -93,7 +93,7 @@ class Renderer:
                 "codehilite": {
                     "css_class": HIGHLIGHT_CLASS,
                     "guess_lang": False,
-                    "pygments_formatter": _HtmlFormatter,
+                    "pygments_formatter": CodeFormatter,
                 },
                 "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
             },
@@ -170,94 +170,6 @@ def _unrenderable(body: str, source: str, body_line: int, problem: str) -> Rende
     )
     shown = f'<pre class="frostpage-error">{html.escape(str(error))}</pre>'
     return Rendered(html=shown, toc_html="", toc=[], summary_html="", errors=[error])
-
-
-class _HtmlFormatter(HtmlFormatter):
-    """Pygments' HTML formatter, with its table of token classes made once per style:
-    codehilite makes a formatter for every block of code, and making that table again each
-    time was a twentieth of the time of a page."""
-
-    _tables: ClassVar[dict[tuple[Any, str], tuple[dict, dict]]] = {}
-    ttype2class: dict[Any, str]
-    class2style: dict[str, Any]
-
-    def _create_stylesheet(self) -> None:
-        key = (self.style, self.classprefix)
-        if key not in self._tables:
-            # Private in Pygments: pinned below its next major, checked by test_contracts.py.
-            super()._create_stylesheet()  # type: ignore[misc]
-            self._tables[key] = (self.ttype2class, self.class2style)
-        self.ttype2class, self.class2style = self._tables[key]
-
-
-# Elements whose text stays as written, and inline elements (a quote inside one continues
-# the sentence around it; any other element starts afresh, as a new paragraph does).
-VERBATIM_TAGS = {"code", "pre", "kbd", "samp", "script", "style", "math"}
-INLINE_TAGS = {"a", "abbr", "b", "cite", "del", "em", "i", "ins", "mark", "q", "s", "small"}
-INLINE_TAGS |= {"span", "strong", "sub", "sup", "u"} | VERBATIM_TAGS
-# A quote after one of these opens; after anything else it closes.
-OPENS_AFTER = set(" \t\n\r\f\v\u00a0([{<-\u2013\u2014\u201c\u2018")
-DASHES_AND_ELLIPSES = re.compile(r"---|--|\.\.\.|\. \. \.")
-PUNCTUATION = {"---": "\u2014", "--": "\u2013", "...": "\u2026", ". . .": "\u2026"}
-QUOTES = re.compile(r"[\"']")
-DECADE = re.compile(r"\d\ds?\b")
-
-
-class SmartPunctuation(Treeprocessor):
-    """Typographic punctuation, as SmartyPants writes it: “curly” and ‘single’ quotes,
-    apostrophes (don’t, ’90s), -- and --- as en and em dashes, ... as an ellipsis.
-
-    Python-Markdown's smarty extension does this with inline patterns whose time grows
-    with the square of a page's length and is most of the time of a page; this reads the
-    text of the parsed page once, leaving code as it is.
-    """
-
-    def run(self, root: etree.Element) -> None:
-        self._previous = " "
-        self._walk(root)
-
-    def _walk(self, element: etree.Element) -> None:
-        if element.tag not in INLINE_TAGS:
-            self._previous = " "
-        if element.tag in VERBATIM_TAGS or isinstance(element.text, markdown.util.AtomicString):
-            self._previous = (element.text or " ")[-1]
-        elif element.text:
-            element.text = self._smarten(element.text)
-        for child in element:
-            self._walk(child)
-            if child.tail and not isinstance(child.tail, markdown.util.AtomicString):
-                child.tail = self._smarten(child.tail)
-        if element.tag not in INLINE_TAGS:
-            self._previous = " "
-
-    def _smarten(self, text: str) -> str:
-        text = DASHES_AND_ELLIPSES.sub(lambda match: PUNCTUATION[match.group()], text)
-        previous = self._previous
-        pieces: list[str] = []
-        start = 0
-        for match in QUOTES.finditer(text):
-            at = match.start()
-            before = text[at - 1] if at > start else (pieces[-1][-1] if pieces else previous)
-            pieces.append(text[start:at])
-            pieces.append(_curly(match.group(), before, text, at + 1))
-            start = at + 1
-        if not pieces:
-            self._previous = text[-1]
-            return text
-        pieces.append(text[start:])
-        result = "".join(pieces)
-        self._previous = result[-1]
-        return result
-
-
-def _curly(quote: str, before: str, text: str, after: int) -> str:
-    """The typographic form of a straight quote, from the character before it."""
-    opens = before in OPENS_AFTER
-    if quote == '"':
-        return "\u201c" if opens else "\u201d"
-    if before.isalnum() or (opens and DECADE.match(text, after)):
-        return "\u2019"  # an apostrophe: don't, James', '90s
-    return "\u2018" if opens else "\u2019"
 
 
 class _LinkRewriter(Treeprocessor):
@@ -371,53 +283,3 @@ def plain_text(fragment: str) -> str:
     without_notes = re.sub(r'<sup id="fnref[^"]*">.*?</sup>', "", fragment, flags=re.DOTALL)
     without_tags = re.sub(r"<[^>]+>", "", without_notes)
     return " ".join(html.unescape(without_tags).split())
-
-
-def highlight_css(style_name: str, over: str | None = None) -> str:
-    """The Pygments rules of one style for code blocks, compact (no comments, no spaces).
-
-    The theme links the light style always and the dark one ``over`` it with
-    ``media="(prefers-color-scheme: dark)"``; its toggle changes that media. So each rule
-    exists once, and the page follows the system without JavaScript. Where the style laid
-    over gives a token a look that this one does not, this one resets it.
-    """
-    rules = _style_rules(style_name)
-    for selector, properties in _style_rules(over).items() if over else ():
-        own = rules.setdefault(selector, {})
-        for name in properties:
-            own.setdefault(name, RESETS.get(name, "initial"))
-    lines = (
-        selector + "{" + ";".join(f"{name}:{value}" for name, value in properties.items()) + "}"
-        for selector, properties in rules.items()
-    )
-    return f"/* Pygments style '{style_name}' */\n" + "\n".join(lines) + "\n"
-
-
-# What a token looks like when its style says nothing of a property.
-RESETS = {
-    "color": "inherit",
-    "background-color": "transparent",
-    "font-weight": "normal",
-    "font-style": "normal",
-    "text-decoration": "none",
-    "border": "none",
-}
-
-
-def _style_rules(style_name: str) -> dict[str, dict[str, str]]:
-    """selector → {property: value} of a Pygments style, for the code block class."""
-    formatter = HtmlFormatter(style=style_name)
-    selector = f".{HIGHLIGHT_CLASS}"
-    css = "\n".join(
-        formatter.get_background_style_defs(selector) + formatter.get_token_style_defs(selector)
-    )
-    rules: dict[str, dict[str, str]] = {}
-    for selectors, declarations in re.findall(
-        r"([^{}]+)\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css)
-    ):
-        properties = rules.setdefault(selectors.strip(), {})
-        for declaration in declarations.split(";"):
-            name, _, value = declaration.partition(":")
-            if value.strip():
-                properties[name.strip()] = value.strip()
-    return rules

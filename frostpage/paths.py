@@ -124,6 +124,8 @@ def source_files(root: Path, folder: str, *, skip_suffix: str | None = None) -> 
                     continue
             if entry.is_dir(follow_symlinks=False):
                 walk(path, name + "/")
+            elif not entry.is_file():  # a pipe, a socket, a device: reading it may never end
+                found.errors.append(SiteError(where, None, "is not a regular file", "remove it"))
             elif not (skip_suffix and name.endswith(skip_suffix)):
                 found.files.append(name)
 

@@ -22,7 +22,7 @@ from flask import (
 
 from . import feeds
 from .errors import SiteError, SiteErrors
-from .markup import highlight_css
+from .highlighting import highlight_css
 from .model import Site, paginate
 from .page import Page
 from .state import current_site, site_state

@@ -60,9 +60,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def copy_theme(root: Path) -> None:
     """The default theme, as `frostpage init` gives it to a new site."""
-    from frostpage.cli import copy_starter
+    from frostpage.starter import copy_theme
 
-    copy_starter(root)
+    copy_theme(root)
 
 
 @pytest.fixture

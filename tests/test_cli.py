@@ -8,6 +8,8 @@ from pathlib import Path
 
 from conftest import REPOSITORY
 
+from frostpage import __version__
+
 
 def run(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -102,6 +104,13 @@ def test_init_writes_a_working_site(tmp_path):
     ):
         assert (site / name).is_file(), name
     assert not (site / "templates/stats.html").exists()  # the docs site's own page, not the theme's
+    # It serves, builds and deploys as this repository does.
+    for name in ("freeze.py", "netlify.toml"):
+        assert (site / name).read_text("utf-8") == (REPOSITORY / name).read_text("utf-8")
+    assert (site / "requirements.txt").read_text("utf-8") == f"frostpage=={__version__}\n"
+    makefile = (site / "Makefile").read_text("utf-8")
+    assert "serve:" in makefile and "build:" in makefile and "-r requirements.txt" in makefile
+    assert "/.frostpage-cache/" in (site / ".gitignore").read_text("utf-8").split("\n")
     built = run(site, "freeze.py")
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""  # no warning on a fresh site

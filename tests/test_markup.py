@@ -3,7 +3,8 @@ from pygments.styles import get_style_by_name
 from pygments.token import Error, Whitespace
 
 from frostpage.config import MarkdownSettings
-from frostpage.markup import Renderer, highlight_css, plain_text
+from frostpage.highlighting import highlight_css
+from frostpage.markup import Renderer, plain_text
 
 PAGES = {
     "docs/intro.md": "/docs/intro/",
