@@ -42,6 +42,8 @@ class _TerminalHandler(logging.Handler):
 
 
 def _set_up_logging(quiet: bool, verbose: bool, log_file: Path | None) -> None:
+    for handler in log.handlers:
+        handler.close()  # a log file of an earlier run in this process
     log.handlers.clear()
     log.propagate = False
     log.setLevel(logging.DEBUG)

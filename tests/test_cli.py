@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
+from click.testing import CliRunner
 from conftest import REPOSITORY
 
 from frostpage import __version__
+from frostpage.cli import main
 
 
 def run(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -21,8 +24,19 @@ def run(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def frostpage(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    return run(root, "-m", "frostpage", *arguments)
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def frostpage(root: Path, *arguments: str) -> Ran:
+    """The frostpage command, in this process (a subprocess where the process is the point)."""
+    result = CliRunner().invoke(main, ["--root", str(root), *arguments])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
 def test_freeze_script_builds_and_prints_a_summary(site_root):
@@ -61,7 +75,7 @@ def test_missing_content_folder_is_a_clear_error(site_root):
 
 def test_debug_shows_the_traceback(site_root):
     (site_root / "content/about.md").write_text("---\ntags: 5\n---\n", "utf-8")
-    result = frostpage(site_root, "--debug", "build")
+    result = run(site_root, "-m", "frostpage", "--debug", "build")
     assert result.returncode == 1
     assert "Traceback" in result.stderr
 
@@ -90,7 +104,7 @@ def test_new_writes_a_draft_post_and_never_overwrites(site_root):
 
 
 def test_init_writes_a_working_site(tmp_path):
-    result = frostpage(tmp_path, "init", "my-blog")
+    result = run(tmp_path, "-m", "frostpage", "init", "my-blog")
     assert result.returncode == 0, result.stderr
     site = tmp_path / "my-blog"
     for name in (
@@ -115,12 +129,12 @@ def test_init_writes_a_working_site(tmp_path):
     assert built.returncode == 0, built.stderr
     assert built.stderr == ""  # no warning on a fresh site
     assert "Hello, world" in (site / "build/posts/hello-world/index.html").read_text("utf-8")
-    again = frostpage(tmp_path, "init", "my-blog")
+    again = run(tmp_path, "-m", "frostpage", "init", "my-blog")
     assert again.returncode == 1 and "my-blog: is not empty" in again.stderr
 
 
 def test_git_ignores_what_builds_leave_in_a_new_site(tmp_path):
-    assert frostpage(tmp_path, "init", "my-blog").returncode == 0
+    assert run(tmp_path, "-m", "frostpage", "init", "my-blog").returncode == 0
     site = tmp_path / "my-blog"
     subprocess.run(["git", "init", "-q", str(site)], check=True)
     for _ in range(3):  # the third build starts from a spare kept in .frostpage-cache/
