@@ -277,6 +277,7 @@ def main() -> None:
             report(size, repeat, results, no_change_written)
             largest = site
         if largest is not None:
+            link_check(largest / "build", sizes[-1])
             # The first start parses every file; later ones (and one after a build) read
             # the parsed pages from .frostpage-cache/.
             (largest / ".frostpage-cache/pages.pickle").unlink(missing_ok=True)
@@ -290,6 +291,34 @@ def main() -> None:
                 f"worst {max(reloads) * 1000:.0f} ms over {len(reloads)} saves "
                 "(target: under 300 ms)"
             )
+
+
+def link_check(build: Path, size: int) -> None:
+    """The link check's reading of every page (Lexbor, through selectolax) beside Python's
+    own HTML parser collecting the same attributes: one core, the same files, one run."""
+    import html.parser
+
+    from frostpage.links import _read
+
+    class StandardLibrary(html.parser.HTMLParser):
+        def handle_starttag(self, tag: str, attributes: list) -> None:
+            self.found += sum(1 for name, value in attributes if value and name in WANTED)
+
+    WANTED = {"href", "src", "srcset", "poster", "action", "id", "name"}
+    pages = sorted(build.rglob("*.html"))
+    started = time.perf_counter()
+    for page in pages:
+        _read(page)
+    ours = time.perf_counter() - started
+    started = time.perf_counter()
+    for page in pages:
+        parser = StandardLibrary()
+        parser.found = 0
+        parser.feed(page.read_text("utf-8"))
+    stdlib = time.perf_counter() - started
+    print(f"Link check on {size:,} pages ({len(pages):,} HTML files, one core):")
+    print(f"  reading links and anchors: {ours:.2f} s; Python's html.parser: {stdlib:.2f} s")
+    print(f"  ratio: {ours / stdlib:.2f}\n")
 
 
 def report(size: int, repeat: int, results: dict[str, Run], no_change_written: int) -> None:

@@ -67,12 +67,12 @@ def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
             other = urls.get(alias) or seen.get(alias)
             if problem := url_problem(alias):
                 pass  # reported as it is
+            elif route := reserved(alias):
+                problem = f"is reserved for {route.what}"
             elif other is not None and other is not page:
                 problem = f"is also the URL of {other.file}"
             elif other is page:
                 problem = "is the page's own URL"
-            elif route := reserved(alias):
-                problem = f"is reserved for {route.what}"
             else:
                 seen[alias] = page
                 continue

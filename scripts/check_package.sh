@@ -15,6 +15,7 @@ cd "$work"
 "$python" -m venv tools
 tools/bin/python -m pip install --quiet "${wheel[0]}"
 tools/bin/frostpage --version
+tools/bin/python -c "import frostpage.live"  # the preview's script is a file of the package
 tools/bin/frostpage init my-site
 
 # The new site's Makefile makes its own .venv from requirements.txt; the wheel is found here.

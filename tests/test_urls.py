@@ -1,0 +1,59 @@
+"""The route table: every engine URL is reserved against pages, files and aliases, and the
+app, the freezer and the headers all follow it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from frostpage import SiteErrors, build, create_app
+from frostpage.urls import ROUTES, reserved
+
+SAMPLES = {"path": "x", "filename": "css/site.css", "slug": "python", "number": "2", "year": "2025"}
+
+
+def sample(rule: str) -> str:
+    """A URL of a rule: each variable replaced by a sample value."""
+    return re.sub(r"<(?:[^:>]+:)?(\w+)>", lambda match: SAMPLES[match.group(1)], rule)
+
+
+RESERVED = [sample(route.rule) for route in ROUTES if route.reserves and not route.intro]
+
+
+def test_the_table_reserves_every_engine_url_but_pages():
+    assert "/archive/" in RESERVED and "/tags/python/page/2/" in RESERVED
+    for url in RESERVED:
+        assert reserved(url) is not None, url
+    assert reserved("/about/") is None and reserved("/posts/hello/") is None
+    assert reserved("/posts/42/") is None  # a post's slug, not a year
+
+
+@pytest.mark.parametrize("url", RESERVED)
+def test_no_page_file_or_alias_may_take_an_engine_url(write_site, url):
+    name = url.strip("/")
+    page = f"content/{name}.md" if url.endswith("/") else None
+    files = {"content/moved.md": f'---\ntitle: Moved\naliases: ["{url}"]\n---\nHi.\n'}
+    if page:
+        files[page] = "# Taken\n"
+    else:
+        files[f"content/{name}"] = "taken"
+    root = write_site(files)
+    with pytest.raises(SiteErrors) as caught:
+        build(root)
+    errors = [str(error).split("\n")[0] for error in caught.value.errors]
+    route = reserved(url)
+    assert any(
+        error.startswith("content/moved.md:3: alias '")
+        and error.endswith(f"' is reserved for {route.what}")
+        for error in errors
+    ), errors
+    taker = page or f"content/{name}"
+    assert any(error.startswith(f"{taker}: its URL ") for error in errors), errors
+
+
+def test_every_rule_of_the_table_is_registered_with_its_view(site_root):
+    app = create_app(site_root, dev=False)
+    rules = {(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules()}
+    for route in ROUTES:
+        assert (route.rule, route.endpoint) in rules, route.rule
