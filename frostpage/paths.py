@@ -126,6 +126,8 @@ def source_files(root: Path, folder: str, *, skip_suffix: str | None = None) -> 
                 walk(path, name + "/")
             elif not entry.is_file():  # a pipe, a socket, a device: reading it may never end
                 found.errors.append(SiteError(where, None, "is not a regular file", "remove it"))
+            elif not os.access(path, os.R_OK):
+                found.errors.append(SiteError(where, None, "cannot be read: Permission denied"))
             elif not (skip_suffix and name.endswith(skip_suffix)):
                 found.files.append(name)
 

@@ -6,6 +6,7 @@ Views know nothing of files on disk, and nothing of which URLs exist: the route 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -21,6 +22,7 @@ from flask import (
 )
 
 from . import feeds
+from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
 from .highlighting import highlight_css
 from .model import Site, paginate
@@ -146,7 +148,19 @@ def not_found_page() -> str:
 
 
 def not_found(error: Exception) -> tuple[str, int]:
+    """The site's 404 page; in the preview, a URL whose file was refused (a link out of the
+    project, a file that cannot be read) says which and why."""
+    if current_app.config["FROSTPAGE_DEV"]:
+        refused = [e for e in current_site().errors if _is_source_of(e.path, request.path)]
+        if refused:
+            return render_error_page(refused, Path(current_app.root_path)), 404
     return _render("404.html"), 404
+
+
+def _is_source_of(source: str, path: str) -> bool:
+    """Whether the file ``source`` ('content/a.md', 'static/etc') would answer ``path``."""
+    url = "/" + source.removeprefix("content/").removesuffix(".md")
+    return path.rstrip("/") == url or path.startswith(url + "/")
 
 
 def _feed(posts: list[Page], title: str, home_endpoint: str, **values: Any) -> feeds.Feed:
