@@ -126,9 +126,11 @@ def source_files(root: Path, folder: str, *, skip_suffix: str | None = None) -> 
                 walk(path, name + "/")
             elif not entry.is_file():  # a pipe, a socket, a device: reading it may never end
                 found.errors.append(SiteError(where, None, "is not a regular file", "remove it"))
+            elif skip_suffix and name.endswith(skip_suffix):
+                continue  # read, and reported if it cannot be, where it is parsed
             elif not os.access(path, os.R_OK):
                 found.errors.append(SiteError(where, None, "cannot be read: Permission denied"))
-            elif not (skip_suffix and name.endswith(skip_suffix)):
+            else:
                 found.files.append(name)
 
     walk(top, "")
