@@ -18,11 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import Flask
+
 from . import incremental
 from .app import create_app
 from .errors import SiteErrors
-from .freezer import Progress, freeze, unused_templates
-from .links import attribute, check_links
+from .freezer import Progress, SiteFreezer, freeze, unused_templates
+from .links import Anchors, attribute, check_links
 from .model import Site
 from .page import Page
 from .parallel import render_all
@@ -89,13 +91,54 @@ def output_folder(root: Path, destination: Path | str | None) -> Path:
 def _build(
     root: Path, destination: Path, include_future: bool | None, full: bool, report: Progress
 ) -> BuildResult:
+    """The phases of a build, in order; any error stops it before ``publish``."""
     app = create_app(root, dev=False, include_future=include_future)
-    state = site_state(app)
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
+    loaded = _load_and_render(app, previous, report)
+    kept = previous.reusable(loaded.unchanged, destination) if previous else {}
+    reused = previous if kept else None  # the build whose files this one keeps
+    spare = incremental.spare_path(record_file)
+    staging = new_staging(destination, spare)
+    try:
+        freezer, warnings = _write(app, loaded.site, staging, report, kept, destination, reused)
+        anchors = _check_links(staging, loaded.site, freezer, kept, reused)
+        incremental.forget_record(record_file)  # it describes the build about to be replaced
+        pages, written = publish(staging, destination, sorted(freezer.files), spare)
+    finally:
+        if staging.exists():
+            set_aside(staging, spare)
+    state = site_state(app)
+    _remember(record_file, destination, loaded, freezer, anchors, state.fingerprinted_used)
+    warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
+    warnings += unused_templates(app, freezer.templates_loaded)
+    return BuildResult(
+        destination, pages, len(freezer.files), written, 0.0, warnings, freezer.requested
+    )
+
+
+@dataclass
+class Loaded:
+    """The site model, rendered, and what a rebuild compares: the inputs besides the pages'
+    content, each page's content, and the pages unchanged since the previous build."""
+
+    site: Site
+    inputs: str
+    content: dict[str, str]
+    unchanged: set[str] | None
+
+
+def _load_and_render(
+    app: Flask, previous: incremental.BuildRecord | None, report: Progress
+) -> Loaded:
+    """Read the files into the model and render every page's Markdown (but those the
+    previous build rendered from the same inputs); raise every error found."""
+    state = site_state(app)
     with app.app_context():
         site = state.site
-        inputs = incremental.fingerprint(root, site, dev=False, include_future=state.include_future)
+        inputs = incremental.fingerprint(
+            state.root, site, dev=False, include_future=state.include_future
+        )
         content = {page.source: incremental.content_key(page) for page in site.pages}
         unchanged = previous.unchanged(inputs, content) if previous else None
         render_all(
@@ -106,58 +149,68 @@ def _build(
         errors = site.all_errors(rendered_before=unchanged)
     if errors:
         raise SiteErrors(errors)
-    kept = previous.reusable(unchanged, destination) if previous else {}
-    reused = previous if kept else None  # the build whose files this one keeps
-    if reused:  # what the kept files used and loaded, for _headers and the warnings
-        state.fingerprinted_used |= reused.assets
+    return Loaded(site, inputs, content, unchanged)
 
-    spare = incremental.spare_path(record_file)
-    staging = new_staging(destination, spare)
-    try:
-        freezer, freeze_warnings = freeze(app, site, staging, report, kept, destination)
-        if reused:
-            freezer.written_by = {**reused.written_by, **freezer.written_by}
-            freezer.templates_loaded |= reused.templates_loaded
-        output_files = sorted(freezer.files)
-        broken, anchors = check_links(
-            staging,
-            site.settings.base_url,
-            reused.anchors if reused else None,
-            unchanged={written.file for written in kept.values()},
-            files=output_files,
-        )
-        if broken:
-            raise SiteErrors(attribute(link, site, freezer.written_by) for link in broken)
-        incremental.forget_record(record_file)  # it describes the build about to be replaced
-        pages, written = publish(staging, destination, output_files, spare)
-    finally:
-        if staging.exists():
-            set_aside(staging, spare)
-    incremental.save_record(
-        record_file,
-        incremental.BuildRecord(
-            inputs,
-            content,
-            freezer.written,
-            anchors,
-            freezer.written_by,
-            freezer.templates_loaded,
-            set(state.fingerprinted_used),
-        ),
-        destination,
+
+def _write(
+    app: Flask,
+    site: Site,
+    staging: Path,
+    report: Progress,
+    kept: dict[str, incremental.Written],
+    destination: Path,
+    reused: incremental.BuildRecord | None,
+) -> tuple[SiteFreezer, list[str]]:
+    """Write every URL into ``staging``, the ``kept`` ones linked from ``destination``."""
+    if reused:  # what the kept files used and loaded, for _headers and the warnings
+        site_state(app).fingerprinted_used |= reused.assets
+    freezer, warnings = freeze(app, site, staging, report, kept, destination)
+    if reused:
+        freezer.written_by = {**reused.written_by, **freezer.written_by}
+        freezer.templates_loaded |= reused.templates_loaded
+    return freezer, warnings
+
+
+def _check_links(
+    staging: Path,
+    site: Site,
+    freezer: SiteFreezer,
+    kept: dict[str, incremental.Written],
+    reused: incremental.BuildRecord | None,
+) -> Anchors:
+    """Every internal link of the written site, each broken one blamed on its source; the
+    files kept from the previous build are read again only when they could have broken."""
+    broken, anchors = check_links(
+        staging,
+        site.settings.base_url,
+        reused.anchors if reused else None,
+        unchanged={written.file for written in kept.values()},
+        files=sorted(freezer.files),
     )
-    return BuildResult(
-        destination,
-        pages,
-        len(output_files),
-        written,
-        0.0,
-        state.warnings
-        + _left_out(state.files.all(), site)
-        + freeze_warnings
-        + unused_templates(app, freezer.templates_loaded),
-        freezer.requested,
+    if broken:
+        raise SiteErrors(attribute(link, site, freezer.written_by) for link in broken)
+    return anchors
+
+
+def _remember(
+    record_file: Path,
+    destination: Path,
+    loaded: Loaded,
+    freezer: SiteFreezer,
+    anchors: Anchors,
+    assets: set[str],
+) -> None:
+    """Keep what the next build needs to know of this one."""
+    record = incremental.BuildRecord(
+        loaded.inputs,
+        loaded.content,
+        freezer.written,
+        anchors,
+        freezer.written_by,
+        freezer.templates_loaded,
+        set(assets),
     )
+    incremental.save_record(record_file, record, destination)
 
 
 def _silent(step: str, done: int, total: int, item: str) -> None:
