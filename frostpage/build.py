@@ -72,7 +72,8 @@ def build(
     started = time.perf_counter()
     root = Path(root).resolve()
     destination = output_folder(root, destination)
-    check_destination(root, destination, force)
+    built_before = incremental.record_path(root, destination).exists()
+    check_destination(root, destination, force, built_before)
     with build_lock(root, waiting or (lambda: None)):
         recover(destination)
         result = _build(root, destination, include_future, full, progress or _silent)

@@ -34,10 +34,14 @@ CACHE_FOLDER = ".frostpage-cache"
 SOURCE_FOLDERS = ("content", "templates", "static", "site")
 
 
-def check_destination(root: Path, destination: Path, force: bool = False) -> None:
+def check_destination(
+    root: Path, destination: Path, force: bool = False, built_before: bool = False
+) -> None:
     """Refuse a destination whose replacement could lose an author's files, unless forced.
 
     ``destination`` is absolute but not resolved: a symbolic link there is seen as one.
+    ``built_before``: this project's last build was published there (a folder frostpage
+    made before it marked its folders).
     """
     if force:
         return
@@ -52,8 +56,10 @@ def check_destination(root: Path, destination: Path, force: bool = False) -> Non
         problem = "is inside a source folder"
     elif resolved.relative_to(root).parts[0] == ".git":
         problem = "is inside the git repository"
-    else:
+    elif not (built_before and destination.is_dir()):
         problem = not_ours(destination)
+    else:
+        problem = None
     if problem:
         shown = destination.relative_to(root) if root in destination.parents else destination
         raise SiteError(

@@ -177,6 +177,13 @@ def test_force_replaces_a_folder_which_is_then_frostpages_own(site_root):
     assert cli(site_root, "build", "--output", str(docs)).exit_code == 0  # no --force now
 
 
+def test_a_build_folder_made_before_markers_is_still_frostpages(site_root):
+    build(site_root)
+    (site_root / "build" / MARKER).unlink()  # as an earlier version of frostpage left it
+    build(site_root)
+    assert (site_root / "build" / MARKER).is_file()
+
+
 def test_a_symlinked_build_folder_is_refused_and_force_replaces_only_the_link(site_root, tmp_path):
     web_root = tmp_path / "var-www"
     web_root.mkdir()
