@@ -20,7 +20,7 @@ from .cache import PageCache
 from .config import Settings
 from .errors import SiteError
 from .page import Page, parse_page, url_for_source
-from .paths import link_problem
+from .paths import escapes, link_problem
 
 
 class ContentFiles(FlatPages):
@@ -35,6 +35,8 @@ class ContentFiles(FlatPages):
         self.settings = settings
         self.project = Path(app.root_path)
         super().__init__(app)
+        # content/ itself a link out of the project: reported, and none of it is read.
+        self.elsewhere = escapes(Path(app.config["FLATPAGES_ROOT"]), self.project)
         self.cache = cache
         self._file_cache.update(cache.load())
         self.parsed = 0  # files this app parsed (the others came from the cache)
@@ -46,7 +48,9 @@ class ContentFiles(FlatPages):
         if name.startswith((".", "#", "~")):
             return None  # editors' lock and backup files
         source = path + ".md"
-        if os.path.islink(filename) and link_problem(Path(filename), self.project):
+        if self.elsewhere or (
+            os.path.islink(filename) and link_problem(Path(filename), self.project)
+        ):
             return None  # reported with the other links of content/; never read
         try:
             stat = os.stat(filename)

@@ -98,6 +98,9 @@ def source_files(root: Path, folder: str, *, skip_suffix: str | None = None) -> 
     are not listed (content/'s pages are read elsewhere), though their links are checked."""
     found = SourceFiles()
     top = root / folder
+    if top.is_symlink() and (problem := link_problem(top, root)):
+        found.errors.append(SiteError(f"{folder}/", None, *problem))
+        return found  # the folder itself leads out of the project: nothing in it is read
     if not top.is_dir():
         return found
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -231,6 +232,19 @@ def test_a_link_out_of_the_project_is_an_error_and_never_served(write_site, link
             assert b"root:" not in response.data and b"PATH=" not in response.data
             if not link.startswith("templates/"):  # the preview names the refused link
                 assert f"{link}: is a symbolic link to {target}" in response.text
+
+
+@pytest.mark.parametrize("folder", ["content", "static", "templates"])
+def test_a_source_folder_that_is_a_link_out_of_the_project_is_refused(write_site, tmp_path, folder):
+    root = write_site()
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(root / folder, elsewhere)
+    (root / folder).symlink_to(elsewhere)
+    assert f"{folder}/: is a symbolic link to {elsewhere}, outside the project" in "\n".join(
+        errors_of(root)
+    )
+    if folder == "content":  # nothing of it is shown in the preview either
+        assert create_app(root, dev=True).test_client().get("/about/").status_code == 404
 
 
 def test_links_inside_the_project_keep_working(write_site):
