@@ -18,6 +18,7 @@ import yaml
 
 from .errors import SiteError
 from .frontmatter import load_yaml
+from .paths import link_problem
 
 DATA_FOLDER = "site/data"
 
@@ -34,6 +35,9 @@ def load_data(root: Path) -> tuple[dict[str, Any], list[SiteError]]:
         if reader is None or path.name.startswith("."):
             continue
         where = f"{DATA_FOLDER}/{path.name}"
+        if path.is_symlink() and (problem := link_problem(path, root.resolve())):
+            errors.append(SiteError(where, None, *problem))  # never read, never in a page
+            continue
         if path.stem in data:
             errors.append(SiteError(where, None, f"another data file is also named '{path.stem}'"))
             continue

@@ -247,6 +247,15 @@ def test_a_source_folder_that_is_a_link_out_of_the_project_is_refused(write_site
         assert create_app(root, dev=True).test_client().get("/about/").status_code == 404
 
 
+def test_a_data_file_linked_out_of_the_project_is_never_read(write_site):
+    root = write_site({"site/data/.keep": ""})
+    (root / "site/data/secrets.yaml").symlink_to("/etc/hostname")
+    assert errors_of(root) == [
+        "site/data/secrets.yaml: is a symbolic link to /etc/hostname, outside the project: "
+        "nothing there is published"
+    ]
+
+
 def test_links_inside_the_project_keep_working(write_site):
     root = write_site({"site/logo.svg": "<svg/>", "notes/extra.md": "# Extra\n\nShared.\n"})
     (root / "static/logo.svg").symlink_to(root / "site/logo.svg")
