@@ -74,7 +74,7 @@ def escapes(path: Path, root: Path) -> bool:
     return target != root and root not in target.parents
 
 
-def link_target(path: Path) -> str:
+def _link_target(path: Path) -> str:
     """Where a symbolic link points, for messages."""
     try:
         return os.readlink(path)
@@ -142,7 +142,7 @@ def source_files(root: Path, folder: str, *, skip_suffix: str | None = None) -> 
 
 def link_problem(link: Path, root: Path) -> tuple[str, str] | None:
     """What is wrong with a symbolic link under the project, and what to do, or None."""
-    target = link_target(link)
+    target = _link_target(link)
     try:
         resolved = link.resolve(strict=True)
     except (OSError, RuntimeError):

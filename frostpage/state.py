@@ -66,18 +66,20 @@ class SiteState:
             if changed is None or previous is None or not self.files.update(changed):
                 self.files.reload()
             pages_changed = _page_ids(self.files.all()) != self._page_ids
-            if previous is None or pages_changed or self._other_files() != previous.files:
-                site = self._build()
+            content = self._content()
+            if previous is None or pages_changed or frozenset(content.files) != previous.files:
+                site = self._build(content)
                 invalidate_links(site)
                 self._site = site
             else:
                 self._site = previous
 
-    def _build(self) -> Site:
+    def _build(self, content: SourceFiles | None = None) -> Site:
         if not (self.root / "content").is_dir():
             raise SiteError("content/", None, "the content folder is missing", "create content/")
         pages = self.files.all()
-        content, others = self._scan()
+        content = content or self._content()
+        others = self._others()
         site = build_site(
             pages,
             self.settings,
@@ -94,19 +96,18 @@ class SiteState:
         self._page_ids = _page_ids(pages)
         return site
 
-    def _other_files(self) -> frozenset[str]:
-        return frozenset(source_files(self.root, "content", skip_suffix=".md").files)
+    def _content(self) -> SourceFiles:
+        """The files of content/ besides pages, and what is wrong with its links."""
+        return source_files(self.root, "content", skip_suffix=".md")
 
-    def _scan(self) -> tuple[SourceFiles, SourceFiles]:
-        """The files of content/ besides pages, and the problems of every source folder's
-        symbolic links (static/ and templates/ are read by Flask and Jinja)."""
-        content = source_files(self.root, "content", skip_suffix=".md")
+    def _others(self) -> SourceFiles:
+        """What is wrong with the links of static/ and templates/ (read by Flask and Jinja)."""
         others = SourceFiles()
         for folder in ("static", "templates"):
             found = source_files(self.root, folder)
             others.errors += found.errors
             others.warnings += found.warnings
-        return content, others
+        return others
 
 
 def _page_ids(pages: list[Page]) -> frozenset[int]:
