@@ -499,9 +499,24 @@ def test_two_builds_at_once_never_interleave(site_root):
     first, second = start_build(site_root), start_build(site_root)
     outputs = [process.communicate(timeout=120) for process in (first, second)]
     assert first.returncode == 0 and second.returncode == 0, outputs
-    assert any("Another build of this site is running: waiting." in err for _, err in outputs)
     names = [path.name for path in (site_root / "build").rglob("*")]
     assert not [name for name in names if name.endswith(".frostpage-link")]
+    assert not [path for path in site_root.iterdir() if path.name.startswith(".build-")]
+
+
+def test_a_build_waits_while_another_holds_the_lock(site_root):
+    import fcntl
+
+    (site_root / ".frostpage-cache").mkdir()
+    with (site_root / ".frostpage-cache/build.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a running build holds it
+        waiting = start_build(site_root)
+        time.sleep(3)
+        assert waiting.poll() is None and not (site_root / "build").exists()
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        _, err = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and "Another build of this site is running: waiting." in err
+    assert (site_root / "build/index.html").is_file()
 
 
 def test_a_killed_build_leaves_the_previous_build_and_no_leftovers(write_site):
