@@ -31,10 +31,10 @@ def _conflicts(pages: list[Page]) -> list[SiteError]:
     for page in pages:
         route = reserved(page.url)
         if problem := url_problem(page.url):
-            line = page.meta_line("slug") if page.meta.get("slug") else None
-            errors.append(
-                SiteError(page.file, line, f"its URL {page.url!r} {problem}", "rename the file")
-            )
+            slug = bool(page.meta.get("slug"))
+            line = page.meta_line("slug") if slug else None
+            hint = "write a shorter 'slug'" if slug else "rename the file"
+            errors.append(SiteError(page.file, line, f"its URL {page.url!r} {problem}", hint))
         elif route and not route.intro:
             errors.append(
                 SiteError(

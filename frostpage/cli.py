@@ -245,6 +245,8 @@ def new(context: click.Context, title: str, section: str, slug: str | None) -> N
                 " (make new title=... slug=...)",
             )
         )
+    if problem := url_problem(f"/{section}/{name}.md"):
+        _fail(SiteError("new", None, f"content/{section}/{name}.md {problem}", "give a --slug"))
     path = root / "content" / section / f"{name}.md"
     if path.exists():
         _fail(SiteError(str(path.relative_to(root)), None, "already exists"))

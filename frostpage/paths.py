@@ -21,6 +21,8 @@ from .errors import SiteError
 # Characters no URL path of the site may hold: control characters (a newline would split a
 # line of _redirects), and the backslash, a folder separator to some hosts.
 FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+# The longest file name most file systems take (ext4, APFS, NTFS): each part of a URL is one.
+LONGEST_NAME = 255
 
 
 def url_problem(path: str) -> str | None:
@@ -33,6 +35,8 @@ def url_problem(path: str) -> str | None:
     segments = path[1:].removesuffix("/").split("/")
     if path != "/" and any(segment in ("", ".", "..") for segment in segments):
         return "has an empty, '.' or '..' part"
+    if any(len(segment.encode()) > LONGEST_NAME for segment in segments):
+        return f"has a part longer than a file name may be ({LONGEST_NAME} bytes)"
     return None
 
 

@@ -72,6 +72,10 @@ def cli(root: Path, *arguments: str):
             "'slug' must be one part of a URL, with a letter or a digit, not 'a/../../b'",
         ),
         ("%2e%2e", None),  # only letters and digits are kept: 2e-2e, a name like any other
+        (
+            "a" * 300,
+            f"its URL '/posts/{'a' * 300}/' has a part longer than a file name may be (255 bytes)",
+        ),
     ],
 )
 def test_a_slug_never_writes_outside_the_build(write_site, tmp_path, slug, message):
@@ -96,6 +100,7 @@ def test_a_slug_never_writes_outside_the_build(write_site, tmp_path, slug, messa
         ("/a\\\\..\\\\..\\\\x/", "holds a control character or a backslash"),
         ("old/", "must be a path on this site starting with '/', such as /old/post/"),
         ("/archive/", "is reserved for the archive of posts"),
+        ("/" + "é" * 200 + "/", "has a part longer than a file name may be (255 bytes)"),
     ],
 )
 def test_an_alias_never_writes_outside_the_build(write_site, tmp_path, alias, problem):
@@ -594,6 +599,12 @@ def test_make_new_passes_the_title_verbatim(site_root):
     from frostpage.frontmatter import split
 
     assert split(post.read_text("utf-8"), str(post)).meta["title"] == title
+
+
+def test_a_title_too_long_for_a_file_name_is_a_clear_error(site_root):
+    result = cli(site_root, "new", "word " * 100)
+    assert result.exit_code == 1 and "longer than a file name may be" in result.output
+    assert cli(site_root, "new", "word " * 100, "--slug", "words").exit_code == 0
 
 
 def test_a_title_with_no_letters_gets_a_clear_error_or_a_given_name(site_root):
