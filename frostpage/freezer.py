@@ -9,15 +9,18 @@ build must know (files, pages read, assets used, templates, warnings).
 from __future__ import annotations
 
 import os
+import reprlib
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, request, template_rendered
+from flask import Flask, Response, request, template_rendered, url_for
 from flask_frozen import Freezer, FrozenFlaskWarning
 from flask_frozen import Page as FrozenPage
+from werkzeug.routing import BuildError
 
 from . import incremental
 from .errors import SiteError, SiteErrors, from_template_exception
@@ -79,7 +82,7 @@ class SiteFreezer(Freezer):
         self.register_generator(self.site_urls)
         hooks = site_state(app).hooks
         for generator in hooks.url_generators:
-            self.register_generator(generator)
+            self.register_generator(_checked(generator))
         if hooks.blueprint is not None:
             self.register_generator(self.hook_routes_without_arguments)
         self.register_generator(self.fingerprinted_assets)
@@ -232,6 +235,45 @@ class SiteFreezer(Freezer):
             {key[1] for key in (self.app.jinja_env.cache or {})},
             [str(w.message) for w in caught if issubclass(w.category, FrozenFlaskWarning)],
         )
+
+
+def _checked(generator: Callable[[], Iterable[Any]]) -> Callable[[], Iterator[Any]]:
+    """A URL generator of site/hooks.py whose every URL is checked as it comes: a mistake
+    is the hooks file's error, with the generator's line, not a traceback of Frozen-Flask."""
+
+    def checked() -> Iterator[Any]:
+        for item in generator():
+            problem = _url_problem(item, generator.__name__)
+            if problem:
+                line = getattr(getattr(generator, "__code__", None), "co_firstlineno", None)
+                shown = reprlib.repr(item)
+                message = f"url_generators: {generator.__name__}() gave {shown}: {problem}"
+                raise SiteError(HOOKS_PATH, line, message)
+            yield item
+
+    checked.__name__ = generator.__name__  # Frozen-Flask's endpoint for a dict of values
+    return checked
+
+
+def _url_problem(item: Any, name: str) -> str | None:
+    """Why a URL generator's item cannot be frozen, or None. Called while Frozen-Flask
+    enumerates URLs, inside a request context, so ``url_for`` can try it."""
+    if isinstance(item, str):
+        parts = urlsplit(item)
+        if parts.scheme or parts.netloc:
+            return "a URL of another site; only this site's paths are written"
+        return None if item.startswith("/") else "a path must start with '/'"
+    if isinstance(item, Mapping):
+        endpoint, values = name, item
+    elif isinstance(item, tuple) and 2 <= len(item) <= 3 and isinstance(item[1], Mapping):
+        endpoint, values = item[0], item[1]
+    else:
+        return "give a path, an (endpoint, values) pair or a dict of values"
+    try:
+        url_for(endpoint, **values)
+    except (BuildError, TypeError, ValueError) as error:
+        return f"no URL can be built: {error}"
+    return None
 
 
 @dataclass

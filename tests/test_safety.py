@@ -111,6 +111,22 @@ def test_an_alias_never_writes_outside_the_build(write_site, tmp_path, alias, pr
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.parametrize(
+    ("item", "problem"),
+    [
+        ('"https://evil.example/x"', "a URL of another site; only this site's paths are written"),
+        ('"relative/"', "a path must start with '/'"),
+        ('"nope", {}', "no URL can be built: Could not build url for endpoint 'nope'"),
+        ("42", "give a path, an (endpoint, values) pair or a dict of values"),
+    ],
+)
+def test_what_a_hook_url_generator_gives_is_checked(write_site, item, problem):
+    hooks = f"\n\ndef pages():\n    yield {item}\n\n\nurl_generators = [pages]\n"
+    [error] = errors_of(write_site({"site/hooks.py": hooks}))
+    assert error.startswith("site/hooks.py:3: url_generators: pages() gave ")
+    assert problem in error
+
+
 def test_a_hook_url_never_writes_outside_the_build(write_site, tmp_path):
     hooks = 'def escape():\n    yield "/../../escaped.html"\n\nurl_generators = [escape]\n'
     root = write_site({"site/hooks.py": hooks})
