@@ -45,6 +45,10 @@ def load_data(root: Path) -> tuple[dict[str, Any], list[SiteError]]:
             data[path.stem] = reader(path.read_text("utf-8-sig"), where)
         except UnicodeDecodeError:
             errors.append(SiteError(where, None, "is not UTF-8 text"))
+        except OSError as error:  # a folder with a data file's name, say
+            errors.append(SiteError(where, None, f"cannot be read: {error.strerror}"))
+        except RecursionError:
+            errors.append(SiteError(where, None, "is nested too deeply"))
         except SiteError as error:
             errors.append(error)
     return data, errors

@@ -268,6 +268,24 @@ def test_a_source_folder_that_is_a_link_out_of_the_project_is_refused(write_site
         assert create_app(root, dev=True).test_client().get("/about/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("deep.json", "[" * 100_000 + "]" * 100_000, "site/data/deep.json: is nested too deeply"),
+        ("deep.yaml", "x: " + "[" * 5000 + "]" * 5000, "site/data/deep.yaml:1: invalid YAML"),
+        ("folder.toml", None, "site/data/folder.toml: cannot be read: Is a directory"),
+    ],
+)
+def test_a_data_file_that_cannot_be_read_is_a_located_error(write_site, name, text, expected):
+    root = write_site({"site/data/.keep": ""})
+    if text is None:
+        (root / "site/data" / name).mkdir()
+    else:
+        (root / "site/data" / name).write_text(text, "utf-8")
+    [error] = errors_of(root)
+    assert error.startswith(expected)
+
+
 def test_a_data_file_linked_out_of_the_project_is_never_read(write_site):
     root = write_site({"site/data/.keep": ""})
     (root / "site/data/secrets.yaml").symlink_to("/etc/hostname")
