@@ -26,7 +26,7 @@ from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
 from .highlighting import highlight_css
 from .model import Site, paginate
-from .page import Page
+from .page import Page, url_for_source
 from .state import current_site, site_state
 from .templating import absolute_url, page_url
 from .urls import content_type, cross_origin, site_urls
@@ -159,8 +159,11 @@ def not_found(error: Exception) -> tuple[str, int]:
 
 def _is_source_of(source: str, path: str) -> bool:
     """Whether the file ``source`` ('content/a.md', 'static/etc') would answer ``path``."""
-    url = "/" + source.removeprefix("content/").removesuffix(".md")
-    return path.rstrip("/") == url or path.startswith(url + "/")
+    page = source.startswith("content/") and source.endswith(".md")
+    url = (
+        url_for_source(source[len("content/") :]) if page else "/" + source.removeprefix("content/")
+    )
+    return path.rstrip("/") == url.rstrip("/") or path.startswith(url.rstrip("/") + "/")
 
 
 def _feed(posts: list[Page], title: str, home_endpoint: str, **values: Any) -> feeds.Feed:
