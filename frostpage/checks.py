@@ -63,21 +63,24 @@ def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
     seen: dict[str, Page] = {}
     for page in pages:
         for alias in page.aliases:
-            line = page.meta_line("aliases")
-            other = urls.get(alias) or seen.get(alias)
-            if problem := url_problem(alias):
-                pass  # reported as it is
-            elif route := reserved(alias):
-                problem = f"is reserved for {route.what}"
-            elif other is not None and other is not page:
-                problem = f"is also the URL of {other.file}"
-            elif other is page:
-                problem = "is the page's own URL"
+            problem = _alias_problem(alias, page, urls.get(alias) or seen.get(alias))
+            if problem:
+                line = page.meta_line("aliases")
+                errors.append(SiteError(page.file, line, f"alias {alias!r} {problem}"))
             else:
                 seen[alias] = page
-                continue
-            errors.append(SiteError(page.file, line, f"alias {alias!r} {problem}"))
     return errors
+
+
+def _alias_problem(alias: str, page: Page, other: Page | None) -> str | None:
+    """Why ``alias`` of ``page`` cannot be, given ``other``, the page already at that URL."""
+    if problem := url_problem(alias):
+        return problem
+    if route := reserved(alias):
+        return f"is reserved for {route.what}"
+    if other is page:
+        return "is the page's own URL"
+    return f"is also the URL of {other.file}" if other is not None else None
 
 
 def _folder_conflicts(pages: list[Page], files: list[str]) -> list[SiteError]:

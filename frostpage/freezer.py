@@ -243,7 +243,7 @@ def _checked(generator: Callable[[], Iterable[Any]]) -> Callable[[], Iterator[An
 
     def checked() -> Iterator[Any]:
         for item in generator():
-            problem = _url_problem(item, generator.__name__)
+            problem = _generated_problem(item, generator.__name__)
             if problem:
                 line = getattr(getattr(generator, "__code__", None), "co_firstlineno", None)
                 shown = reprlib.repr(item)
@@ -255,7 +255,7 @@ def _checked(generator: Callable[[], Iterable[Any]]) -> Callable[[], Iterator[An
     return checked
 
 
-def _url_problem(item: Any, name: str) -> str | None:
+def _generated_problem(item: Any, name: str) -> str | None:
     """Why a URL generator's item cannot be frozen, or None. Called while Frozen-Flask
     enumerates URLs, inside a request context, so ``url_for`` can try it."""
     if isinstance(item, str):

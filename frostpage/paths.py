@@ -72,10 +72,13 @@ def escapes(path: Path, root: Path) -> bool:
     project folder, resolved). A dangling or looping link does not escape: it fails later,
     where it is read, with its own message."""
     try:
-        target = path.resolve(strict=True)
+        return _outside(path.resolve(strict=True), root)
     except (OSError, RuntimeError):
         return False
-    return target != root and root not in target.parents
+
+
+def _outside(resolved: Path, root: Path) -> bool:
+    return resolved != root and root not in resolved.parents
 
 
 def _link_target(path: Path) -> str:
@@ -151,7 +154,7 @@ def link_problem(link: Path, root: Path) -> tuple[str, str] | None:
         resolved = link.resolve(strict=True)
     except (OSError, RuntimeError):
         return f"is a symbolic link that leads nowhere or in a loop (to {target})", "remove it"
-    if resolved != root and root not in resolved.parents:
+    if _outside(resolved, root):
         return (
             f"is a symbolic link to {target}, outside the project: nothing there is published",
             "copy what you need into the project, and remove the link",
