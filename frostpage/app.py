@@ -17,13 +17,13 @@ from flask import Flask
 
 from . import routes
 from .assets import Assets
-from .cache import CACHE_FOLDER, CachedRenderer, PageCache
+from .cache import CachedRenderer, PageCache
 from .config import load_settings
 from .content_files import ContentFiles
 from .data import load_data
 from .hooks import Hooks, load_hooks
 from .markup import Renderer, printable
-from .paths import escapes
+from .paths import CACHE_FOLDER, escapes
 from .state import SiteState
 
 

@@ -30,7 +30,6 @@ from .markup import Rendered, Renderer, Resolver, Suggester
 from .page import Page
 from .version import VERSION
 
-CACHE_FOLDER = ".frostpage-cache"
 SCHEMA = 2
 
 

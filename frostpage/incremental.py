@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .model import Site
 from .page import Page
+from .paths import CACHE_FOLDER
 
 RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.
@@ -81,7 +82,7 @@ class BuildRecord:
 def record_path(root: Path, destination: Path) -> Path:
     """One record per build folder: ``build/`` and ``--output elsewhere`` differ."""
     name = hashlib.sha256(str(destination).encode()).hexdigest()[:16]
-    return root / ".frostpage-cache" / RECORDS_FOLDER / f"{name}.pickle"
+    return root / CACHE_FOLDER / RECORDS_FOLDER / f"{name}.pickle"
 
 
 def spare_path(record: Path) -> Path:

@@ -30,11 +30,11 @@ from watchdog.observers import Observer
 from .app import create_app
 from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
+from .paths import SOURCE_FOLDERS
 
 log = logging.getLogger("frostpage")
 
 LIVE_PREFIX = "/__frostpage/"
-WATCHED_FOLDERS = ("content", "templates", "static", "site")
 DEBOUNCE_SECONDS = 0.03
 HEARTBEAT_SECONDS = 15.0
 # The page's version: a change broadcast after it was rendered reloads it, even one that
@@ -157,7 +157,7 @@ class LivePreview:
         """Watch the site's folders in the background until the process ends."""
         handler = _Handler(self._changes.put)
         observer = Observer()
-        for name in WATCHED_FOLDERS:
+        for name in SOURCE_FOLDERS:
             folder = self.root / name
             if folder.is_dir():
                 observer.schedule(handler, str(folder), recursive=True)

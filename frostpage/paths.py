@@ -18,6 +18,9 @@ from pathlib import Path
 
 from .errors import SiteError
 
+# The author's folders, and frostpage's own cache beside them.
+SOURCE_FOLDERS = ("content", "templates", "static", "site")
+CACHE_FOLDER = ".frostpage-cache"
 # Characters no URL path of the site may hold: control characters (a newline would split a
 # line of _redirects), and the backslash, a folder separator to some hosts.
 FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")

@@ -24,14 +24,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import SiteError
+from .paths import CACHE_FOLDER, SOURCE_FOLDERS
 
 MARKER = ".frostpage-build"
 MARKER_TEXT = (
     "This folder is made by frostpage: each build replaces it whole.\n"
     "Keep no files of your own here; frostpage refuses to replace a folder without this file.\n"
 )
-CACHE_FOLDER = ".frostpage-cache"
-SOURCE_FOLDERS = ("content", "templates", "static", "site")
 
 
 def check_destination(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from frostpage import build, create_app
-from frostpage.cache import CACHE_FOLDER
+from frostpage.paths import CACHE_FOLDER
 from frostpage.state import site_state
 
 
