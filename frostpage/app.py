@@ -80,7 +80,9 @@ def create_app(
     # Whatever a template prints, from pages, settings or data, is a valid document.
     app.jinja_env.finalize = lambda value: printable(value) if isinstance(value, str) else value
     files = ContentFiles(app, settings, PageCache(root / CACHE_FOLDER, settings))
-    renderer = CachedRenderer(Renderer(settings.markdown, settings.base_path), root / CACHE_FOLDER)
+    renderer = CachedRenderer(
+        Renderer(settings.markdown, settings.base_path, root), root / CACHE_FOLDER
+    )
     app.jinja_loader = ProjectTemplates(root)
     assets = Assets(root / "static", root)
     state = SiteState(

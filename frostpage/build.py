@@ -204,7 +204,7 @@ def _remember(
     """Keep what the next build needs to know of this one."""
     record = incremental.BuildRecord(
         loaded.inputs,
-        loaded.content,
+        incremental.recorded_content(loaded.site, loaded.content),
         freezer.written,
         anchors,
         freezer.written_by,

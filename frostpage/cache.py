@@ -11,6 +11,7 @@ read, or was written by another version, is thrown away and rebuilt, never trust
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import pickle
@@ -21,24 +22,30 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-import markdown
-import pygments
-
-from . import frontmatter, markup, page
+from . import frontmatter, markup, page, snippets
 from .config import Settings
 from .markup import Rendered, Renderer, Resolver, Suggester
 from .page import Page
 from .version import VERSION
 
-SCHEMA = 2
+SCHEMA = 3
+
+
+# The libraries whose code shapes the HTML of a page's Markdown.
+RENDERING_LIBRARIES = ("markdown", "pygments", "pymdown-extensions", "latex2mathml")
 
 
 def renderer_fingerprint() -> str:
-    """Changes whenever the HTML of an unchanged page could: an edit of the renderer's code
-    (even without a new version number) or an upgrade of Python-Markdown or Pygments."""
-    code = Path(markup.__file__).read_bytes()
-    versions = f"{VERSION} {markdown.__version__} {pygments.__version__}".encode()
-    return hashlib.sha256(versions + code).hexdigest()
+    """Changes whenever the HTML of an unchanged page could: an edit of frostpage's code or
+    built-in shortcodes (even without a new version number), or an upgrade of a library
+    that renders."""
+    digest = hashlib.sha256(VERSION.encode())
+    for library in RENDERING_LIBRARIES:
+        digest.update(f"{library} {importlib.metadata.version(library)}\n".encode())
+    package = Path(markup.__file__).parent
+    for path in sorted([*package.glob("*.py"), *(package / "shortcodes").iterdir()]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 class CachedRenderer:
@@ -73,11 +80,8 @@ class CachedRenderer:
         suggest: Suggester | None = None,
     ) -> Rendered:
         key = self.key(body, source, body_line)
-        cached = self._get(key)
-        if cached is not None and all(
-            resolve(target) == url for target, url in cached.links.items()
-        ):
-            self.hits += 1
+        cached = self.cached(body, source, body_line, resolve)
+        if cached is not None:
             return cached
         self.misses += 1
         rendered = self.renderer.render(body, source, body_line, resolve, suggest)
@@ -86,10 +90,13 @@ class CachedRenderer:
         return rendered
 
     def cached(self, body: str, source: str, body_line: int, resolve: Resolver) -> Rendered | None:
-        """The stored rendering, if there is one and its links still lead where they did."""
+        """The stored rendering, if there is one, its links still lead where they did and
+        the files it included are as they were."""
         cached = self._get(self.key(body, source, body_line))
-        if cached is not None and all(
-            resolve(target) == url for target, url in cached.links.items()
+        if (
+            cached is not None
+            and all(resolve(target) == url for target, url in cached.links.items())
+            and snippets.unchanged(self.renderer.root, cached.reads)
         ):
             self.hits += 1
             return cached
@@ -108,6 +115,7 @@ class CachedRenderer:
                 "summary_html": rendered.summary_html,
                 "text": rendered.text,
                 "links": rendered.links,
+                "reads": rendered.reads,
             },
             ensure_ascii=False,  # a third of the size, and read three times as fast
         )
@@ -156,6 +164,7 @@ class CachedRenderer:
                     text=value["text"],
                     errors=[],
                     links=value["links"],
+                    reads=value["reads"],
                 )
             except (sqlite3.Error, ValueError, KeyError, TypeError):
                 self._discard()

@@ -43,6 +43,8 @@ class MarkdownSettings:
     highlight_style_dark: str = "github-dark"
     toc_depth: str = "2-4"
     extensions: list[str] = field(default_factory=list)
+    # Settings of each extension, over frostpage's: [markdown.extension_configs."pymdownx.tabbed"]
+    extension_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -126,15 +128,24 @@ def _read(path: Path) -> str:
 
 def _check_markdown(markdown: MarkdownSettings, text: str) -> None:
     """The Markdown settings name things that exist: extensions, Pygments styles, depths."""
-    for extension in markdown.extensions:
+    for extension in [*markdown.extensions, *markdown.extension_configs]:
+        configs = markdown.extension_configs
         try:
-            Markdown(extensions=[extension])
-        except Exception as error:  # an import error, or the extension's own complaint
+            Markdown(extensions=[extension], extension_configs=configs)
+        except ImportError as error:
             raise SiteError(
                 CONFIG_PATH,
-                _line_of(text, "extensions"),
+                _line_containing(text, extension),
                 f"unknown Markdown extension {extension!r} ({type(error).__name__}: {error})",
-                "name a Python-Markdown extension, such as 'abbr' or 'pymdownx.tasklist'",
+                "name a Python-Markdown extension, such as 'abbr' or 'pymdownx.keys'",
+            ) from None
+        except Exception as error:  # the extension's own complaint about its settings
+            raise SiteError(
+                CONFIG_PATH,
+                _line_containing(text, extension),
+                f"the settings of Markdown extension {extension!r} are refused "
+                f"({type(error).__name__}: {error})",
+                "give only the settings the extension documents",
             ) from None
     for key in ("highlight_style", "highlight_style_dark"):
         style = getattr(markdown, key)
@@ -172,6 +183,10 @@ def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: lis
             values[key] = _build(MarkdownSettings, value, text, f"{name}.", warnings)
         elif expected == list[NavLink]:
             values[key] = [_nav_link(item, text, name) for item in _as_list(value, text, key, name)]
+        elif expected == dict[str, dict[str, Any]]:
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise _type_error(text, key, name, "a table of tables, one per extension")
+            values[key] = value
         elif expected == list[str]:
             items = _as_list(value, text, key, name)
             if not all(isinstance(item, str) for item in items):
@@ -214,6 +229,11 @@ def _nav_link(item: Any, text: str, name: str) -> NavLink:
 
 def _type_error(text: str, key: str, name: str, expected: str) -> SiteError:
     return SiteError(CONFIG_PATH, _line_of(text, key), f"'{name}' must be {expected}")
+
+
+def _line_containing(text: str, words: str) -> int | None:
+    position = text.find(words)
+    return text.count("\n", 0, position) + 1 if position >= 0 else None
 
 
 def _line_of(text: str, key: str) -> int | None:

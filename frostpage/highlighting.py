@@ -1,33 +1,12 @@
-"""Code highlighting with Pygments: the formatter every code block uses, and the compact
-stylesheets for the light and the dark scheme.
-"""
+"""Code highlighting's look: compact Pygments stylesheets for the light and the dark scheme."""
 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
 
 from pygments.formatters import HtmlFormatter
 
 HIGHLIGHT_CLASS = "highlight"
-
-
-class CodeFormatter(HtmlFormatter):
-    """Pygments' HTML formatter, with its table of token classes made once per style:
-    codehilite makes a formatter for every block of code, and making that table again each
-    time was a twentieth of the time of a page."""
-
-    _tables: ClassVar[dict[tuple[Any, str], tuple[dict, dict]]] = {}
-    ttype2class: dict[Any, str]
-    class2style: dict[str, Any]
-
-    def _create_stylesheet(self) -> None:
-        key = (self.style, self.classprefix)
-        if key not in self._tables:
-            # Private in Pygments: pinned below its next major, checked by test_contracts.py.
-            super()._create_stylesheet()  # type: ignore[misc]
-            self._tables[key] = (self.ttype2class, self.class2style)
-        self.ttype2class, self.class2style = self._tables[key]
 
 
 def highlight_css(style_name: str, over: str | None = None) -> str:

@@ -29,7 +29,8 @@ from .paths import CACHE_FOLDER
 
 RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.
-LIBRARIES = ("flask", "werkzeug", "jinja2", "markupsafe", "frozen-flask", "markdown", "pygments")
+LIBRARIES: tuple[str, ...] = ("flask", "werkzeug", "jinja2", "markupsafe", "frozen-flask")
+LIBRARIES += ("markdown", "pygments", "pymdown-extensions", "latex2mathml")
 # Inputs besides the content of pages: hashed as they are (small) or by their stat (big).
 HASHED_FOLDERS = ("templates", "site")
 STATTED_FOLDERS = ("static",)
@@ -126,6 +127,18 @@ def content_key(page: Page) -> str:
     return hashlib.blake2b(page.body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
+def recorded_content(site: Site, content: dict[str, str]) -> dict[str, str]:
+    """The content keys to record: none for a page that included other files of the project
+    (snippets, shortcode templates), so the next build writes it again; its render cache
+    entry checks those files."""
+    recorded = dict(content)
+    for page in site.pages:
+        rendered = page.__dict__.get("_rendered")
+        if rendered is not None and rendered.reads:
+            recorded.pop(page.source, None)
+    return recorded
+
+
 @functools.cache
 def engine_stamp() -> str:
     """frostpage's code, the versions of the libraries that shape output, and Python's."""
@@ -133,8 +146,11 @@ def engine_stamp() -> str:
     for library in LIBRARIES:
         digest.update(f"{library} {importlib.metadata.version(library)}\n".encode())
     package = Path(__file__).parent
-    for module in sorted(package.glob("*.py")):
-        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    # Its code, and the files it serves or renders with (shortcodes, scripts, Mermaid).
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            name = path.relative_to(package).as_posix()
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -17,7 +17,8 @@ import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
@@ -25,16 +26,74 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+from pygments.lexers import get_lexer_for_filename
+from pygments.util import ClassNotFound
+from pymdownx.emoji import to_alt
+from pymdownx.superfences import fence_div_format
 
 from .config import MarkdownSettings
 from .errors import SiteError
-from .highlighting import HIGHLIGHT_CLASS, CodeFormatter
+from .highlighting import HIGHLIGHT_CLASS
+from .mathml import MathExtension
+from .preprocess import Source, SourcePreprocessor
 from .punctuation import SmartPunctuation
+from .shortcodes import Shortcodes
+from .snippets import SnippetError, read_snippet
 
-MORE_MARKER = "<!-- more -->"
+# Where the summary ends: <!-- more -->, as frostpage, Hugo, Jekyll and Zola write it.
+MORE_MARKER = re.compile(r"<!--\s*more\s*-->")
 # Characters that XML forbids and HTML calls a parse error (control characters pasted from a
 # word processor, lone surrogates, non-characters): they never reach a written file.
 NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+# On for every page: what GitHub, MkDocs-Material and Hugo authors expect of Markdown.
+EXTENSIONS: list[str | Extension] = [
+    "pymdownx.superfences",  # fences anywhere, with titles, line numbers, highlighted lines
+    "pymdownx.highlight",
+    "pymdownx.inlinehilite",  # `#!python print()`
+    "tables",
+    "footnotes",
+    "toc",
+    "attr_list",
+    "def_list",
+    "abbr",
+    "admonition",  # !!! note
+    "pymdownx.details",  # ??? note (collapsible)
+    "pymdownx.tabbed",  # === "Tab"
+    "md_in_html",
+    "sane_lists",
+    "pymdownx.tasklist",  # - [x] done
+    "pymdownx.tilde",  # ~~struck~~, H~2~O
+    "pymdownx.caret",  # ^^inserted^^, x^2^
+    "pymdownx.mark",  # ==marked==
+    "pymdownx.magiclink",  # bare URLs become links, as on GitHub
+    "pymdownx.emoji",  # :smile:, as the character itself: nothing fetched from elsewhere
+]
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "toc": {
+        "permalink": "#",
+        "permalink_title": "Link to this section",
+        "slugify": slugify_unicode,
+    },
+    "pymdownx.highlight": {
+        "css_class": HIGHLIGHT_CLASS,
+        "guess_lang": False,
+        "pygments_lang_class": True,  # language-python on every block
+        "linenums_style": "pymdownx-inline",  # numbers that copying leaves out
+    },
+    "pymdownx.superfences": {
+        "custom_fences": [{"name": "mermaid", "class": "mermaid", "format": fence_div_format}]
+    },
+    "pymdownx.inlinehilite": {"css_class": HIGHLIGHT_CLASS},
+    "pymdownx.tabbed": {"alternate_style": True},
+    "pymdownx.emoji": {"emoji_generator": to_alt},
+    "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+}
+
+# Lists or quotes nested deeper than this (Python-Markdown renders 200 levels in a second, and
+# fails at about 400, after many seconds) are an error at once.
+DEEPEST_NESTING = 250
 
 # Given a content-relative source path ('docs/intro.md'): the page's URL, or None.
 Resolver = Callable[[str], str | None]
@@ -66,6 +125,8 @@ class Rendered:
     text: str = ""  # the HTML as plain text, for the search index and reading times
     errors: list[SiteError] = field(default_factory=list)
     links: dict[str, str | None] = field(default_factory=dict)
+    # The project's files that went into the page (snippets, shortcodes): path → hash.
+    reads: dict[str, str] = field(default_factory=dict)
     # The HTML with absolute links, per page URL, as every feed that lists the page needs it.
     feed_html: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -73,55 +134,96 @@ class Rendered:
 class Renderer:
     """Renders page bodies with the site's Markdown settings."""
 
-    def __init__(self, settings: MarkdownSettings, base_path: str = "") -> None:
+    def __init__(
+        self, settings: MarkdownSettings, base_path: str = "", root: Path | None = None
+    ) -> None:
         self.settings = settings
         self.base_path = base_path
+        self.root = (root or Path.cwd()).resolve()
         self._lock = threading.Lock()
         self._links = _LinkRewriter(self)
+        self._math = MathExtension()
+        self._shortcodes = Shortcodes(self.root, self._shortcode_functions())
         self._markdown = self._new_markdown()
 
-    def _new_markdown(self) -> markdown.Markdown:
+    def _new_markdown(self, *, whole_pages: bool = True) -> markdown.Markdown:
+        extensions = self._extensions() if whole_pages else [*EXTENSIONS, *self.settings.extensions]
         instance = markdown.Markdown(
-            extensions=self._extensions(),
-            extension_configs={
-                "toc": {
-                    "permalink": "#",
-                    "permalink_title": "Link to this section",
-                    "slugify": slugify_unicode,
-                    "toc_depth": self.settings.toc_depth,
-                },
-                "codehilite": {
-                    "css_class": HIGHLIGHT_CLASS,
-                    "guess_lang": False,
-                    "pygments_formatter": CodeFormatter,
-                },
-                "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
-            },
-            output_format="html",
+            extensions=extensions, extension_configs=self._configs(), output_format="html"
         )
         if self.settings.smart_quotes:
             # After the inline patterns (20) and attribute lists (8), before the TOC takes
             # the headings' text (5).
             instance.treeprocessors.register(SmartPunctuation(instance), "frostpage_smarty", 6)
-        # Runs after inline links exist and after the TOC has added heading anchors.
-        instance.treeprocessors.register(self._links, "frostpage_links", 0)
+        if whole_pages:
+            self._source = SourcePreprocessor(instance, self.root, self._shortcodes)
+            # After Python-Markdown normalises whitespace (30), which would remove the marks
+            # of the HTML that shortcodes put in; before fences (25) and raw HTML (20).
+            instance.preprocessors.register(self._source, "frostpage_source", 29)
+            # Runs after inline links exist and after the TOC has added heading anchors.
+            instance.treeprocessors.register(self._links, "frostpage_links", 0)
         instance.postprocessors.register(_ScrollableBlocks(instance), "frostpage_scrolling", 0)
         return instance
 
     def _extensions(self) -> list[str | Extension]:
-        names: list[str | Extension] = [
-            "fenced_code",
-            "codehilite",
-            "tables",
-            "footnotes",
-            "toc",
-            "attr_list",
-            "def_list",
-            "admonition",
-            "md_in_html",
-            "sane_lists",
-        ]
-        return names + list(self.settings.extensions)
+        return [*EXTENSIONS, self._math, *self.settings.extensions]
+
+    def _configs(self) -> dict[str, dict[str, Any]]:
+        """Each extension's settings: frostpage's, with the site's own over them."""
+        configs = {name: dict(values) for name, values in EXTENSION_CONFIGS.items()}
+        configs["toc"]["toc_depth"] = self.settings.toc_depth
+        for name, values in self.settings.extension_configs.items():
+            configs.setdefault(name, {}).update(values)
+        return configs
+
+    def _shortcode_functions(self) -> dict[str, Callable[..., Any]]:
+        """What shortcode templates may call: the page's links, Markdown, project files."""
+        return {
+            "url_of": self._links.url_of,
+            "markdown": self._markdown_filter,
+            "include_code": self._include_code,
+            "fail": _fail,
+        }
+
+    def _markdown_filter(self, text: str, inline: bool = False) -> Markup:
+        """Markdown in a shortcode's argument or body, as HTML (without the paragraph
+        around it when ``inline``)."""
+        if self._inner is None:
+            self._inner = self._new_markdown(whole_pages=False)
+        self._inner.reset()
+        output = self._inner.convert(str(text))
+        if inline:
+            output = re.sub(r"^<p>(.*)</p>$", r"\1", output.strip(), flags=re.DOTALL)
+        return Markup(output)
+
+    _inner: markdown.Markdown | None = None
+
+    def _include_code(
+        self,
+        path: str,
+        lang: str | None = None,
+        lines: str | None = None,
+        title: str | None = None,
+        linenums: int | None = None,
+        hl_lines: str | None = None,
+    ) -> str:
+        """A file of the project as a fenced code block (Markdown)."""
+        spec = f"{path}:{str(lines).replace('-', ':')}" if lines else str(path)
+        try:
+            name, code = read_snippet(self.root, spec, self._source.source.reads)
+        except SnippetError as error:
+            raise ValueError(error.message) from None
+        longest = max((len(run) for run in re.findall("`+", "\n".join(code))), default=0)
+        fence = "`" * max(3, longest + 1)
+        if lang is None:
+            try:
+                lang = get_lexer_for_filename(name).aliases[0]
+            except ClassNotFound:
+                lang = "text"
+        options = f' title="{title or PurePosixPath(name).name}"'
+        options += f' linenums="{linenums}"' if linenums else ""
+        options += f' hl_lines="{hl_lines}"' if hl_lines else ""
+        return "\n".join([f"{fence}{lang}{options}", *code, fence])
 
     def render(
         self,
@@ -136,8 +238,13 @@ class Renderer:
         ``body_line`` is the file line where the body starts, so errors point at the file.
         """
         converter = self._markdown
+        if _nesting(body) > DEEPEST_NESTING:  # it would take seconds to fail in Python-Markdown
+            return _unrenderable(body, source, body_line, "is nested too deeply to render")
         with self._lock:
             self._links.start(body, source, body_line, resolve, suggest)
+            read = Source(f"content/{source}", body_line)
+            self._source.start(read)
+            self._math.converter.errors = []
             converter.reset()
             try:
                 output = converter.convert(body)
@@ -146,6 +253,7 @@ class Renderer:
             toc_tokens = list(getattr(converter, "toc_tokens", []))
             toc_html = getattr(converter, "toc", "")
             errors, links = self._links.finish()
+            errors = read.errors + errors + self._math_errors(body, source, body_line)
         return Rendered(
             html=output,
             toc_html=_unwrap_toc(toc_html) if toc_tokens else "",
@@ -154,14 +262,34 @@ class Renderer:
             text=plain_text(output),
             errors=errors,
             links=links,
+            reads=read.reads,
         )
+
+    def _math_errors(self, body: str, source: str, body_line: int) -> list[SiteError]:
+        errors = []
+        for error in self._math.converter.errors:
+            position = max(body.find(error.latex), 0)
+            line = body_line + body.count("\n", 0, position)
+            errors.append(SiteError(f"content/{source}", line, error.message))
+        return errors
+
+
+def _fail(message: str) -> None:
+    """A shortcode template's own error (``fail("needs an id")``)."""
+    raise ValueError(message)
+
+
+def _nesting(text: str) -> int:
+    """How deep the most deeply nested line of ``text`` is: its indentation, 4 columns a
+    level, and its quote marks."""
+    return max((len(line) - len(line.lstrip(" \t>")) for line in text.split("\n")), default=0) // 4
 
 
 def _unrenderable(body: str, source: str, body_line: int, problem: str) -> Rendered:
     """A page Markdown cannot render: the error names its most deeply nested line, and the
     preview shows it in place of the text."""
     lines = body.split("\n")
-    deepest = max(range(len(lines)), key=lambda n: len(lines[n]) - len(lines[n].lstrip(" \t>")))
+    deepest = max(range(len(lines)), key=lambda n: _nesting(lines[n]))
     error = SiteError(
         f"content/{source}",
         body_line + deepest,
@@ -206,7 +334,11 @@ class _LinkRewriter(Treeprocessor):
             if attribute and target:
                 element.set(attribute, self._rewrite(element, target))
 
-    def _rewrite(self, element: etree.Element, target: str) -> str:
+    def url_of(self, target: str) -> str:
+        """A link given to a shortcode, written as the same link in Markdown would be."""
+        return self._rewrite(None, str(target))
+
+    def _rewrite(self, element: etree.Element | None, target: str) -> str:
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or not parts.path:
             return target
@@ -227,7 +359,7 @@ class _LinkRewriter(Treeprocessor):
         )
         return self.renderer.base_path + quote(url) + suffix
 
-    def _report_broken(self, element: etree.Element, target: str, wanted: str) -> None:
+    def _report_broken(self, element: etree.Element | None, target: str, wanted: str) -> None:
         message = f"broken link '{target}': there is no page content/{wanted}"
         nearest = self.suggest(wanted) if self.suggest else None
         hint = None
@@ -236,6 +368,8 @@ class _LinkRewriter(Treeprocessor):
             hint = f"did you mean {posixpath.relpath(nearest, folder)}?"
         error = SiteError(f"content/{self.source}", self.line_of(target), message, hint)
         self.errors.append(error)
+        if element is None:
+            return
         element.set("class", (element.get("class", "") + " broken-link").strip())
         element.set("title", message)
 
@@ -250,12 +384,19 @@ class _LinkRewriter(Treeprocessor):
 
 class _ScrollableBlocks(Postprocessor):
     """Code blocks and tables scroll sideways on narrow screens; keyboard users must be able
-    to scroll them too, so each gets ``tabindex="0"`` (tables inside a scrolling wrapper)."""
+    to scroll them too, so each gets ``tabindex="0"`` (tables inside a scrolling wrapper).
+    A task list's checkbox gets a name for screen readers: "Done" or "To do"."""
 
     def run(self, text: str) -> str:
         text = re.sub(r"<pre(?![^>]*\btabindex=)(?=[\s>])", '<pre tabindex="0"', text)
         text = re.sub(r"<table(?=[\s>])", '<div class="table-scroll" tabindex="0"><table', text)
-        return text.replace("</table>", "</table></div>")
+        text = text.replace("</table>", "</table></div>")
+        text = text.replace(
+            '<input type="checkbox" disabled checked/>',
+            '<input type="checkbox" disabled checked aria-label="Done">',
+        )
+        unchecked = '<input type="checkbox" disabled aria-label="To do">'
+        return text.replace('<input type="checkbox" disabled/>', unchecked)
 
 
 def _unwrap_toc(toc_html: str) -> str:
@@ -271,9 +412,10 @@ def printable(text: str) -> str:
 
 
 def summary_of(page_html: str) -> str:
-    """The HTML before ``<!-- more -->``, else the first paragraph."""
-    if MORE_MARKER in page_html:
-        return page_html.split(MORE_MARKER, 1)[0].strip()
+    """The HTML before ``<!-- more -->`` (or ``<!--more-->``), else the first paragraph."""
+    more = MORE_MARKER.search(page_html)
+    if more:
+        return page_html[: more.start()].strip()
     match = re.search(r"<p\b.*?</p>", page_html, re.DOTALL)
     return match.group(0) if match else ""
 

@@ -13,6 +13,7 @@ from urllib.parse import quote, urljoin
 from flask import current_app, request, url_for
 from markupsafe import Markup
 
+from .diagrams import LOADER, has_diagrams
 from .model import Tag
 from .page import Page
 from .state import current_site, site_state
@@ -25,6 +26,7 @@ HELPERS = (
     "site_link",
     "absolute_url",
     "asset_url",
+    "diagram_script",
     "content_of",
     "toc_of",
     "summary_of",
@@ -129,6 +131,15 @@ def asset_url(filename: str) -> str:
             state.fingerprinted_used.add(fingerprinted)
             return remembered_url_for("static", filename=fingerprinted)
     return remembered_url_for("static", filename=filename)
+
+
+def diagram_script(page: Page | None) -> Markup:
+    """The script that draws a page's Mermaid diagrams, for its <head>; nothing on a page
+    without one."""
+    if page is None or not has_diagrams(current_site(), page):
+        return Markup("")
+    src = remembered_url_for("diagrams", name=LOADER)
+    return Markup('<script type="module" src="{}"></script>').format(src)
 
 
 def absolute_url(url: str) -> str:

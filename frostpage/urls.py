@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 
+from . import diagrams
+
 if TYPE_CHECKING:
     from .model import Site
     from .page import Page
@@ -27,6 +29,7 @@ OCTETS = "application/octet-stream"  # _redirects and _headers have no extension
 TEXT = "text/plain"
 CSS = "text/css"
 MANIFEST = "application/manifest+json"
+JAVASCRIPT = "text/javascript"
 
 # (values, last modified) of each URL of a rule.
 Values = tuple[dict[str, Any], dt.datetime | None]
@@ -114,6 +117,12 @@ def _tag_feeds(site: Site) -> Iterator[Values]:
         yield {"slug": tag.slug}, None
 
 
+def _diagram_files(site: Site) -> Iterator[Values]:
+    if diagrams.site_has_diagrams(site):
+        for name in diagrams.files():
+            yield {"name": name}, None
+
+
 # fmt: off
 ROUTES = (
     Route("/", "home", "the home page", "home", _home, sitemap=True, intro=True),
@@ -159,6 +168,8 @@ ROUTES = (
           "code_highlight_css", _one, content_type=CSS),
     Route("/highlight-dark.css", "highlight_dark_css", "the code highlighting styles",
           "code_highlight_dark_css", _one, content_type=CSS),
+    Route("/_diagrams/<path:name>", "diagrams", "the diagram drawer (Mermaid)", "diagram_file",
+          _diagram_files, content_type=JAVASCRIPT, whole_site=True),
     Route("/manifest.webmanifest", "web_manifest", "the web app manifest", "web_manifest",
           _one, content_type=MANIFEST),
     # Flask's own static rule (the view is frostpage's); Frozen-Flask lists its files.

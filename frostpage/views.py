@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from . import feeds
+from . import diagrams, feeds
 from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
 from .highlighting import highlight_css
@@ -269,6 +269,16 @@ def code_highlight_dark_css() -> Response:
     settings = current_site().settings.markdown
     css = highlight_css(settings.highlight_style_dark, over=settings.highlight_style)
     return _respond(css)
+
+
+def diagram_file(name: str) -> Response:
+    """diagrams.js or a file of the vendored Mermaid; cached for good, as its name changes
+    with each release (its chunks') or its content is the same for a version (the loader)."""
+    path = diagrams.files().get(name)
+    if path is None:
+        abort(404)
+    response = send_from_directory(path.parent, path.name, mimetype="text/javascript")
+    return response
 
 
 def web_manifest() -> Response:

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import inspect
 
+import markdown
 import pytest
 from flask import Flask
 from flask_flatpages import FlatPages
 from flask_frozen import Freezer
-from pygments.formatters import HtmlFormatter
+from pymdownx.arithmatex import InlineArithmatexPattern
+
+from frostpage.mathml import INLINE, MathExtension
 
 
 def test_flatpages_loads_each_file_through_load_file_and_keeps_its_caches(tmp_path):
@@ -63,8 +66,16 @@ def test_frozen_flask_generates_and_writes_urls_as_frostpage_drives_it(tmp_path)
         confined._build_one("/page/x/")
 
 
-def test_pygments_makes_its_token_table_in_create_stylesheet():
-    formatter = HtmlFormatter(style="default")
-    formatter.ttype2class, formatter.class2style = {}, {}
-    formatter._create_stylesheet()
-    assert formatter.ttype2class and formatter.class2style
+def test_arithmatex_takes_frostpage_pattern_and_marks_math_for_it():
+    # frostpage.mathml registers InlineArithmatexPattern with its own pattern (the groups
+    # of arithmatex's: escapes, then $…$, then \(…\)) and reads the generic output.
+    assert list(inspect.signature(InlineArithmatexPattern.__init__).parameters) == [
+        "self",
+        "pattern",
+        "config",
+    ]
+    md = markdown.Markdown(extensions=[MathExtension()])
+    assert md.inlinePatterns["arithmatex-inline"].compiled_re.pattern == INLINE
+    html = md.convert("$x$ and $5 and $10 and \\(y\\)\n\n$$\nz\n$$")
+    assert html.count("<math") == 3
+    assert "$5 and $10" in html

@@ -21,7 +21,7 @@ def render(body, source="about.md", base_path="", settings=None):
 
 def test_code_is_highlighted_with_pygments_classes():
     html = render("```python\ndef f():\n    return 1\n```\n").html
-    assert '<div class="highlight">' in html
+    assert '<div class="language-python highlight">' in html
     assert '<span class="k">def</span>' in html
 
 

@@ -24,5 +24,5 @@ def test_the_repository_site_builds_with_no_broken_link(tmp_path):
     posts = sorted(path.parent.name for path in (output / "posts").glob("*/index.html"))
     assert len(posts) >= 3
     html = "".join(path.read_text("utf-8") for path in (output / "posts").rglob("*.html"))
-    for feature in ('class="highlight"', "<table>", 'class="footnote"', 'class="admonition'):
+    for feature in (' highlight">', "<table>", 'class="footnote"', 'class="admonition'):
         assert feature in html, feature

@@ -15,8 +15,10 @@ import re
 import shutil
 import subprocess
 import threading
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import CHROMIUM, CHROMIUM_FLAGS, REPOSITORY, need
@@ -61,7 +63,25 @@ def served(built: Path) -> Iterator[str]:
     server.server_close()
 
 
+def netlify_policy() -> str:
+    """The Content-Security-Policy netlify.toml sends with every page."""
+    headers = tomllib.loads((REPOSITORY / "netlify.toml").read_text("utf-8"))["headers"]
+    return next(h["values"] for h in headers if h["for"] == "/*")["Content-Security-Policy"]
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves as Netlify does: with the site's Content-Security-Policy, modules as scripts."""
+
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".mjs": "text/javascript",
+    }
+    policy = netlify_policy()
+
+    def end_headers(self) -> None:
+        self.send_header("Content-Security-Policy", self.policy)
+        super().end_headers()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -103,7 +123,7 @@ def html_pages(built: Path) -> list[str]:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_has_no_axe_violation(built, served, browser, scheme: str) -> None:
     need(AXE.is_file(), "axe-core (npm install)")
-    page = browser.new_page(color_scheme=scheme)
+    page = browser.new_page(color_scheme=scheme, bypass_csp=True)  # axe is put in the page
     failures = []
     for path in html_pages(built):
         page.goto(served + path)
@@ -176,3 +196,42 @@ def test_the_pages_load_less_than_20_kb_of_css_and_nothing_from_other_hosts(buil
         stylesheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
         size = sum((built / link.lstrip("/")).stat().st_size for link in stylesheets)
         assert len(stylesheets) == 3 and size < 20_000, (name, stylesheets, size)
+
+
+def test_diagrams_tabs_and_videos_work_under_the_sites_policy(served, browser) -> None:
+    page = browser.new_page(color_scheme="dark")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.route("https://www.youtube-nocookie.com/**", lambda route: route.abort())
+    page.goto(served + "/docs/writing-content/")
+
+    # The Mermaid diagram is drawn as SVG, from the site's own copy, in the dark scheme...
+    diagram = page.locator("div.mermaid")
+    diagram.scroll_into_view_if_needed()
+    diagram.locator("svg").wait_for()
+    labels = diagram.locator("svg .node").all_text_contents()
+    assert [label.strip() for label in labels] == ["content/", "frostpage", "build/"]
+    fill = "getComputedStyle(document.querySelector('div.mermaid svg .node rect')).fill"
+    dark = page.evaluate(fill)
+    # ...and drawn again in the light one when the reader changes the scheme.
+    page.evaluate("document.documentElement.setAttribute('data-theme', 'light')")
+    for _ in range(100):  # wait_for_function evaluates a string, which the policy forbids
+        if page.evaluate(fill) != dark:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(fill) != dark
+    assert any("/_diagrams/mermaid/mermaid.esm.min.mjs" in url for url in requests)
+
+    # Tabs: focus the first, and the arrow key shows the second.
+    blocks = page.locator(".tabbed-block")
+    assert blocks.nth(0).is_visible() and blocks.nth(1).is_hidden()
+    page.locator(".tabbed-set > input").first.focus()
+    page.keyboard.press("ArrowRight")
+    assert blocks.nth(1).is_visible() and blocks.nth(0).is_hidden()
+
+    # The video: nothing from YouTube until it is played; then its cookie-free player.
+    assert [url for url in requests if not url.startswith(served)] == []
+    page.locator(".video-link").click()
+    player = page.locator("iframe.video-player")
+    assert player.get_attribute("src").startswith("https://www.youtube-nocookie.com/embed/")
+    page.close()

@@ -10,7 +10,14 @@ import pytest
 from frostpage import SiteErrors, build, create_app
 from frostpage.urls import ROUTES, reserved
 
-SAMPLES = {"path": "x", "filename": "css/site.css", "slug": "python", "number": "2", "year": "2025"}
+SAMPLES = {
+    "path": "x",
+    "filename": "css/site.css",
+    "name": "diagrams.js",
+    "slug": "python",
+    "number": "2",
+    "year": "2025",
+}
 
 
 def sample(rule: str) -> str:

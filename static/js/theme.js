@@ -1,4 +1,5 @@
-/* frostpage default theme: the colour scheme toggle and the copy buttons of code blocks.
+/* frostpage default theme: the colour scheme toggle, the copy buttons of code blocks and
+   the players of videos.
    Loaded in <head> so a remembered scheme applies before the first paint; everything
    else waits for the document. Without JavaScript the page follows the system scheme
    and the buttons stay hidden. */
@@ -83,13 +84,32 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () {
-      setUpToggle();
-      setUpCopyButtons();
+  // The youtube shortcode's link becomes the cookie-free player only when it is clicked.
+  function setUpVideos() {
+    document.querySelectorAll(".video-link[data-embed]").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        var frame = document.createElement("iframe");
+        frame.src = link.getAttribute("data-embed");
+        frame.title = link.querySelector(".video-title").textContent;
+        frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+        frame.allowFullscreen = true;
+        frame.className = "video-player";
+        link.replaceWith(frame);
+        frame.focus();
+      });
     });
-  } else {
+  }
+
+  function setUp() {
     setUpToggle();
     setUpCopyButtons();
+    setUpVideos();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
   }
 })();

@@ -1,0 +1,41 @@
+"""Mermaid diagrams, drawn in the reader's browser by a copy of Mermaid the site serves.
+
+A ```` ```mermaid ```` fence becomes ``<div class="mermaid">`` with the diagram's source
+(pymdownx.superfences). Pages that have one load ``diagrams.js``, which imports Mermaid's
+ES module build only when a diagram comes near the screen; Mermaid then fetches just the
+parts for that kind of diagram. Mermaid is vendored (frostpage/vendor/mermaid, from the npm
+package named in package.json, by ``scripts/vendor_mermaid.sh``): nothing is fetched from
+another site, and the files are in a build only when one of its pages has a diagram.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Site
+    from .page import Page
+
+PACKAGE = Path(__file__).parent
+MERMAID = PACKAGE / "vendor" / "mermaid"
+LOADER = "diagrams.js"
+MARK = '<div class="mermaid">'
+
+
+@functools.cache
+def files() -> dict[str, Path]:
+    """URL name → file, of the loader and Mermaid's module files."""
+    names = {LOADER: PACKAGE / LOADER}
+    for path in sorted(MERMAID.rglob("*.mjs")):
+        names["mermaid/" + path.relative_to(MERMAID).as_posix()] = path
+    return names
+
+
+def has_diagrams(site: Site, page: Page) -> bool:
+    return MARK in site.render(page).html
+
+
+def site_has_diagrams(site: Site) -> bool:
+    return any(has_diagrams(site, page) for page in site.pages if not page.errors)
