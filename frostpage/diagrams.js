@@ -18,30 +18,60 @@ function dark() {
 const sheets = new Map(); // diagram → its stylesheet, replaced when it is drawn again
 
 function adopt(diagram, svgText) {
-  const parsed = new DOMParser().parseFromString(svgText, "image/svg+xml").documentElement;
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync([...parsed.querySelectorAll("style")].map((style) => style.textContent).join("\n"));
-  parsed.querySelectorAll("style").forEach((style) => style.remove());
-  // Style attributes are taken off before the SVG enters the page, and set again as CSSOM.
-  const styled = [parsed, ...parsed.querySelectorAll("[style]")].filter((e) => e.hasAttribute("style"));
-  const styles = styled.map((element) => element.getAttribute("style"));
-  styled.forEach((element, index) => element.setAttribute("data-style", index));
-  styled.forEach((element) => element.removeAttribute("style"));
-  const svg = document.importNode(parsed, true);
+  // The styles are taken out of the text before it is parsed: a parser of this page would
+  // refuse them (and report it).
+  const css = [];
+  const styles = [];
+  const text = svgText
+    .replace(/<style[^>]*>([\s\S]*?)<\/style>/g, (_, rules) => (css.push(rules), ""))
+    .replace(/ style="([^"]*)"/g, (_, style) => ` data-style="${styles.push(style) - 1}"`);
+  const svg = document.importNode(
+    new DOMParser().parseFromString(text, "image/svg+xml").documentElement,
+    true,
+  );
   for (const element of [svg, ...svg.querySelectorAll("[data-style]")]) {
     if (!element.hasAttribute("data-style")) continue;
-    element.style.cssText = styles[Number(element.getAttribute("data-style"))];
+    element.style.cssText = styles[Number(element.getAttribute("data-style"))].replace(/&quot;/g, '"');
     element.removeAttribute("data-style");
   }
-  const others = document.adoptedStyleSheets.filter((other) => other !== sheets.get(diagram));
-  document.adoptedStyleSheets = [...others, sheet];
+  const sheet = measuring || new CSSStyleSheet();
+  if (css.length) sheet.replaceSync(css.join("\n"));
+  const kept = document.adoptedStyleSheets.filter((other) => other !== sheets.get(diagram));
+  document.adoptedStyleSheets = kept.includes(sheet) ? kept : [...kept, sheet];
   sheets.set(diagram, sheet);
   return svg;
+}
+
+// While Mermaid draws, a style attribute it sets goes through the CSSOM, which the policy
+// allows, instead of being refused (and the text measured wrongly).
+const setAttribute = Element.prototype.setAttribute;
+function styledThroughCssom(name, value) {
+  if (String(name).toLowerCase() === "style" && this.style) this.style.cssText = value;
+  else setAttribute.call(this, name, value);
+}
+// The <style> element Mermaid puts in the diagram while it measures it: its rules go into a
+// constructed stylesheet instead, and the element it inserts stays empty and inert.
+const createElement = document.createElement;
+let measuring = null;
+function styleAsSheet(name, options) {
+  if (String(name).toLowerCase() !== "style") return createElement.call(document, name, options);
+  const standIn = createElement.call(document, "template");
+  Object.defineProperty(standIn, "innerHTML", {
+    set(rules) {
+      measuring = new CSSStyleSheet();
+      measuring.replaceSync(rules);
+      document.adoptedStyleSheets = [...document.adoptedStyleSheets, measuring];
+    },
+  });
+  return standIn;
 }
 
 async function draw(diagram) {
   if (!diagram.dataset.source) diagram.dataset.source = diagram.textContent;
   const id = `mermaid-${++drawn}`;
+  measuring = null;
+  Element.prototype.setAttribute = styledThroughCssom;
+  document.createElement = styleAsSheet;
   try {
     const { svg } = await mermaid.render(id, diagram.dataset.source);
     diagram.replaceChildren(adopt(diagram, svg));
@@ -49,9 +79,14 @@ async function draw(diagram) {
     diagram.setAttribute("role", "img");
     diagram.setAttribute("aria-label", "Diagram");
   } catch (error) {
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== measuring);
     diagram.textContent = diagram.dataset.source;
     diagram.classList.add("not-drawn");
     diagram.title = `This diagram could not be drawn: ${error.message || error}`;
+  } finally {
+    Element.prototype.setAttribute = setAttribute;
+    document.createElement = createElement;
+    measuring = null;
   }
 }
 
@@ -61,7 +96,9 @@ async function drawAll(which) {
   }
   mermaid.initialize({
     startOnLoad: false,
-    securityLevel: "strict",
+    // The diagrams are the author's own, as raw HTML in Markdown is; "strict" would parse
+    // the drawn SVG again with DOMPurify, whose parser the policy refuses its styles.
+    securityLevel: "loose",
     htmlLabels: false, // SVG text: labels measured without inline styles
     flowchart: { htmlLabels: false },
     theme: dark() ? "dark" : "default",

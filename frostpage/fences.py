@@ -32,6 +32,18 @@ NAMES = {
     "name": "title",
 }
 OFF = {"false", "no", "off", "0"}
+# Options of Hugo's and Zola's that frostpage does not give one block: what to do instead.
+UNSUPPORTED = {
+    "style": "is not per block here: the site's highlight_style colours all code",
+    "noclasses": "is not per block here: code is always coloured by the stylesheets",
+    "guesssyntax": "is not supported: name the language after the backticks",
+    "anchorlinenos": "is not supported: line numbers are not links here",
+    "lineanchors": "is not supported: line numbers are not links here",
+    "linenumbersintable": "is not needed: line numbers are never copied with the code here",
+    "tabwidth": "is not supported: tabs are four spaces wide",
+    "hl_inline": "is not supported: inline code is highlighted with `#!lang code`",
+    "hide_lines": 'is not supported: include only the lines to show (--8<-- "file:3:10")',
+}
 
 
 @dataclass
@@ -59,21 +71,27 @@ def closes(match: re.Match[str], opening: re.Match[str]) -> bool:
 def read_opening(match: re.Match[str]) -> Fence:
     """The opening fence ``match`` in superfences' spelling, with its problems."""
     info = match["info"].strip()
-    language, options, problems = _parse(info)
+    language, options, problems, marks = _parse(info)
     if language == "mermaid" or not (options or problems or info.startswith("{")):
         return Fence(match.group(0), [])
-    spelled = [language] if language else []
-    spelled += [f'{key}="{value}"' for key, value in options.items()]
+    spelled = [f'{key}="{value}"' for key, value in options.items()]
+    if marks:  # other classes or an id: superfences' braces keep them
+        spelled = [f"{{.{language or 'text'}", *marks, *spelled]
+        spelled[-1] += "}"
+    elif language:
+        spelled.insert(0, language)
     return Fence(f"{match['lead']}{match['fence']}{' '.join(spelled)}", problems)
 
 
-def _parse(info: str) -> tuple[str, dict[str, str], list[str]]:
-    """Language, superfences options and problems of a fence's info string."""
+def _parse(info: str) -> tuple[str, dict[str, str], list[str], list[str]]:
+    """Language, superfences options, problems, and other classes and id (``.x``, ``#y``)
+    of a fence's info string."""
     language = LANGUAGE.match(info)
     assert language is not None  # it matches the empty string
     name = language.group(0)
     rest = info[len(name) :].strip()
     problems: list[str] = []
+    marks: list[str] = []
     pairs: list[tuple[str, str]] = []
     if rest.startswith(","):  # Zola: rust,linenos,hl_lines=1 3-5,name=main.rs
         for part in filter(None, (part.strip() for part in rest.split(","))):
@@ -88,6 +106,8 @@ def _parse(info: str) -> tuple[str, dict[str, str], list[str]]:
             if mark:
                 if mark["mark"] == "." and not name:
                     name = mark["name"]  # {.python}: the first class is the language
+                else:
+                    marks.append(mark["mark"] + mark["name"])
                 position = mark.end()
                 continue
             option = OPTION.match(rest, position)
@@ -101,12 +121,14 @@ def _parse(info: str) -> tuple[str, dict[str, str], list[str]]:
     for key, value in pairs:
         if key.lower() in NAMES:
             found[NAMES[key.lower()]] = value
+        elif key.lower() in UNSUPPORTED:
+            problems.append(f"the code fence option {key!r} {UNSUPPORTED[key.lower()]}")
         else:
             problems.append(
                 f"unknown code fence option {key!r}: frostpage knows "
                 "linenums (or linenos, linenostart), hl_lines and title (or filename)"
             )
-    return name, _options(found, problems), problems
+    return name, _options(found, problems), problems, marks
 
 
 def _unquoted(value: str) -> str:

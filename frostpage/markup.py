@@ -145,6 +145,7 @@ class Renderer:
         self._math = MathExtension()
         self._shortcodes = Shortcodes(self.root, self._shortcode_functions())
         self._markdown = self._new_markdown()
+        self._inner: markdown.Markdown | None = None  # for Markdown inside shortcodes
 
     def _new_markdown(self, *, whole_pages: bool = True) -> markdown.Markdown:
         extensions = self._extensions() if whole_pages else [*EXTENSIONS, *self.settings.extensions]
@@ -196,8 +197,6 @@ class Renderer:
             output = re.sub(r"^<p>(.*)</p>$", r"\1", output.strip(), flags=re.DOTALL)
         return Markup(output)
 
-    _inner: markdown.Markdown | None = None
-
     def _include_code(
         self,
         path: str,
@@ -220,7 +219,8 @@ class Renderer:
                 lang = get_lexer_for_filename(name).aliases[0]
             except ClassNotFound:
                 lang = "text"
-        options = f' title="{title or PurePosixPath(name).name}"'
+        shown = str(title or PurePosixPath(name).name).replace('"', "'")
+        options = f' title="{shown}"'
         options += f' linenums="{linenums}"' if linenums else ""
         options += f' hl_lines="{hl_lines}"' if hl_lines else ""
         return "\n".join([f"{fence}{lang}{options}", *code, fence])

@@ -77,26 +77,21 @@ class SourcePreprocessor(Preprocessor):
                 elif line.strip():
                     paths.append((line.strip(), number))
                 continue
-            include = INCLUDE.match(line)
-            if (include or block) and (include or block)["escape"]:  # type: ignore[index]
-                escaped = line.replace(";--8<--", "--8<--", 1)
-                (output if opening else text).append(escaped)
-                continue
-            if include or block:
+            snippet = INCLUDE.match(line) or block
+            if snippet and snippet["escape"]:
+                line = line.replace(";--8<--", "--8<--", 1)  # shown, not included
+            elif snippet:
                 flush()
-                if block:
+                if snippet is block:
                     paths = []
-                    continue
-                assert include is not None
-                included = self._include(include["spec"], path, number, within, opening)
-                output.extend(include["space"] + part for part in included)
-                text_start = number + 1
+                else:
+                    included = self._include(snippet["spec"], path, number, within, opening)
+                    output.extend(snippet["space"] + part for part in included)
                 continue
             fence = fences.FENCE.match(line)
             if opening:
                 if fence and fences.closes(fence, opening):
                     opening = None
-                    text_start = number + 1
                 output.append(unescape(line) if "{{" in line else line)
             elif fence and fences.is_opening(fence):
                 flush()

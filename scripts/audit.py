@@ -1,5 +1,6 @@
 """Lighthouse scores of the built site (make audit): performance, accessibility, best
-practices and SEO for the home page and the longest post with code.
+practices and SEO for the home page, the longest post with code, and the page of every
+Markdown feature (docs/writing-content/, when the site has it).
 
 The site in build/ is served as a static host serves it, and Lighthouse (npm) drives
 Debian's Chromium. Scores vary by machine, so this prints them and checks nothing.
@@ -32,7 +33,7 @@ def longest_post_with_code(build: Path) -> str | None:
     posts = [
         path
         for path in (build / "posts").glob("*/index.html")
-        if 'class="highlight"' in path.read_text("utf-8")
+        if ' highlight">' in path.read_text("utf-8")
     ]
     if not posts:
         return None
@@ -86,7 +87,10 @@ def main() -> None:
         sys.exit("Lighthouse is missing: run `npm ci` (make audit does)")
     if not os.path.exists(CHROMIUM):
         sys.exit("Chromium is missing: apt-get install chromium")
-    pages = options.pages or [page for page in ("/", longest_post_with_code(build)) if page]
+    features = "/docs/writing-content/" if (build / "docs/writing-content").is_dir() else None
+    pages = options.pages or [
+        page for page in ("/", longest_post_with_code(build), features) if page
+    ]
     with serving(build) as base:
         rows = [(page, scores(base + page)) for page in pages]
     width = max(len(page) for page in pages)

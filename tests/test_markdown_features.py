@@ -117,6 +117,21 @@ def test_an_unknown_fence_option_is_an_error_and_the_fence_stays_a_fence(root):
     assert '<h2 id="next">' in rendered.html
 
 
+def test_fence_classes_and_ids_are_kept(root):
+    html = render('```{.python .annotate #example linenums="2"}\nx = 1\n```\n', root).html
+    assert html.startswith('<div id="example" class="language-python annotate highlight">')
+    assert 'data-linenos="2 "' in html
+
+
+def test_a_hugo_option_frostpage_does_not_have_says_what_to_do(root):
+    rendered = render("```go {style=monokai, linenos=table}\nx\n```\n", root)
+    assert messages(rendered) == [
+        "content/docs/page.md:5: the code fence option 'style' is not per block here: the "
+        "site's highlight_style colours all code\n  hint: the fence is kept, without the option"
+    ]
+    assert 'data-linenos="1 "' in rendered.html
+
+
 def test_an_unclosed_fence_is_an_error_naming_its_line(root):
     rendered = render("Intro.\n\n````python\nx = 1\n```\n\n## Lost\n", root)
     assert messages(rendered)[0].startswith(

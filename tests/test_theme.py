@@ -202,6 +202,11 @@ def test_diagrams_tabs_and_videos_work_under_the_sites_policy(served, browser) -
     page = browser.new_page(color_scheme="dark")
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Policy" in message.text else None,
+    )
     page.route("https://www.youtube-nocookie.com/**", lambda route: route.abort())
     page.goto(served + "/docs/writing-content/")
 
@@ -221,6 +226,7 @@ def test_diagrams_tabs_and_videos_work_under_the_sites_policy(served, browser) -
         page.wait_for_timeout(100)
     assert page.evaluate(fill) != dark
     assert any("/_diagrams/mermaid/mermaid.esm.min.mjs" in url for url in requests)
+    assert refused == []  # drawn without a style or script the policy refuses
 
     # Tabs: focus the first, and the arrow key shows the second.
     blocks = page.locator(".tabbed-block")
