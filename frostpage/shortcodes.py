@@ -200,7 +200,7 @@ def _call(match: re.Match[str], text: str) -> Call:
         raise ShortcodeError(match.start(), f"{match.group(0)!r} closes no shortcode")
     if match["hugo"]:
         call = Call(match["hugo"], match.start(), match.end(), markdown=match["delimiter"] == "%")
-        _hugo_arguments(call, match["hugo_args"] or "")
+        _arguments(call, match["hugo_args"] or "", HUGO_ARGUMENT, 'write key="value" or "value"')
         if not match["self_closing"]:
             closing = re.compile(
                 r"\{\{(?P<d>[<%])\s*(?P<c>/)?\s*" + re.escape(call.name) + r"\b.*?[>%]\}\}",
@@ -210,7 +210,10 @@ def _call(match: re.Match[str], text: str) -> Call:
         return call
     name = match["zola"] or match["zola_body"]
     call = Call(name, match.start(), match.end())
-    _zola_arguments(call, match["zola_args"] or match["zola_body_args"] or "")
+    arguments = match["zola_args"] or match["zola_body_args"] or ""
+    _arguments(
+        call, arguments, ZOLA_ARGUMENT, 'Zola\'s take named arguments: name(key="value", n=3)'
+    )
     if match["zola_body"]:
         tags = re.compile(r"\{%\s*(?:(?P<end>end)|\w+\(.*?\))\s*%\}", re.DOTALL)
         _find_body(call, text, match.end(), tags, lambda m: bool(m["end"]), required=True)
@@ -239,34 +242,21 @@ def _find_body(
         )
 
 
-def _hugo_arguments(call: Call, text: str) -> None:
+def _arguments(call: Call, text: str, pattern: re.Pattern[str], hint: str) -> None:
+    """Read ``text`` into the call's named and positional arguments (Zola's has no
+    positional ones: its pattern requires a key)."""
     position = 0
     text = text.strip()
     while position < len(text):
-        argument = HUGO_ARGUMENT.match(text, position)
+        argument = pattern.match(text, position)
         if not argument or argument.end() == position:
-            raise ShortcodeError(call.start, f"cannot read the arguments of {call.name!r}")
+            raise ShortcodeError(call.start, f"cannot read the arguments of {call.name!r}", hint)
         position = argument.end()
         value = _value(argument["value"])
         if argument["key"]:
             call.arguments[argument["key"]] = value
         else:
             call.positional.append(value)
-
-
-def _zola_arguments(call: Call, text: str) -> None:
-    position = 0
-    text = text.strip()
-    while position < len(text):
-        argument = ZOLA_ARGUMENT.match(text, position)
-        if not argument or argument.end() == position:
-            raise ShortcodeError(
-                call.start,
-                f"cannot read the arguments of {call.name!r}",
-                'Zola\'s shortcodes take named arguments: name(key="value", n=3)',
-            )
-        position = argument.end()
-        call.arguments[argument["key"]] = _value(argument["value"])
 
 
 def _value(text: str) -> Any:
