@@ -23,7 +23,7 @@ from .content_files import ContentFiles
 from .data import load_data
 from .hooks import Hooks, load_hooks
 from .markup import Renderer, printable
-from .paths import CACHE_FOLDER, escapes
+from .paths import CACHE_FOLDER, MARKDOWN_SUFFIXES, escapes
 from .state import SiteState
 
 
@@ -67,7 +67,7 @@ def create_app(
     )
     app.config.update(
         FLATPAGES_ROOT=str(root / "content"),
-        FLATPAGES_EXTENSION=".md",
+        FLATPAGES_EXTENSION=MARKDOWN_SUFFIXES,
         FLATPAGES_AUTO_RELOAD=False,
         TEMPLATES_AUTO_RELOAD=dev,
         FROSTPAGE_DEV=dev,

@@ -103,7 +103,7 @@ def _build(
     staging = new_staging(destination, spare)
     try:
         freezer, warnings = _write(app, loaded.site, staging, report, kept, destination, reused)
-        anchors = _check_links(staging, loaded.site, freezer, kept, reused)
+        anchors, broken = _check_links(staging, loaded.site, freezer, kept, reused)
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         pages, written = publish(staging, destination, sorted(freezer.files), spare)
     finally:
@@ -112,6 +112,7 @@ def _build(
     state = site_state(app)
     _remember(record_file, destination, loaded, freezer, anchors, state.fingerprinted_used)
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
+    warnings += [str(error) for error in loaded.site.broken_links()] + broken
     warnings += unused_templates(app, freezer.templates_loaded)
     return BuildResult(
         destination, pages, len(freezer.files), written, 0.0, warnings, freezer.requested
@@ -178,9 +179,10 @@ def _check_links(
     freezer: SiteFreezer,
     kept: dict[str, incremental.Written],
     reused: incremental.BuildRecord | None,
-) -> Anchors:
-    """Every internal link of the written site, each broken one blamed on its source; the
-    files kept from the previous build are read again only when they could have broken."""
+) -> tuple[Anchors, list[str]]:
+    """Every internal link of the written site, each broken one blamed on its source (an
+    error; a warning, returned, with [links] broken = "warn"); the files kept from the
+    previous build are read again only when they could have broken."""
     broken, anchors = check_links(
         staging,
         site.settings.base_url,
@@ -188,9 +190,9 @@ def _check_links(
         unchanged={written.file for written in kept.values()},
         files=sorted(freezer.files),
     )
-    if broken:
+    if broken and site.settings.links.broken == "error":
         raise SiteErrors(attribute(link, site, freezer.written_by) for link in broken)
-    return anchors
+    return anchors, [str(attribute(link, site, freezer.written_by)) for link in broken]
 
 
 def _remember(

@@ -85,7 +85,7 @@ class CachedRenderer:
             return cached
         self.misses += 1
         rendered = self.renderer.render(body, source, body_line, resolve, suggest)
-        if not rendered.errors:
+        if rendered.clean:
             self.put(key, rendered)
         return rendered
 

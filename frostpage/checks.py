@@ -31,9 +31,9 @@ def _conflicts(pages: list[Page]) -> list[SiteError]:
     for page in pages:
         route = reserved(page.url)
         if problem := url_problem(page.url):
-            slug = bool(page.meta.get("slug"))
-            line = page.meta_line("slug") if slug else None
-            hint = "write a shorter 'slug'" if slug else "rename the file"
+            key = next((k for k in ("url", "permalink", "path", "slug") if k in page.meta), None)
+            line = page.meta_line(key) if key else None
+            hint = f"write another '{key}'" if key else "rename the file"
             errors.append(SiteError(page.file, line, f"its URL {page.url!r} {problem}", hint))
         elif route and not route.intro:
             errors.append(

@@ -48,6 +48,15 @@ class MarkdownSettings:
 
 
 @dataclass(frozen=True)
+class LinkSettings:
+    """What the link check does (the ``[links]`` table)."""
+
+    # "error": a broken link fails the build; "warn": listed, and the site is built (for
+    # imported content whose old links are fixed over time).
+    broken: str = "error"
+
+
+@dataclass(frozen=True)
 class Settings:
     """The site's settings; each field is a key of site/config.toml with its default."""
 
@@ -61,6 +70,7 @@ class Settings:
     posts_per_page: int = 10
     nav: list[NavLink] = field(default_factory=list)
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
+    links: LinkSettings = field(default_factory=LinkSettings)
 
     @property
     def base_path(self) -> str:
@@ -108,6 +118,12 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
             "write it whole, e.g. 'https://example.org/'",
         )
     _check_markdown(settings.markdown, text)
+    if settings.links.broken not in ("error", "warn"):
+        raise SiteError(
+            CONFIG_PATH,
+            _line_of(text, "broken"),
+            f"'links.broken' must be \"error\" or \"warn\", not {settings.links.broken!r}",
+        )
     if not settings.base_url.endswith("/"):
         settings = dataclasses.replace(settings, base_url=settings.base_url + "/")
     return settings, warnings
@@ -177,10 +193,10 @@ def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: lis
             warnings.append(f"{CONFIG_PATH}:{_line_of(text, key)}: unknown key '{name}' (ignored)")
             continue
         expected = hints[key]
-        if expected is MarkdownSettings:
+        if expected in (MarkdownSettings, LinkSettings):
             if not isinstance(value, dict):
                 raise _type_error(text, key, name, "a table")
-            values[key] = _build(MarkdownSettings, value, text, f"{name}.", warnings)
+            values[key] = _build(expected, value, text, f"{name}.", warnings)
         elif expected == list[NavLink]:
             values[key] = [_nav_link(item, text, name) for item in _as_list(value, text, key, name)]
         elif expected == dict[str, dict[str, Any]]:

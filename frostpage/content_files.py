@@ -20,7 +20,7 @@ from .cache import PageCache
 from .config import Settings
 from .errors import SiteError
 from .page import Page, parse_page, url_for_source
-from .paths import escapes, link_problem
+from .paths import MARKDOWN_SUFFIXES, escapes, link_problem
 
 
 class ContentFiles(FlatPages):
@@ -42,12 +42,20 @@ class ContentFiles(FlatPages):
         self.parsed = 0  # files this app parsed (the others came from the cache)
         self._unsaved = 0  # of which, not yet in the cache
         self._cache_written = False
+        self._twins: dict[str, str] = {}  # page key → the file it was read from
 
     def _load_file(self, path: str, filename: str, rel_path: str) -> Page | None:
         name = os.path.basename(filename)
         if name.startswith((".", "#", "~")):
             return None  # editors' lock and backup files
-        source = path + ".md"
+        source = path + os.path.splitext(filename)[1]
+        twin = self._twins.setdefault(path, filename)
+        if twin != filename and os.path.exists(twin):  # a.md beside a.markdown
+            self._twins[path] = filename
+            other = Path(os.path.relpath(twin, self.root)).as_posix()
+            return _broken_page(
+                source, None, f"content/{other} is the same page", "keep one of the two files"
+            )
         if self.elsewhere or (
             os.path.islink(filename) and link_problem(Path(filename), self.project)
         ):
@@ -89,7 +97,7 @@ class ContentFiles(FlatPages):
         for path in paths:
             if path.is_dir() or (not path.exists() and not path.suffix):
                 return False
-            if path.suffix != ".md":
+            if path.suffix not in MARKDOWN_SUFFIXES:
                 continue  # other files are looked for by the site's model
             try:
                 relative = path.resolve().relative_to(root)

@@ -1,15 +1,21 @@
 """Split a Markdown file into front matter and body, and validate the known keys.
 
-Front matter is only what stands between delimiter lines at the very top of the file:
-``---`` … ``---`` (YAML) or ``+++`` … ``+++`` (TOML), as Hugo and Zola write it. A file
-that does not start with a delimiter has no front matter and keeps its whole body, even
-when its first line reads ``Note: something`` — Flask-FlatPages' own parser guesses there
-and can lose such a body.
+Front matter is only what stands at the very top of the file: between ``---`` lines (YAML,
+as Jekyll, Hugo and MkDocs write it) or ``+++`` lines (TOML, as Hugo and Zola do), a JSON
+object (Hugo), or a block of Pelican's ``Title: …`` lines, read only when every line of the
+block names one of Pelican's keys. Any other file has no front matter and keeps its whole
+body, even when its first line reads ``Note: something``.
+
+The keys other generators give the same meaning are read as frostpage's: Hugo's ``lastmod``
+and Pelican's ``modified`` are ``updated``, Jekyll's ``redirect_from`` are ``aliases``,
+``permalink`` (Jekyll), ``url`` (Hugo) and ``path`` (Zola) set the URL, and so on; a key of
+theirs that frostpage has no use for is named in a warning, with what to write instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import reprlib
 import tomllib
@@ -74,12 +80,21 @@ class FrontMatter:
     key_lines: dict[str, int]
 
 
+# Pelican's metadata keys: a first block of "Key: value" lines made only of these is metadata.
+PELICAN_KEYS = {
+    "title", "date", "modified", "tags", "keywords", "category", "slug", "author", "authors",
+    "summary", "lang", "translation", "status", "template", "save_as", "url",
+}  # fmt: skip
+
+
 def split(text: str, path: str) -> FrontMatter:
     """Parse ``text`` (the file at ``path``, for messages). Raises SiteError."""
     lines = text.split("\n")
     opening = lines[0].rstrip() if lines else ""
+    if opening.startswith("{"):
+        return _split_json(text, path)
     if opening not in DELIMITERS:
-        return FrontMatter({}, text, 1, {})
+        return _split_pelican(lines) or FrontMatter({}, text, 1, {})
     closing = {"---": ("---", "..."), "+++": ("+++",)}[opening]
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in closing), None)
     if end is None:
@@ -97,6 +112,56 @@ def split(text: str, path: str) -> FrontMatter:
         if match and not line.startswith((" ", "\t")):
             key_lines.setdefault(match.group(1), number)
     return FrontMatter(meta, "\n".join(lines[end + 1 :]), end + 2, key_lines)
+
+
+def _split_json(text: str, path: str) -> FrontMatter:
+    """Hugo's JSON front matter: an object at the top of the file, the body after it."""
+    try:
+        meta, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as error:
+        if text.split("\n", 1)[0].strip() != "{":
+            return FrontMatter({}, text, 1, {})  # '{: .class}' or a shortcode: Markdown
+        raise SiteError(path, error.lineno, f"invalid JSON in front matter: {error.msg}") from None
+    except RecursionError:
+        raise SiteError(path, 1, "front matter nested too deeply") from None
+    if not isinstance(meta, dict):
+        return FrontMatter({}, text, 1, {})
+    head = text[:end]
+    key_lines = {
+        key: head.count("\n", 0, head.find(f'"{key}"')) + 1 for key in meta if f'"{key}"' in head
+    }
+    rest = text[end:]
+    skipped = (
+        len(rest) - len(rest.lstrip(" \t")) + (1 if rest.lstrip(" \t").startswith("\n") else 0)
+    )
+    body_line = head.count("\n") + 1 + (1 if skipped else 0)
+    return FrontMatter(meta, rest[skipped:], body_line, key_lines)
+
+
+def _split_pelican(lines: list[str]) -> FrontMatter | None:
+    """Pelican's metadata: the first lines, up to a blank one, each ``Key: value`` with a
+    key of Pelican's (so a page that opens with "Warning: read this" keeps its text)."""
+    meta: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            break
+        match = re.fullmatch(r"(\w+):\s*(.*?)\s*", line)
+        if not match or match.group(1).lower() not in PELICAN_KEYS:
+            return None
+        key = match.group(1).lower()
+        meta[key], key_lines[key] = match.group(2), number
+    else:
+        return None  # a file of metadata only is not Pelican's: its text stays
+    if not meta:
+        return None
+    for key in ("tags", "keywords", "authors"):  # comma-separated lists in Pelican
+        if key in meta:
+            meta[key] = [item.strip() for item in meta[key].split(",") if item.strip()]
+    if meta.get("status") in ("draft", "hidden"):
+        meta["draft"] = True
+    body = "\n".join(lines[number:])
+    return FrontMatter(meta, body, number + 1, key_lines)
 
 
 def _parse_yaml(source: str, path: str) -> dict[str, Any]:
@@ -155,57 +220,97 @@ class PageMeta:
     date: dt.datetime | None
     updated: dt.datetime | None
     tags: tuple[str, ...]
+    categories: tuple[str, ...]
     draft: bool
     summary: str | None
     template: str | None
     slug: str | None
+    url: str | None  # the page's own URL, when the front matter sets one
     weight: int
     aliases: tuple[str, ...]
     image: str | None
+    warnings: tuple[tuple[str, int, str], ...] = ()  # (key, line, what to do) of others' keys
+
+
+# Keys other generators give a meaning frostpage has under another name: the first of each
+# list that the front matter has is read.
+SAME_AS = {
+    "updated": ("updated", "lastmod", "modified", "last_modified_at"),
+    "summary": ("summary", "description", "excerpt"),
+    "aliases": ("aliases", "redirect_from"),
+    "url": ("url", "permalink", "path"),
+    "categories": ("categories", "category"),
+}
+# Keys of other generators that frostpage does not use: what they mean there, and what to do.
+OTHERS_KEYS = {
+    "layout": "is Jekyll's and Hugo's choice of layout: write 'template: page.html' (or post.html)",
+    "type": "is Hugo's content type: write 'template: …' to choose the page's template",
+    "publishdate": "is Hugo's publication date: write 'date:' (a future date is scheduled)",
+    "expirydate": "is Hugo's expiry date: frostpage never unpublishes a page by date",
+    "headless": "is Hugo's: a page without a URL; move the file out of content/ instead",
+    "render": "is Zola's: a page without a URL; move the file out of content/ instead",
+    "in_search_index": "is Zola's: every published page is in frostpage's search index",
+    "sort_by": "is Zola's: sections list pages by weight, then title; posts by date",
+    "paginate_by": "is Zola's: write 'posts_per_page' in site/config.toml",
+    "lang": "is Pelican's language of the page: frostpage sites have one 'language'",
+    "translation": "is Pelican's: frostpage sites have one language",
+    "save_as": "is Pelican's output path: write 'slug:' or 'url:' instead",
+    "nav_order": "is Just the Docs' order: write 'weight:'",
+    "sidebar_position": "is Docusaurus' order: write 'weight:'",
+}
+TRANSLATED = {"published", "status", "taxonomies", "extra", "author", "authors", "keywords"}
 
 
 def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, list[SiteError]]:
     """Check the known keys. Returns the typed values and every error found (not only one)."""
     errors: list[SiteError] = []
     meta = front.meta
+    taxonomies = meta.get("taxonomies")
+    if not isinstance(taxonomies, dict):  # Zola's [taxonomies] table
+        taxonomies = {}
+    # Each of frostpage's keys, from the first of its names the front matter uses.
+    given = {
+        key: next((name for name in names if name in meta), key) for key, names in SAME_AS.items()
+    }
 
     def fail(key: str, message: str, hint: str | None = None) -> None:
         errors.append(SiteError(path, front.key_lines.get(key, 1), message, hint))
 
     def text(key: str) -> str | None:
-        value = meta.get(key)
+        name = given.get(key, key)
+        value = meta.get(name)
         if value is None or isinstance(value, str):
             return value
         if key in ("title", "summary") and isinstance(value, int | float):
             return str(value)
-        fail(key, f"'{key}' must be text, not {_describe(value)}")
+        fail(name, f"'{name}' must be text, not {_describe(value)}")
         return None
 
     def date(key: str) -> dt.datetime | None:
-        value = meta.get(key)
+        name = given.get(key, key)
+        value = meta.get(name)
         if value is None:
             return None
         parsed = parse_date(value, zone)
         if parsed is None:
             fail(
-                key,
-                f"'{key}' is not a date: {value!r}",
+                name,
+                f"'{name}' is not a date: {value!r}",
                 "write it as YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS with an optional time zone",
             )
         return parsed
 
-    def text_list(key: str) -> tuple[str, ...]:
-        value = meta.get(key)
+    def text_list(key: str, value: Any) -> tuple[str, ...]:
         if value is None:
             return ()
-        if isinstance(value, str):
-            value = [value]
+        if isinstance(value, str):  # Jekyll's 'tags: a b', Pelican's 'a, b'
+            value = re.split(r"[,\s]+" if "," in value or key != "aliases" else r"\s+", value)
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             fail(key, f"'{key}' must be a list of text, not {_describe(value)}", f"{key}: [a, b]")
             return ()
         return tuple(item.strip() for item in value if item.strip())
 
-    draft = meta.get("draft", False)
+    draft = meta.get("draft", meta.get("published", True) is False)
     if not isinstance(draft, bool):
         fail("draft", f"'draft' must be true or false, not {draft!r}")
         draft = False
@@ -221,26 +326,45 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
             "write it like 'my-post'; the folder of the file gives the rest of the URL",
         )
         slug = None
+    tags = text_list("tags", meta.get("tags")) + text_list("tags", taxonomies.get("tags"))
+    categories = text_list(given["categories"], meta.get(given["categories"]))
+    categories += text_list("categories", taxonomies.get("categories"))
+    url = text("url")
+    if url is not None and not url.startswith("/"):
+        url = "/" + url  # Zola's 'path' is written without its leading slash
     page_meta = PageMeta(
         title=text("title"),
         date=date("date"),
         updated=date("updated"),
-        tags=text_list("tags"),
+        tags=tuple(dict.fromkeys(tags)),
+        categories=tuple(dict.fromkeys(categories)),
         draft=draft,
         summary=text("summary"),
         template=text("template"),
         slug=slug,
+        url=url,
         weight=weight,
-        aliases=tuple(_normalize_alias(alias) for alias in text_list("aliases")),
+        aliases=tuple(
+            _normalize_alias(alias)
+            for alias in text_list(given["aliases"], meta.get(given["aliases"]))
+        ),
         image=text("image"),
+        warnings=tuple(
+            (key, front.key_lines.get(key, 1), OTHERS_KEYS[key.lower()])
+            for key in meta
+            if key.lower() in OTHERS_KEYS
+        ),
     )
     return page_meta, sorted(errors, key=lambda error: error.line or 0)
 
 
 def _normalize_alias(alias: str) -> str:
     """'/old/page' → '/old/page/'; a file name ('/old.html') keeps its form; '%20' is a space
-    (aliases are kept as paths, and encoded where a URL is written)."""
+    (aliases are kept as paths, and encoded where a URL is written). An alias without a
+    leading slash is from the site's root, as Zola reads it ('2016/08/10/post.html')."""
     alias = unquote(alias)
+    if alias and not alias.startswith(("/", ".")) and "://" not in alias:
+        alias = "/" + alias
     last = alias.rstrip("/").rsplit("/", 1)[-1]
     return alias if alias.endswith("/") or "." in last else alias + "/"
 

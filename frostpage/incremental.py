@@ -134,7 +134,7 @@ def recorded_content(site: Site, content: dict[str, str]) -> dict[str, str]:
     recorded = dict(content)
     for page in site.pages:
         rendered = page.__dict__.get("_rendered")
-        if rendered is not None and rendered.reads:
+        if rendered is not None and (rendered.reads or rendered.broken_links):
             recorded.pop(page.source, None)
     return recorded
 

@@ -118,6 +118,8 @@ def check_links(
             if problem:
                 reason, missing = problem
                 suggestion = nearest(missing) if missing else None
+                if suggestion and _file_of_url(suggestion) == relative:
+                    suggestion = None  # never the page the link is on
                 broken.append(BrokenLink(relative, link, reason, suggestion))
 
     def anchors_of(name: str) -> frozenset[str]:

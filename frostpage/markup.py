@@ -36,6 +36,7 @@ from .config import MarkdownSettings
 from .errors import SiteError
 from .highlighting import HIGHLIGHT_CLASS
 from .mathml import MathExtension
+from .paths import MARKDOWN_SUFFIXES
 from .preprocess import Source, SourcePreprocessor
 from .punctuation import SmartPunctuation
 from .shortcodes import Shortcodes
@@ -95,10 +96,14 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
 # fails at about 400, after many seconds) are an error at once.
 DEEPEST_NESTING = 250
 
+# Links written from content/ (or, without a slash after them, from the page's folder).
+CONTENT_LINK_PREFIXES = ("@/", "{filename}", "{static}", "{attach}", "|filename|", "|static|")
+
 # Given a content-relative source path ('docs/intro.md'): the page's URL, or None.
 Resolver = Callable[[str], str | None]
-# Given a missing source path: the nearest existing one, for "did you mean" hints.
-Suggester = Callable[[str], str | None]
+# Given a missing source path and the page linking to it: the nearest other existing one,
+# for "did you mean" hints.
+Suggester = Callable[[str, str], str | None]
 
 
 class PageRenderer(Protocol):
@@ -127,6 +132,13 @@ class Rendered:
     links: dict[str, str | None] = field(default_factory=dict)
     # The project's files that went into the page (snippets, shortcodes): path → hash.
     reads: dict[str, str] = field(default_factory=dict)
+    # Links to pages that do not exist: errors, or warnings with [links] broken = "warn".
+    broken_links: list[SiteError] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        """Rendered with no error and no broken link: the same next time, so kept."""
+        return not self.errors and not self.broken_links
     # The HTML with absolute links, per page URL, as every feed that lists the page needs it.
     feed_html: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -252,8 +264,8 @@ class Renderer:
                 return _unrenderable(body, source, body_line, "is nested too deeply to render")
             toc_tokens = list(getattr(converter, "toc_tokens", []))
             toc_html = getattr(converter, "toc", "")
-            errors, links = self._links.finish()
-            errors = read.errors + errors + self._math_errors(body, source, body_line)
+            broken, links = self._links.finish()
+            errors = read.errors + self._math_errors(body, source, body_line)
         return Rendered(
             html=output,
             toc_html=_unwrap_toc(toc_html) if toc_tokens else "",
@@ -263,6 +275,7 @@ class Renderer:
             errors=errors,
             links=links,
             reads=read.reads,
+            broken_links=broken,
         )
 
     def _math_errors(self, body: str, source: str, body_line: int) -> list[SiteError]:
@@ -338,22 +351,30 @@ class _LinkRewriter(Treeprocessor):
         """A link given to a shortcode, written as the same link in Markdown would be."""
         return self._rewrite(None, str(target))
 
-    def _rewrite(self, element: etree.Element | None, target: str) -> str:
+    def _rewrite(self, element: etree.Element | None, written: str) -> str:
+        folder, target = posixpath.dirname(self.source), written
+        # Zola's @/docs/intro.md and Pelican's {filename}/docs/intro.md start from content/;
+        # Pelican's {filename}intro.md (no slash) from the page's folder.
+        for prefix in CONTENT_LINK_PREFIXES:
+            if target.startswith(prefix):
+                target = target[len(prefix) :]
+                if prefix == "@/" or target.startswith("/"):
+                    target, folder = target.lstrip("/"), ""
+                break
+        else:
+            if target.startswith("/"):
+                return self.renderer.base_path + target
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or not parts.path:
-            return target
-        if parts.path.startswith("/"):
-            return self.renderer.base_path + target
-        wanted = posixpath.normpath(
-            posixpath.join(posixpath.dirname(self.source), unquote(parts.path))
-        )
+            return written
+        wanted = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
         url = self.resolve(wanted)
         self.links[wanted] = url
         if url is None:
             # A relative link to anything but a page (../about/) is the author's to keep.
-            if parts.path.endswith(".md"):
-                self._report_broken(element, target, wanted)
-            return target
+            if parts.path.endswith(MARKDOWN_SUFFIXES) or folder != posixpath.dirname(self.source):
+                self._report_broken(element, written, wanted)
+            return written
         suffix = ("?" + parts.query if parts.query else "") + (
             "#" + parts.fragment if parts.fragment else ""
         )
@@ -361,7 +382,7 @@ class _LinkRewriter(Treeprocessor):
 
     def _report_broken(self, element: etree.Element | None, target: str, wanted: str) -> None:
         message = f"broken link '{target}': there is no page content/{wanted}"
-        nearest = self.suggest(wanted) if self.suggest else None
+        nearest = self.suggest(wanted, self.source) if self.suggest else None
         hint = None
         if nearest:
             folder = posixpath.dirname(self.source) or "."

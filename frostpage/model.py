@@ -148,10 +148,11 @@ class Site:
         beside = image_beside(page)
         return "/" + beside if beside else page.image
 
-    def nearest_source(self, missing: str) -> str | None:
-        """The existing content file whose path is closest to ``missing``."""
-        matches = difflib.get_close_matches(missing, list(self.by_source), n=1, cutoff=0.6)
-        return matches[0] if matches else None
+    def nearest_source(self, missing: str, linking: str | None = None) -> str | None:
+        """The existing content file whose path is closest to ``missing``; never ``linking``,
+        the page the link is on."""
+        matches = difflib.get_close_matches(missing, list(self.by_source), n=2, cutoff=0.6)
+        return next((match for match in matches if match != linking), None)
 
     def render(self, page: Page) -> Rendered:
         """The page's HTML, rendered once and kept until its source or its links change."""
@@ -172,7 +173,16 @@ class Site:
         for page in self.pages:
             if page.errors or page.source not in (rendered_before or ()):
                 errors.extend(page.errors or self.render(page).errors)
-        return errors
+        return errors + (self.broken_links() if self.settings.links.broken == "error" else [])
+
+    def broken_links(self) -> list[SiteError]:
+        """Every link of a page's Markdown to a page that does not exist."""
+        return [
+            error
+            for page in self.pages
+            if not page.errors
+            for error in self.render(page).broken_links
+        ]
 
 
 def build_site(

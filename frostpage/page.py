@@ -20,10 +20,28 @@ from typing import Any
 
 from .config import Settings
 from .errors import SiteError
-from .frontmatter import split, validate
+from .frontmatter import parse_date, split, validate
 from .markup import Rendered
+from .paths import MARKDOWN_SUFFIXES
 
 POSTS_SECTION = "posts"
+# Jekyll's 2016-03-10-some-post.md and Zola's 2016-03-10_some-post.md: a date, then the slug.
+DATED_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})[-_](?P<slug>.+)")
+# A folder's own page: index.md (frostpage, Hugo's _index.md, Zola's _index.md) or README.md.
+INDEX_STEMS = ("index", "_index", "readme")
+
+
+def without_suffix(source: str) -> str:
+    """'docs/intro.markdown' → 'docs/intro'."""
+    for suffix in MARKDOWN_SUFFIXES:
+        if source.endswith(suffix):
+            return source[: -len(suffix)]
+    return source
+
+
+def is_index(source: str) -> bool:
+    """Whether ``source`` is its folder's own page (index.md, _index.md or README.md)."""
+    return without_suffix(source).rsplit("/", 1)[-1].lower() in INDEX_STEMS
 
 
 @functools.lru_cache(maxsize=8192)
@@ -53,6 +71,7 @@ class Page:
     date: dt.datetime | None = None
     updated: dt.datetime | None = None
     tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
     draft: bool = False
     description: str | None = None
     template: str | None = None
@@ -62,6 +81,8 @@ class Page:
     is_post: bool = False
     key_lines: dict[str, int] = field(default_factory=dict)
     errors: list[SiteError] = field(default_factory=list)
+    # Keys of other generators' that frostpage does not use: (key, line, what to do).
+    foreign_keys: tuple[tuple[str, int, str], ...] = ()
     rendered: Rendered | None = field(default=None, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -157,44 +178,85 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         title, body = _title_from_heading(body)
     if title is None:
         title = _title_from_name(source)
-    is_post = source.startswith(f"{POSTS_SECTION}/") and source != f"{POSTS_SECTION}/index.md"
-    if (
-        is_post
-        and meta.date is None
-        and not any(e.line == front.key_lines.get("date") for e in errors)
-    ):
+    is_post = source.startswith(f"{POSTS_SECTION}/") and not (
+        is_index(source) and source.count("/") == 1
+    )
+    named = DATED_NAME.fullmatch(without_suffix(source).rsplit("/", 1)[-1])
+    date = meta.date
+    if named and date is None and "date" not in front.key_lines:
+        date = parse_date(named["date"], settings.zone)  # Jekyll's and Zola's file names
+    if is_post and date is None and not any(e.line == front.key_lines.get("date") for e in errors):
         errors.append(
             SiteError(path, 1, "a post needs a 'date'", "add a line such as 'date: 2025-01-31'")
         )
+    url, aliases = url_for_source(source, meta.slug), meta.aliases
+    if meta.url is not None:
+        url, aliases = _own_url(meta.url, source, date, meta.categories, aliases)
     return Page(
         source=source,
-        url=url_for_source(source, meta.slug),
+        url=url,
         title=title,
         body=body,
         body_line=front.body_line,
         meta=front.meta,
-        date=meta.date,
+        date=date,
         updated=meta.updated,
         tags=meta.tags,
+        categories=meta.categories,
         draft=meta.draft,
         description=meta.summary,
         template=meta.template,
         weight=meta.weight,
-        aliases=meta.aliases,
+        aliases=aliases,
         image=meta.image,
         is_post=is_post,
         key_lines=front.key_lines,
         errors=errors,
+        foreign_keys=meta.warnings,
     )
 
 
+def _own_url(
+    written: str,
+    source: str,
+    date: dt.datetime | None,
+    categories: tuple[str, ...],
+    aliases: tuple[str, ...],
+) -> tuple[str, tuple[str, ...]]:
+    """The URL a page's front matter gives it (Hugo's 'url', Jekyll's 'permalink', Zola's
+    'path'), with Jekyll's placeholders filled in. A URL that names a file ('/a/b.html')
+    becomes the folder URL '/a/b/', and the file's URL an alias of it, so old links work."""
+    stem = url_for_source(source).rstrip("/").rsplit("/", 1)[-1]
+    values = {
+        "year": f"{date:%Y}" if date else "",
+        "short_year": f"{date:%y}" if date else "",
+        "month": f"{date:%m}" if date else "",
+        "i_month": str(date.month) if date else "",
+        "day": f"{date:%d}" if date else "",
+        "i_day": str(date.day) if date else "",
+        "title": stem,
+        "slug": stem,
+        "categories": "/".join(slugify(category) for category in categories),
+        "output_ext": ".html",
+    }
+    url = re.sub(r":(\w+)", lambda m: values.get(m.group(1), m.group(0)), written)
+    url = re.sub(r"/{2,}", "/", url)
+    last = url.rsplit("/", 1)[-1]
+    if "." in last:
+        return url.rsplit(".", 1)[0] + "/", (*aliases, url)
+    return url.rstrip("/") + "/", aliases
+
+
 def url_for_source(source: str, slug: str | None = None) -> str:
-    """The URL of content file ``source``: every page URL ends in '/'."""
-    parts = source[: -len(".md")].split("/")
-    if parts[-1] == "index":
+    """The URL of content file ``source``: every page URL ends in '/'. A dated file name
+    (2016-03-10-some-post.md) gives its slug ('some-post'), as in Jekyll and Zola."""
+    parts = without_suffix(source).split("/")
+    if is_index(source):
         parts.pop()
     elif slug:
         parts[-1] = slug
+    elif named := DATED_NAME.fullmatch(parts[-1]):
+        parts[-1] = named["slug"]
     segments = [slugify(part) or part for part in parts]
     return "/" + "".join(segment + "/" for segment in segments)
 
@@ -223,8 +285,10 @@ def _title_from_heading(body: str) -> tuple[str | None, str]:
 
 
 def _title_from_name(source: str) -> str:
-    stem = source.rsplit("/", 1)[-1][: -len(".md")]
-    if stem == "index":
+    stem = without_suffix(source).rsplit("/", 1)[-1]
+    if named := DATED_NAME.fullmatch(stem):
+        stem = named["slug"]
+    if stem.lower() in INDEX_STEMS:
         stem = source.rsplit("/", 2)[-2] if "/" in source else "Home"
     words = re.sub(r"[-_]+", " ", stem).strip()
     return words[:1].upper() + words[1:]

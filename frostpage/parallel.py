@@ -53,7 +53,7 @@ def render_all(
         for index, rendered in _render(site, to_render):
             page = site.pages[index]
             page.rendered = rendered
-            if not rendered.errors and cache:
+            if rendered.clean and cache:
                 cache.put(cache.key(page.body, page.source, page.body_line), rendered)
             done += 1
             report(done, page)

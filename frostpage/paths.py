@@ -21,6 +21,8 @@ from .errors import SiteError
 # The author's folders, and frostpage's own cache beside them.
 SOURCE_FOLDERS = ("content", "templates", "static", "site")
 CACHE_FOLDER = ".frostpage-cache"
+# What Jekyll, Hugo, Zola, Pelican and MkDocs read as Markdown: the pages of content/.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 # Characters no URL path of the site may hold: control characters (a newline would split a
 # line of _redirects), and the backslash, a folder separator to some hosts.
 FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
@@ -101,7 +103,9 @@ class SourceFiles:
     warnings: list[str] = field(default_factory=list)
 
 
-def source_files(root: Path, folder: str, *, skip_suffix: str | None = None) -> SourceFiles:
+def source_files(
+    root: Path, folder: str, *, skip_suffix: tuple[str, ...] | None = None
+) -> SourceFiles:
     """Walk ``root/folder`` as a build reads it: a link that leaves the project, leads nowhere
     or loops is an error; a link to a folder inside it is not followed (a warning); a folder
     that cannot be read is an error, never silently skipped. Files ending in ``skip_suffix``

@@ -24,7 +24,7 @@ from .errors import SiteError
 from .hooks import Hooks
 from .model import Site, build_site, invalidate_links
 from .page import Page
-from .paths import SourceFiles, source_files
+from .paths import MARKDOWN_SUFFIXES, SourceFiles, source_files
 
 
 @dataclass
@@ -91,14 +91,14 @@ class SiteState:
         )
         site.errors.extend(content.errors + others.errors + self.data_errors)
         self.files.write_cache(in_background=self.dev)
-        warnings = content.warnings + others.warnings
+        warnings = content.warnings + others.warnings + _foreign_keys(pages)
         self.warnings.extend(w for w in warnings if w not in self.warnings)
         self._page_ids = _page_ids(pages)
         return site
 
     def _content(self) -> SourceFiles:
         """The files of content/ besides pages, and what is wrong with its links."""
-        return source_files(self.root, "content", skip_suffix=".md")
+        return source_files(self.root, "content", skip_suffix=MARKDOWN_SUFFIXES)
 
     def _others(self) -> SourceFiles:
         """What is wrong with the links of static/ and templates/ (read by Flask and Jinja)."""
@@ -108,6 +108,21 @@ class SiteState:
             others.errors += found.errors
             others.warnings += found.warnings
         return others
+
+
+def _foreign_keys(pages: list[Page]) -> list[str]:
+    """One warning per key of another generator's that frostpage does not use: where it is
+    first, what it means there, what to write instead, and how many files have it."""
+    first: dict[str, str] = {}
+    files: dict[str, int] = {}
+    for page in pages:
+        for key, line, advice in page.foreign_keys:
+            first.setdefault(key, f"{page.file}:{line}: '{key}' {advice}")
+            files[key] = files.get(key, 0) + 1
+    return [
+        warning + (f" (and {files[key] - 1} more files)" if files[key] > 1 else "")
+        for key, warning in first.items()
+    ]
 
 
 def _page_ids(pages: list[Page]) -> frozenset[int]:

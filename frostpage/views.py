@@ -27,6 +27,7 @@ from .errors import SiteError, SiteErrors
 from .highlighting import highlight_css
 from .model import Site, paginate
 from .page import Page, url_for_source
+from .paths import MARKDOWN_SUFFIXES
 from .state import current_site, site_state
 from .templating import absolute_url, page_url
 from .urls import content_type, cross_origin, site_urls
@@ -159,7 +160,7 @@ def not_found(error: Exception) -> tuple[str, int]:
 
 def _is_source_of(source: str, path: str) -> bool:
     """Whether the file ``source`` ('content/a.md', 'static/etc') would answer ``path``."""
-    page = source.startswith("content/") and source.endswith(".md")
+    page = source.startswith("content/") and source.endswith(MARKDOWN_SUFFIXES)
     url = (
         url_for_source(source[len("content/") :]) if page else "/" + source.removeprefix("content/")
     )

@@ -195,23 +195,34 @@ def test_broken_link_in_a_template_names_the_template(write_site):
     root = write_site()
     tags = root / "templates/tags.html"
     tags.write_text(
-        tags.read_text("utf-8").replace("<h1>Tags</h1>", '<h1><a href="/tagz/">Tags</a></h1>')
+        tags.read_text("utf-8").replace("<h1>Tags</h1>", '<h1><a href="/archiv/">Tags</a></h1>')
     )
     errors = errors_of(root)
     assert errors == [
-        "templates/tags.html: broken link '/tagz/': points to no file (in /tags/index.html)\n"
-        "  hint: did you mean /tags/?"
+        "templates/tags.html: broken link '/archiv/': points to no file (in /tags/index.html)\n"
+        "  hint: did you mean /archive/?"
     ]
+
+
+def test_a_broken_link_is_never_said_to_mean_the_page_it_is_on(write_site):
+    root = write_site({"content/notes/python.md": "# Python\n\nSee [this](pythn.md).\n"})
+    errors = errors_of(root)
+    assert errors[0] == (
+        "content/notes/python.md:3: broken link 'pythn.md': there is no page content/notes/pythn.md"
+    )
 
 
 def test_a_big_site_names_the_template_of_a_broken_link_too(write_site):
     root = write_site(many_posts(12))  # its URLs are written in several slices
     page = root / "templates/page.html"
     page.write_text(page.read_text("utf-8").replace("<h1>", '<h1><a href="/nowhere/">x</a>', 1))
+    message = "templates/page.html: broken link '/nowhere/': points to no file (in /{}index.html)"
     assert set(errors_of(root)) == {
-        f"templates/page.html: broken link '/nowhere/': points to no file (in /{url}index.html)"
-        "\n  hint: did you mean /docs/?"
-        for url in ("about/", "about/team/", "docs/", "docs/intro/")
+        *(
+            message.format(url) + "\n  hint: did you mean /docs/?"
+            for url in ("about/", "about/team/", "docs/intro/")
+        ),
+        message.format("docs/"),  # never "did you mean" the page the link is on
     }
 
 

@@ -26,7 +26,10 @@ def test_toml_between_pluses():
     "text",
     [
         "Note: something important\n\nMore text.\n",
-        "Title: looks like YAML\nAuthor: me\n\nbody\n",
+        "Title: looks like Pelican's\nWarning: but this key is not\n\nbody\n",
+        "Warning: read this\n\nbody\n",
+        "{: .lead }\nA paragraph with attributes.\n",
+        '{{< figure src="a.png" >}}\n',
         "`code` first line\n\nbody\n",
         "key: value\n---\nstill body\n",
     ],
@@ -36,6 +39,31 @@ def test_a_file_without_delimiters_keeps_its_whole_body(text):
     assert front.meta == {}
     assert front.body == text
     assert front.body_line == 1
+
+
+def test_pelicans_metadata_block_is_front_matter():
+    text = "Title: My post\nDate: 2010-12-03 10:20\nTags: thats, awesome\nStatus: draft\n\nBody.\n"
+    front = split(text, "content/x.md")
+    assert front.meta == {
+        "title": "My post",
+        "date": "2010-12-03 10:20",
+        "tags": ["thats", "awesome"],
+        "status": "draft",
+        "draft": True,
+    }
+    assert (front.body, front.body_line, front.key_lines["tags"]) == ("Body.\n", 6, 3)
+
+
+def test_hugos_json_front_matter():
+    text = '{\n  "title": "JSON",\n  "tags": ["a", "b"]\n}\n\nBody.\n'
+    front = split(text, "content/x.md")
+    assert front.meta == {"title": "JSON", "tags": ["a", "b"]}
+    assert (front.body, front.key_lines["tags"]) == ("\nBody.\n", 3)
+
+
+def test_broken_json_front_matter_is_an_error_with_its_line():
+    with pytest.raises(SiteError, match=r"content/x.md:3: invalid JSON in front matter"):
+        split('{\n  "title": "JSON",\n}\n\nBody.\n', "content/x.md")
 
 
 def test_empty_front_matter_is_an_empty_mapping():

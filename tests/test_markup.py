@@ -67,7 +67,7 @@ def test_base_path_prefixes_site_links_but_not_external_or_fragments():
 
 def test_link_to_a_missing_page_is_an_error_with_line_and_is_marked():
     rendered = render("Intro.\n\nA [bad link](nope.md) here.\n")
-    assert [str(error) for error in rendered.errors] == [
+    assert [str(error) for error in rendered.broken_links] == [
         "content/about.md:7: broken link 'nope.md': there is no page content/nope.md"
     ]
     assert 'class="broken-link"' in rendered.html

@@ -98,12 +98,15 @@ def test_a_slug_never_writes_outside_the_build(write_site, tmp_path, slug, messa
         ("/a/%2e%2e/%2e%2e/%2e%2e/x/", "has an empty, '.' or '..' part"),
         ("/old\\nstuff/", "holds a control character or a backslash"),
         ("/a\\\\..\\\\..\\\\x/", "holds a control character or a backslash"),
-        ("old/", "must be a path on this site starting with '/', such as /old/post/"),
+        ("../old/", "must be a path on this site starting with '/', such as /old/post/"),
+        ("../../../etc/", "must be a path on this site starting with '/', such as /old/post/"),
+        ("2016/../../../x/", "has an empty, '.' or '..' part"),
         ("/archive/", "is reserved for the archive of posts"),
         ("/" + "é" * 200 + "/", "has a part longer than a file name may be (255 bytes)"),
     ],
 )
 def test_an_alias_never_writes_outside_the_build(write_site, tmp_path, alias, problem):
+    # An alias without a leading slash is read from the site's root, as Zola reads it.
     root = write_site({"content/about.md": f'---\ntitle: About\naliases: ["{alias}"]\n---\nHi.\n'})
     before = snapshot(tmp_path)
     [error] = errors_of(root)
