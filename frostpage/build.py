@@ -190,9 +190,18 @@ def _check_links(
         unchanged={written.file for written in kept.values()},
         files=sorted(freezer.files),
     )
-    if broken and site.settings.links.broken == "error":
-        raise SiteErrors(attribute(link, site, freezer.written_by) for link in broken)
-    return anchors, [str(attribute(link, site, freezer.written_by)) for link in broken]
+    errors = [attribute(link, site, freezer.written_by) for link in broken]
+    if errors and site.settings.links.broken == "error":
+        raise SiteErrors(errors)
+    # A Markdown link to a missing page is listed once, by the page's own check.
+    listed = {
+        (error.path, error.line, error.message.split(":")[0]) for error in site.broken_links()
+    }
+    return anchors, [
+        str(error)
+        for error in errors
+        if (error.path, error.line, error.message.split(":")[0]) not in listed
+    ]
 
 
 def _remember(

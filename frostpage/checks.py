@@ -14,22 +14,25 @@ from .paths import folder_conflicts, output_file, url_problem
 from .urls import reserved
 
 
-def consistency_errors(pages: list[Page], files: list[str]) -> list[SiteError]:
-    """Every conflict of ``pages`` (published) and ``files`` (the other files of content/)."""
+def consistency_errors(
+    pages: list[Page], files: list[str], taxonomies: tuple[str, ...] = ()
+) -> list[SiteError]:
+    """Every conflict of ``pages`` (published) and ``files`` (the other files of content/);
+    ``taxonomies`` are the site's besides tags, whose URLs are the engine's."""
     return (
-        _conflicts(pages)
-        + _alias_conflicts(pages)
-        + _file_conflicts(files)
+        _conflicts(pages, taxonomies)
+        + _alias_conflicts(pages, taxonomies)
+        + _file_conflicts(files, taxonomies)
         + _folder_conflicts(pages, files)
         + _missing_images(pages, set(files))
     )
 
 
-def _conflicts(pages: list[Page]) -> list[SiteError]:
+def _conflicts(pages: list[Page], taxonomies: tuple[str, ...]) -> list[SiteError]:
     errors: list[SiteError] = []
     owners: dict[str, Page] = {}
     for page in pages:
-        route = reserved(page.url)
+        route = reserved(page.url, taxonomies)
         if problem := url_problem(page.url):
             key = next((k for k in ("url", "permalink", "path", "slug") if k in page.meta), None)
             line = page.meta_line(key) if key else None
@@ -56,14 +59,15 @@ def _conflicts(pages: list[Page]) -> list[SiteError]:
     return errors
 
 
-def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
+def _alias_conflicts(pages: list[Page], taxonomies: tuple[str, ...]) -> list[SiteError]:
     """An alias must be a free site URL: not a page's, not another alias, not reserved."""
     errors: list[SiteError] = []
     urls = {page.url: page for page in pages}
     seen: dict[str, Page] = {}
     for page in pages:
         for alias in page.aliases:
-            problem = _alias_problem(alias, page, urls.get(alias) or seen.get(alias))
+            other = urls.get(alias) or seen.get(alias)
+            problem = _alias_problem(alias, page, other, taxonomies)
             if problem:
                 line = page.meta_line("aliases")
                 errors.append(SiteError(page.file, line, f"alias {alias!r} {problem}"))
@@ -72,11 +76,13 @@ def _alias_conflicts(pages: list[Page]) -> list[SiteError]:
     return errors
 
 
-def _alias_problem(alias: str, page: Page, other: Page | None) -> str | None:
+def _alias_problem(
+    alias: str, page: Page, other: Page | None, taxonomies: tuple[str, ...]
+) -> str | None:
     """Why ``alias`` of ``page`` cannot be, given ``other``, the page already at that URL."""
     if problem := url_problem(alias):
         return problem
-    if route := reserved(alias):
+    if route := reserved(alias, taxonomies):
         return f"is reserved for {route.what}"
     if other is page:
         return "is the page's own URL"
@@ -106,7 +112,7 @@ def _folder_conflicts(pages: list[Page], files: list[str]) -> list[SiteError]:
     ]
 
 
-def _file_conflicts(files: list[str]) -> list[SiteError]:
+def _file_conflicts(files: list[str], taxonomies: tuple[str, ...]) -> list[SiteError]:
     """A file of content/ may not take the place of a page or of the engine's own URLs."""
     errors: list[SiteError] = []
     for name in files:
@@ -115,7 +121,7 @@ def _file_conflicts(files: list[str]) -> list[SiteError]:
             problem = f"its URL {url!r} {problem}"
         elif name == "index.html" or name.endswith("/index.html"):
             problem = f"it would replace the page at {url.removesuffix('index.html')}"
-        elif route := reserved(url):
+        elif route := reserved(url, taxonomies):
             problem = f"its URL {url} is reserved for {route.what}"
         else:
             continue

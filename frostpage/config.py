@@ -69,6 +69,8 @@ class Settings:
     date_format: str = "%-d %B %Y"
     posts_per_page: int = 10
     nav: list[NavLink] = field(default_factory=list)
+    # Lists of terms besides tags, each with its pages and feeds: /categories/<term>/.
+    taxonomies: list[str] = field(default_factory=lambda: ["categories"])
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     links: LinkSettings = field(default_factory=LinkSettings)
 
@@ -118,11 +120,19 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
             "write it whole, e.g. 'https://example.org/'",
         )
     _check_markdown(settings.markdown, text)
+    for name in settings.taxonomies:
+        if not re.fullmatch(r"[a-z][a-z0-9-]*", name) or name in ("tags", "posts", "page"):
+            raise SiteError(
+                CONFIG_PATH,
+                _line_of(text, "taxonomies"),
+                f"taxonomy {name!r} must be a plural name in lower case, such as 'series' or "
+                "'authors' ('tags' is always one)",
+            )
     if settings.links.broken not in ("error", "warn"):
         raise SiteError(
             CONFIG_PATH,
             _line_of(text, "broken"),
-            f"'links.broken' must be \"error\" or \"warn\", not {settings.links.broken!r}",
+            f'\'links.broken\' must be "error" or "warn", not {settings.links.broken!r}',
         )
     if not settings.base_url.endswith("/"):
         settings = dataclasses.replace(settings, base_url=settings.base_url + "/")

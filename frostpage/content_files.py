@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterable
+from functools import cached_property
 from pathlib import Path
 from stat import S_ISREG
 
@@ -42,20 +43,12 @@ class ContentFiles(FlatPages):
         self.parsed = 0  # files this app parsed (the others came from the cache)
         self._unsaved = 0  # of which, not yet in the cache
         self._cache_written = False
-        self._twins: dict[str, str] = {}  # page key → the file it was read from
 
     def _load_file(self, path: str, filename: str, rel_path: str) -> Page | None:
         name = os.path.basename(filename)
         if name.startswith((".", "#", "~")):
             return None  # editors' lock and backup files
         source = path + os.path.splitext(filename)[1]
-        twin = self._twins.setdefault(path, filename)
-        if twin != filename and os.path.exists(twin):  # a.md beside a.markdown
-            self._twins[path] = filename
-            other = Path(os.path.relpath(twin, self.root)).as_posix()
-            return _broken_page(
-                source, None, f"content/{other} is the same page", "keep one of the two files"
-            )
         if self.elsewhere or (
             os.path.islink(filename) and link_problem(Path(filename), self.project)
         ):
@@ -86,6 +79,32 @@ class ContentFiles(FlatPages):
         self.parsed += 1
         self._unsaved += 1
         return page
+
+    @cached_property
+    def _pages(self) -> dict[str, Page | None]:
+        """Every Markdown file of content/, by its path without suffix, as FlatPages walks
+        them; but two files of one page (a.md and a.markdown) are an error naming both,
+        where FlatPages raises ValueError."""
+        pages: dict[str, Page | None] = {}
+        for folder, folders, names in os.walk(self.root):
+            folders.sort()
+            relative = os.path.relpath(folder, self.root)
+            prefix = "" if relative == "." else Path(relative).as_posix() + "/"
+            for name in sorted(names):
+                stem, suffix = os.path.splitext(name)
+                if suffix not in MARKDOWN_SUFFIXES:
+                    continue
+                key = prefix + stem
+                if key in pages:
+                    first = pages[key]
+                    other = first.source if first else f"{key}.md"
+                    pages[key] = _broken_page(
+                        prefix + name, None, f"content/{other} is the same page", "keep one"
+                    )
+                    continue
+                rel_path = "" if relative == "." else relative
+                pages[key] = self._load_file(key, os.path.join(folder, name), rel_path)
+        return pages
 
     def update(self, paths: Iterable[Path]) -> bool:
         """Read again only these changed files of content/ (the watcher names them).

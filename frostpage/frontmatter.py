@@ -220,9 +220,10 @@ class PageMeta:
     date: dt.datetime | None
     updated: dt.datetime | None
     tags: tuple[str, ...]
-    categories: tuple[str, ...]
+    terms: dict[str, tuple[str, ...]]  # taxonomy → the page's terms (categories, series…)
     draft: bool
     summary: str | None
+    description: str | None  # for search engines (Hugo's, Zola's and Jekyll's description)
     template: str | None
     slug: str | None
     url: str | None  # the page's own URL, when the front matter sets one
@@ -236,10 +237,9 @@ class PageMeta:
 # list that the front matter has is read.
 SAME_AS = {
     "updated": ("updated", "lastmod", "modified", "last_modified_at"),
-    "summary": ("summary", "description", "excerpt"),
+    "summary": ("summary", "excerpt"),
     "aliases": ("aliases", "redirect_from"),
     "url": ("url", "permalink", "path"),
-    "categories": ("categories", "category"),
 }
 # Keys of other generators that frostpage does not use: what they mean there, and what to do.
 OTHERS_KEYS = {
@@ -258,16 +258,30 @@ OTHERS_KEYS = {
     "nav_order": "is Just the Docs' order: write 'weight:'",
     "sidebar_position": "is Docusaurus' order: write 'weight:'",
 }
-TRANSLATED = {"published", "status", "taxonomies", "extra", "author", "authors", "keywords"}
+# Keys that are taxonomies in Hugo, Zola and Jekyll: listed only when the site has them.
+TAXONOMY_KEYS = {"categories": "categories", "category": "categories", "series": "series"}
+NOT_A_TAXONOMY = "is a taxonomy this site does not list: add it to 'taxonomies' in site/config.toml"
 
 
-def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, list[SiteError]]:
-    """Check the known keys. Returns the typed values and every error found (not only one)."""
+def singular(taxonomy: str) -> str:
+    """The name of one term: 'categories' → 'category', 'authors' → 'author'."""
+    if taxonomy.endswith("ies"):
+        return taxonomy[:-3] + "y"
+    return taxonomy[:-1] if taxonomy.endswith("s") and not taxonomy.endswith("ss") else taxonomy
+
+
+def validate(
+    front: FrontMatter, path: str, zone: dt.tzinfo, taxonomies: tuple[str, ...] = ()
+) -> tuple[PageMeta, list[SiteError]]:
+    """Check the known keys. Returns the typed values and every error found (not only one).
+
+    ``taxonomies`` are the site's besides tags: a page's terms of one are under its name, its
+    singular ('category: news'), or Zola's [taxonomies] table."""
     errors: list[SiteError] = []
     meta = front.meta
-    taxonomies = meta.get("taxonomies")
-    if not isinstance(taxonomies, dict):  # Zola's [taxonomies] table
-        taxonomies = {}
+    table = meta.get("taxonomies")
+    if not isinstance(table, dict):  # Zola's [taxonomies] table
+        table = {}
     # Each of frostpage's keys, from the first of its names the front matter uses.
     given = {
         key: next((name for name in names if name in meta), key) for key, names in SAME_AS.items()
@@ -326,9 +340,13 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
             "write it like 'my-post'; the folder of the file gives the rest of the URL",
         )
         slug = None
-    tags = text_list("tags", meta.get("tags")) + text_list("tags", taxonomies.get("tags"))
-    categories = text_list(given["categories"], meta.get(given["categories"]))
-    categories += text_list("categories", taxonomies.get("categories"))
+    tags = text_list("tags", meta.get("tags")) + text_list("tags", table.get("tags"))
+    terms: dict[str, tuple[str, ...]] = {}
+    for taxonomy in dict.fromkeys(("categories", *taxonomies)):
+        key = next((k for k in (taxonomy, singular(taxonomy)) if k in meta), taxonomy)
+        found = text_list(key, meta.get(key)) + text_list(key, table.get(taxonomy))
+        if found:
+            terms[taxonomy] = tuple(dict.fromkeys(found))
     url = text("url")
     if url is not None and not url.startswith("/"):
         url = "/" + url  # Zola's 'path' is written without its leading slash
@@ -337,9 +355,10 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
         date=date("date"),
         updated=date("updated"),
         tags=tuple(dict.fromkeys(tags)),
-        categories=tuple(dict.fromkeys(categories)),
+        terms=terms,
         draft=draft,
         summary=text("summary"),
+        description=text("description"),
         template=text("template"),
         slug=slug,
         url=url,
@@ -353,6 +372,11 @@ def validate(front: FrontMatter, path: str, zone: dt.tzinfo) -> tuple[PageMeta, 
             (key, front.key_lines.get(key, 1), OTHERS_KEYS[key.lower()])
             for key in meta
             if key.lower() in OTHERS_KEYS
+        )
+        + tuple(
+            (key, front.key_lines.get(key, front.key_lines.get("taxonomies", 1)), NOT_A_TAXONOMY)
+            for key in [*meta, *table]
+            if key in TAXONOMY_KEYS and TAXONOMY_KEYS[key] not in taxonomies
         ),
     )
     return page_meta, sorted(errors, key=lambda error: error.line or 0)

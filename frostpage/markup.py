@@ -139,6 +139,7 @@ class Rendered:
     def clean(self) -> bool:
         """Rendered with no error and no broken link: the same next time, so kept."""
         return not self.errors and not self.broken_links
+
     # The HTML with absolute links, per page URL, as every feed that lists the page needs it.
     feed_html: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 

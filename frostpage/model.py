@@ -74,10 +74,19 @@ class Site:
     aliases: dict[str, Page] = field(init=False)  # old URL → the page it moved to
     files: frozenset[str] = frozenset()  # other files of content/, published as they are
     unpublished: bool = field(init=False)
+    # The site's other taxonomies (settings.taxonomies): name → its terms, by name.
+    taxonomies: dict[str, list[Tag]] = field(init=False)
+    _terms_by_slug: dict[tuple[str, str], Tag] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._post_index = {id(post): index for index, post in enumerate(self.posts)}
         self._tags_by_slug = {tag.slug: tag for tag in self.tags}
+        self.taxonomies = {
+            name: _tags(self.posts, taxonomy=name) for name in self.settings.taxonomies
+        }
+        self._terms_by_slug = {
+            (name, term.slug): term for name, terms in self.taxonomies.items() for term in terms
+        }
         self.by_url = {page.url: page for page in self.pages}
         self.by_source = {page.source: page for page in self.pages}
         self.aliases = {alias: page for page in self.pages for alias in page.aliases}
@@ -121,6 +130,16 @@ class Site:
 
     def tag(self, slug: str) -> Tag | None:
         return self._tags_by_slug.get(slug)
+
+    def term(self, taxonomy: str, slug: str) -> Tag | None:
+        return self._terms_by_slug.get((taxonomy, slug))
+
+    def terms_of(self, page: Page, taxonomy: str) -> list[Tag]:
+        """The page's terms of ``taxonomy`` ('categories'), in the order its author wrote them."""
+        found = (
+            self.term(taxonomy, slugify(name) or "term") for name in page.terms.get(taxonomy, ())
+        )
+        return list({term.slug: term for term in found if term is not None}.values())
 
     def tags_of(self, page: Page) -> list[Tag]:
         """The page's tags, in the order its author wrote them."""
@@ -206,7 +225,7 @@ def build_site(
     ]
     published.sort(key=lambda page: page.source)
     files = files or []
-    errors = consistency_errors(published, files)
+    errors = consistency_errors(published, files, tuple(settings.taxonomies))
     posts = sorted(
         (page for page in published if page.is_post and page.date),
         key=lambda page: (-page.post_date.timestamp(), page.title.casefold(), page.source),
@@ -222,12 +241,13 @@ def build_site(
     )
 
 
-def _tags(posts: list[Page]) -> list[Tag]:
+def _tags(posts: list[Page], taxonomy: str | None = None) -> list[Tag]:
+    """The posts' tags (or their terms of ``taxonomy``), each with its posts."""
     tags: dict[str, Tag] = {}
     for post in posts:
         seen: set[str] = set()  # 'Python' and 'python' are one tag
-        for name in post.tags:
-            slug = slugify(name) or "tag"
+        for name in post.terms.get(taxonomy, ()) if taxonomy else post.tags:
+            slug = slugify(name) or ("term" if taxonomy else "tag")
             if slug not in seen:
                 seen.add(slug)
                 tags.setdefault(slug, Tag(name, slug, [])).posts.append(post)

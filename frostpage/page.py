@@ -18,6 +18,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
+from markdown.extensions.toc import slugify_unicode
+
 from .config import Settings
 from .errors import SiteError
 from .frontmatter import parse_date, split, validate
@@ -71,9 +73,11 @@ class Page:
     date: dt.datetime | None = None
     updated: dt.datetime | None = None
     tags: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # categories, series…
     draft: bool = False
-    description: str | None = None
+    description: str | None = None  # the summary, when the front matter gives one
+    about: str | None = None  # its 'description': what search engines show, else the summary
+    title_anchor: str | None = None  # the id of a title taken from the page's first heading
     template: str | None = None
     weight: int = 0
     aliases: tuple[str, ...] = ()
@@ -172,10 +176,12 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         return Page(
             source, url_for_source(source), _title_from_name(source), text, 1, {}, errors=[error]
         )
-    meta, errors = validate(front, path, settings.zone)
-    body, title = front.body, meta.title
+    meta, errors = validate(front, path, settings.zone, tuple(settings.taxonomies))
+    body, title, title_anchor = front.body, meta.title, None
     if title is None:
         title, body = _title_from_heading(body)
+        # Links to the heading (intro.md#welcome, as MkDocs makes them) lead to the title.
+        title_anchor = slugify_unicode(title, "-") if title else None
     if title is None:
         title = _title_from_name(source)
     is_post = source.startswith(f"{POSTS_SECTION}/") and not (
@@ -191,7 +197,7 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         )
     url, aliases = url_for_source(source, meta.slug), meta.aliases
     if meta.url is not None:
-        url, aliases = _own_url(meta.url, source, date, meta.categories, aliases)
+        url, aliases = _own_url(meta.url, source, date, meta.terms.get("categories", ()), aliases)
     return Page(
         source=source,
         url=url,
@@ -202,9 +208,11 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         date=date,
         updated=meta.updated,
         tags=meta.tags,
-        categories=meta.categories,
+        terms=meta.terms,
         draft=meta.draft,
         description=meta.summary,
+        about=meta.description,
+        title_anchor=title_anchor,
         template=meta.template,
         weight=meta.weight,
         aliases=aliases,

@@ -13,11 +13,13 @@ from flask import Flask, Response, current_app, request
 from . import error_pages, templating, views
 from .errors import SiteError, SiteErrors
 from .state import site_state
-from .urls import ROUTES, cross_origin
+from .urls import ROUTES, cross_origin, taxonomy_converter
 
 
 def register(app: Flask) -> None:
     """Add frostpage's routes, template helpers and error pages to ``app``."""
+    taxonomies = tuple(site_state(app).settings.taxonomies)
+    app.url_map.converters["taxonomy"] = taxonomy_converter(taxonomies)
     for route in ROUTES:
         view = getattr(views, route.view)
         if route.endpoint == "static":

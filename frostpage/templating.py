@@ -14,6 +14,7 @@ from flask import current_app, request, url_for
 from markupsafe import Markup
 
 from .diagrams import LOADER, has_diagrams
+from .frontmatter import singular
 from .model import Tag
 from .page import Page
 from .state import current_site, site_state
@@ -31,6 +32,10 @@ HELPERS = (
     "toc_of",
     "summary_of",
     "tags_of",
+    "terms_of",
+    "term_url",
+    "taxonomy_title",
+    "taxonomy_names",
     "neighbours",
     "reading_minutes",
     "is_scheduled",
@@ -64,6 +69,25 @@ def summary_of(page: Page) -> str:
 
 def tags_of(page: Page) -> list[Tag]:
     return current_site().tags_of(page)
+
+
+def terms_of(page: Page, taxonomy: str) -> list[Tag]:
+    return current_site().terms_of(page, taxonomy)
+
+
+def term_url(taxonomy: str, term: Tag) -> str:
+    return remembered_url_for("term", taxonomy=taxonomy, slug=term.slug)
+
+
+def taxonomy_names() -> list[str]:
+    """The site's taxonomies besides tags (for macros, which see no ``config``)."""
+    return current_site().settings.taxonomies
+
+
+def taxonomy_title(taxonomy: str, one: bool = False) -> str:
+    """'categories' → 'Categories' (or 'Category', ``one``), for headings."""
+    name = singular(taxonomy) if one else taxonomy
+    return name.replace("-", " ").capitalize()
 
 
 def neighbours(post: Page) -> tuple[Page | None, Page | None]:

@@ -9,12 +9,14 @@ so nothing depends on being linked. A new kind of page is one row here and its v
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import BaseConverter, Map, Rule
 
 from . import diagrams
 
@@ -117,6 +119,27 @@ def _tag_feeds(site: Site) -> Iterator[Values]:
         yield {"slug": tag.slug}, None
 
 
+def _taxonomies(site: Site) -> Iterator[Values]:
+    for name, terms in site.taxonomies.items():
+        if terms:
+            yield {"taxonomy": name}, _newest(site)
+
+
+def _term_lists(site: Site) -> Iterator[Values]:
+    per_page = site.settings.posts_per_page
+    for name, terms in site.taxonomies.items():
+        for term in terms:
+            for number in range(1, _page_count(len(term.posts), per_page) + 1):
+                values = {"taxonomy": name, "slug": term.slug, "number": number}
+                yield values, _modified(term.posts[0])
+
+
+def _term_feeds(site: Site) -> Iterator[Values]:
+    for name, terms in site.taxonomies.items():
+        for term in terms:
+            yield {"taxonomy": name, "slug": term.slug}, None
+
+
 def _diagram_files(site: Site) -> Iterator[Values]:
     if diagrams.site_has_diagrams(site):
         for name in diagrams.files():
@@ -151,6 +174,17 @@ ROUTES = (
           _tag_feeds, content_type=XML, cross_origin=True),
     Route("/tags/<slug>/feed.json", "tag_json_feed", "the feeds of tags", "tag_json_feed",
           _tag_feeds, content_type=JSON, cross_origin=True),
+    # The site's other taxonomies (settings.taxonomies: categories, series…), as tags are.
+    Route("/<taxonomy:taxonomy>/", "terms", "the lists of terms", "terms", _taxonomies,
+          sitemap=True),
+    Route("/<taxonomy:taxonomy>/<slug>/", "term", "the pages of terms", "term", _term_lists,
+          sitemap=True, defaults={"number": 1}),
+    Route("/<taxonomy:taxonomy>/<slug>/page/<int:number>/", "term", "the pages of terms",
+          "term"),
+    Route("/<taxonomy:taxonomy>/<slug>/feed.xml", "term_atom_feed", "the feeds of terms",
+          "term_atom_feed", _term_feeds, content_type=XML, cross_origin=True),
+    Route("/<taxonomy:taxonomy>/<slug>/feed.json", "term_json_feed", "the feeds of terms",
+          "term_json_feed", _term_feeds, content_type=JSON, cross_origin=True),
     Route("/api/pages.json", "pages_api", "the list of pages", "pages_api", _one,
           content_type=JSON, cross_origin=True, whole_site=True),
     Route("/search.json", "search_index", "the search index", "search_index", _one,
@@ -179,15 +213,31 @@ ROUTES = (
 BY_ENDPOINT = {route.endpoint: route for route in reversed(ROUTES)}  # each endpoint's first row
 BY_RULE = {route.rule: route for route in ROUTES if route.reserves}
 ENDPOINTS = frozenset(BY_ENDPOINT)
-_RESERVING = Map(
-    [
-        Rule(route.rule, endpoint=route.endpoint, defaults=route.defaults or None)
-        for route in ROUTES
-        if route.reserves
-    ],
-    strict_slashes=False,
-    redirect_defaults=False,
-)
+
+
+def taxonomy_converter(taxonomies: tuple[str, ...]) -> type[BaseConverter]:
+    """The URL converter that matches the site's own taxonomies' names, and nothing else:
+    /categories/ is a list of terms, /about/ stays a page."""
+    names = "|".join(re.escape(name) for name in taxonomies) or "(?!)"
+
+    class Taxonomy(BaseConverter):
+        regex = f"(?:{names})"
+
+    return Taxonomy
+
+
+@functools.lru_cache(maxsize=8)
+def _reserving(taxonomies: tuple[str, ...]) -> Map:
+    return Map(
+        [
+            Rule(route.rule, endpoint=route.endpoint, defaults=route.defaults or None)
+            for route in ROUTES
+            if route.reserves
+        ],
+        converters={"taxonomy": taxonomy_converter(taxonomies)},
+        strict_slashes=False,
+        redirect_defaults=False,
+    )
 
 
 def site_urls(site: Site) -> Iterator[tuple[str, dict[str, Any], dt.datetime | None, bool]]:
@@ -198,10 +248,11 @@ def site_urls(site: Site) -> Iterator[tuple[str, dict[str, Any], dt.datetime | N
                 yield route.endpoint, values, modified, route.sitemap
 
 
-def reserved(url: str) -> Route | None:
-    """The engine's route that answers the site path ``url``, if any."""
+def reserved(url: str, taxonomies: tuple[str, ...] = ()) -> Route | None:
+    """The engine's route that answers the site path ``url``, if any (``taxonomies``: the
+    site's, besides tags)."""
     try:
-        rule, _ = _RESERVING.bind("site").match(url, return_rule=True)
+        rule, _ = _reserving(taxonomies).bind("site").match(url, return_rule=True)
     except HTTPException:
         return None
     return BY_RULE[rule.rule]

@@ -44,6 +44,8 @@ ENGINE_TEMPLATES = {
     "year.html",
     "tags.html",
     "tag.html",
+    "terms.html",
+    "term.html",
     "alias.html",
     "404.html",
     "manifest.webmanifest",
@@ -200,6 +202,47 @@ def _tag_feed(slug: str) -> feeds.Feed:
         abort(404)
     title = f"{site.settings.title}: {found.name}"
     return _feed(found.posts, title, "tag", slug=slug)
+
+
+def terms(taxonomy: str) -> str:
+    """The list of one taxonomy's terms (/categories/), with their posts."""
+    site = current_site()
+    return _render("terms.html", taxonomy=taxonomy, terms=site.taxonomies.get(taxonomy, []))
+
+
+def term(taxonomy: str, slug: str, number: int) -> str:
+    """The posts of one term (/categories/news/), a page of them at a time."""
+    site = current_site()
+    found = site.term(taxonomy, slug)
+    pagination = paginate(found.posts, site.settings.posts_per_page, number) if found else None
+    if pagination is None:
+        abort(404)
+    return _render(
+        "term.html",
+        taxonomy=taxonomy,
+        term=found,
+        posts=pagination.items,
+        pagination=pagination,
+        endpoint="term",
+        endpoint_values={"taxonomy": taxonomy, "slug": slug},
+    )
+
+
+def _term_feed(taxonomy: str, slug: str) -> feeds.Feed:
+    site = current_site()
+    found = site.term(taxonomy, slug)
+    if found is None:
+        abort(404)
+    title = f"{site.settings.title}: {found.name}"
+    return _feed(found.posts, title, "term", taxonomy=taxonomy, slug=slug)
+
+
+def term_atom_feed(taxonomy: str, slug: str) -> Response:
+    return _respond(feeds.atom(_term_feed(taxonomy, slug)))
+
+
+def term_json_feed(taxonomy: str, slug: str) -> Response:
+    return _respond(feeds.json_feed(_term_feed(taxonomy, slug)))
 
 
 def tag_atom_feed(slug: str) -> Response:

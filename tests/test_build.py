@@ -215,7 +215,7 @@ def test_a_broken_link_is_never_said_to_mean_the_page_it_is_on(write_site):
 def test_a_big_site_names_the_template_of_a_broken_link_too(write_site):
     root = write_site(many_posts(12))  # its URLs are written in several slices
     page = root / "templates/page.html"
-    page.write_text(page.read_text("utf-8").replace("<h1>", '<h1><a href="/nowhere/">x</a>', 1))
+    page.write_text(page.read_text("utf-8").replace("</h1>", '<a href="/nowhere/">x</a></h1>', 1))
     message = "templates/page.html: broken link '/nowhere/': points to no file (in /{}index.html)"
     assert set(errors_of(root)) == {
         *(

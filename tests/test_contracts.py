@@ -39,6 +39,10 @@ def test_flatpages_loads_each_file_through_load_file_and_keeps_its_caches(tmp_pa
         assert pages._pages == {"a": "a"}  # path → what _load_file returned
         assert pages.root == str(tmp_path)
     assert loaded == [("a", str(tmp_path / "a.md"), "")]
+    # frostpage walks the files itself (ContentFiles._pages, a cached property of the same
+    # name); reload() must forget what it found.
+    pages.reload()
+    assert "_pages" not in pages.__dict__
 
 
 def test_frozen_flask_generates_and_writes_urls_as_frostpage_drives_it(tmp_path):

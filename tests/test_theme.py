@@ -35,6 +35,8 @@ PAGE_TYPES = {
     "posts": "posts/index.html",
     "tag": "tags/python/index.html",
     "tags": "tags/index.html",
+    "terms": "categories/index.html",
+    "term": "categories/guides/index.html",
     "archive": "archive/index.html",
     "year": "posts/2025/index.html",
     "404": "404.html",
