@@ -27,6 +27,7 @@ NAMES = {
     "linenos": "linenos",
     "linenostart": "linenostart",
     "hl_lines": "hl_lines",
+    "mark_lines": "hl_lines",  # Jekyll's
     "title": "title",
     "filename": "title",
     "name": "title",
@@ -96,7 +97,7 @@ def _parse(info: str) -> tuple[str, dict[str, str], list[str], list[str]]:
     if rest.startswith(","):  # Zola: rust,linenos,hl_lines=1 3-5,name=main.rs
         for part in filter(None, (part.strip() for part in rest.split(","))):
             key, equals, value = part.partition("=")
-            pairs.append((key.strip(), value.strip() if equals else "true"))
+            pairs.append((key.strip(), _unquoted(value.strip()) if equals else "true"))
     else:
         if rest.startswith("{") and rest.endswith("}"):
             rest = rest[1:-1]

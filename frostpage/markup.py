@@ -34,6 +34,7 @@ from pymdownx.superfences import fence_div_format
 
 from .config import MarkdownSettings
 from .errors import SiteError
+from .fences import FENCE, read_opening
 from .highlighting import HIGHLIGHT_CLASS
 from .mathml import MathExtension
 from .paths import MARKDOWN_SUFFIXES
@@ -196,6 +197,8 @@ class Renderer:
             "url_of": self._links.url_of,
             "markdown": self._markdown_filter,
             "include_code": self._include_code,
+            "fenced": _fenced,
+            "page_url": self._links.page_url,
             "fail": _fail,
         }
 
@@ -288,6 +291,23 @@ class Renderer:
         return errors
 
 
+def _fenced(code: str | None, args: list[Any], mark_lines: str | None = None) -> str:
+    """A code block in Markdown, from Hugo's ``{{< highlight go "linenos=table" >}}`` or
+    Jekyll's ``{% highlight ruby linenos %}``: the language, then options in any spelling."""
+    code = (code or "").strip("\n")
+    options = [str(option).strip() for option in args[1:]]
+    if mark_lines:
+        options.append(f"hl_lines={mark_lines}")
+    language = str(args[0]) if args else "text"
+    fence = "`" * max(3, max((len(run) for run in re.findall("`+", code)), default=0) + 1)
+    opening = FENCE.match(fence + ",".join([language, *options]))
+    assert opening is not None  # it starts with a fence
+    read = read_opening(opening)
+    if read.problems:
+        raise ValueError("; ".join(read.problems))
+    return f"{read.line}\n{code}\n{fence}"
+
+
 def _fail(message: str) -> None:
     """A shortcode template's own error (``fail("needs an id")``)."""
     raise ValueError(message)
@@ -347,6 +367,27 @@ class _LinkRewriter(Treeprocessor):
             target = element.get(attribute) if attribute else None
             if attribute and target:
                 element.set(attribute, self._rewrite(element, target))
+
+    def page_url(self, written: str, from_root: bool = False) -> str:
+        """The URL of a page named by its file, for Hugo's ref and relref, Jekyll's link and
+        post_url: from the page's folder (unless ``from_root``), then from content/, with or
+        without its suffix ('about', 'posts/x.md', 'docs/' for docs/index.md)."""
+        path, _, anchor = str(written).partition("#")
+        folders = (
+            [""] if from_root or path.startswith("/") else [posixpath.dirname(self.source), ""]
+        )
+        stem = path.strip("/")
+        names = [stem, *(stem + suffix for suffix in MARKDOWN_SUFFIXES)]
+        names += [f"{stem}/{index}{suffix}" for index in ("index", "_index") for suffix in (".md",)]
+        for folder in folders:
+            for name in names:
+                wanted = posixpath.normpath(posixpath.join(folder, name))
+                url = self.resolve(wanted) if wanted.endswith(MARKDOWN_SUFFIXES) else None
+                if url is not None:
+                    self.links[wanted] = url
+                    return url + (f"#{anchor}" if anchor else "")
+        also = "" if stem.endswith(MARKDOWN_SUFFIXES) else f" (nor {stem}.md)"
+        raise ValueError(f"there is no page content/{stem}{also}")
 
     def url_of(self, target: str) -> str:
         """A link given to a shortcode, written as the same link in Markdown would be."""

@@ -3,7 +3,9 @@
 ``templates/shortcodes/NAME.html`` (or frostpage's own figure, youtube and code) is called in
 Hugo's spelling, ``{{< NAME key="v" >}}``, ``{{< NAME >}}body{{< /NAME >}}`` and
 ``{{% NAME %}}body{{% /NAME %}}`` (its output read as Markdown), or in Zola's,
-``{{ NAME(key="v") }}`` and ``{% NAME(key="v") %}body{% end %}``. A template named
+``{{ NAME(key="v") }}`` and ``{% NAME(key="v") %}body{% end %}``; Jekyll's
+``{% highlight ruby %}…{% endhighlight %}``, ``{% post_url name %}``, ``{% link path %}``,
+``{% raw %}`` and ``{{ site.baseurl }}`` too. A template named
 ``NAME.md`` gives Markdown, as in Zola. Arguments reach the template by name, positional
 ones as ``args``, the text between the tags as ``body``. Code spans and code blocks are
 never read for shortcodes; Hugo's ``{{</* NAME */>}}`` writes the tag as it is.
@@ -29,7 +31,9 @@ TAG = re.compile(
       (?P<hugo_args>(?:"(?:\\.|[^"\\])*"|`[^`]*`|[^"`>%])*?)\s*(?P<self_closing>/)?\s*[>%]\}\}
     | \{\{\s*(?P<zola>\w+)\((?P<zola_args>(?:"[^"]*"|'[^']*'|`[^`]*`|[^)"'`])*)\)\s*\}\}
     | \{%\s*(?P<zola_body>\w+)\((?P<zola_body_args>(?:"[^"]*"|'[^']*'|`[^`]*`|[^)"'`])*)\)\s*%\}
-    | \{%\s*(?P<zola_end>end)\s*%\}""",
+    | \{%\s*(?P<zola_end>end)\s*%\}
+    | \{%-?\s*(?P<liquid>highlight|post_url|link|raw)\b(?P<liquid_args>[^%]*?)\s*-?%\}
+    | \{\{\s*site\.(?P<site_variable>baseurl|url)\s*\}\}""",
     re.DOTALL | re.VERBOSE,
 )
 HUGO_ARGUMENT = re.compile(
@@ -119,6 +123,8 @@ class Shortcodes:
                 continue
             pieces.append(text[position : match.start()])
             position = match.end()
+            if match["site_variable"]:
+                continue  # Jekyll's {{ site.baseurl }}: links from the root get the base path
             try:
                 call = _call(match, text)
                 counts[call.name] = counts.get(call.name, 0) + 1
@@ -198,6 +204,13 @@ def _call(match: re.Match[str], text: str) -> Call:
     """The call that ``match`` opens, with its arguments and body (searched for after it)."""
     if match["zola_end"] or match["closing"]:
         raise ShortcodeError(match.start(), f"{match.group(0)!r} closes no shortcode")
+    if match["liquid"]:  # Jekyll's tags: their output is read as Markdown
+        call = Call(match["liquid"], match.start(), match.end(), markdown=True)
+        _arguments(call, match["liquid_args"] or "", HUGO_ARGUMENT, "as Jekyll writes them")
+        if call.name in ("highlight", "raw"):
+            closing = re.compile(r"\{%-?\s*end" + call.name + r"\s*-?%\}")
+            _find_body(call, text, match.end(), closing, lambda m: True, required=True)
+        return call
     if match["hugo"]:
         call = Call(match["hugo"], match.start(), match.end(), markdown=match["delimiter"] == "%")
         _arguments(call, match["hugo_args"] or "", HUGO_ARGUMENT, 'write key="value" or "value"')
@@ -237,8 +250,9 @@ def _find_body(
             call.end = tag.end()
             return
     if required:
+        end = "{% end" + call.name + " %}" if call.name in ("highlight", "raw") else "{% end %}"
         raise ShortcodeError(
-            call.start, f"shortcode {call.name!r} is never closed", "end it with {% end %}"
+            call.start, f"shortcode {call.name!r} is never closed", f"end it with {end}"
         )
 
 

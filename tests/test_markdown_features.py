@@ -241,6 +241,23 @@ def test_a_bad_shortcode_call_is_an_error_with_its_line(root, call, problem):
     assert messages(rendered)[0].startswith(f"content/docs/page.md:7: {problem}")
 
 
+@pytest.mark.parametrize(
+    ("call", "problem"),
+    [
+        ('{{< ref "nope.md" >}}', "shortcode 'ref': there is no page content/nope.md"),
+        ("{% post_url 2020-01-01-gone %}", "shortcode 'post_url': there is no page content/posts"),
+        ("{% highlight ruby %}\nx = 1\n", "shortcode 'highlight' is never closed"),
+        (
+            '{{< highlight go "colour=red" >}}x{{< /highlight >}}',
+            "shortcode 'highlight': unknown code fence option",
+        ),
+    ],
+)
+def test_hugo_and_jekyll_tags_that_cannot_be_made_are_errors(root, call, problem):
+    rendered = render(f"Intro.\n\n{call}\n", root)
+    assert messages(rendered)[0].startswith(f"content/docs/page.md:7: {problem}")
+
+
 def test_built_in_figure_youtube_and_code(root):
     (root / "app.py").write_text("import os\n\n\ndef main():\n    print(os.name)\n", "utf-8")
     body = (

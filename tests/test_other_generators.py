@@ -59,8 +59,12 @@ def test_a_jekyll_blog(tmp_path):
     # permalink with placeholders; the .html URL it names is kept as an alias.
     assert "Permalinks with placeholders" in page(output, "/news/2016/04/01/permalinks/")
     assert "/news/2016/04/01/permalinks.html /news/2016/04/01/permalinks/ 301!" in redirects
-    # The link between posts, by file name, leads to the post's URL.
-    assert 'href="/news/2016/04/01/permalinks/"' in welcome
+    # The link between posts, by file name, post_url or link, leads to the post's URL.
+    for text in ("other post", "with post_url", "with link"):
+        assert f'<a href="/news/2016/04/01/permalinks/">{text}</a>' in welcome
+    # Liquid's highlight and raw tags.
+    assert '<div class="language-ruby highlight">' in welcome and 'data-linenos="3 "' in welcome
+    assert "Liquid such as {{ page.title }} is shown as it is." in welcome
     assert "About" in page(output, "/about-us/")
     assert "Not yet" not in json.dumps(items)  # published: false is a draft
     # 'layout' means nothing here: one warning, naming what to write instead.
@@ -75,7 +79,10 @@ def test_a_hugo_blog(tmp_path):
     assert 'datetime="2024-02-01' in first  # lastmod is the update date
     assert '<meta name="description" content="What Hugo&#39;s quick start writes first.">' in first
     assert 'href="/categories/tutorials/"' in first
-    assert 'href="/posts/in-json/"' in first  # the JSON post, by its file, at its slug
+    assert '<a href="/posts/in-json/">the JSON post</a>' in first  # by its file, at its slug
+    assert '<a href="/posts/in-json/">with ref</a>' in first
+    assert '<a href="/custom/path/">with relref</a>' in first
+    assert '<div class="language-python highlight">' in first and 'data-linenos="11 "' in first
     assert "<figcaption>Made by <em>Hugo’s</em> figure shortcode</figcaption>" in first
     assert 'data-linenos="1 "' in first and '<span class="hll">' in first
     assert "Front matter in JSON" in page(output, "/posts/in-json/")
