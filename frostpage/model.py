@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from . import snippets
 from .checks import consistency_errors
 from .config import Settings
 from .errors import SiteError
@@ -254,9 +256,13 @@ def _tags(posts: list[Page], taxonomy: str | None = None) -> list[Tag]:
     return sorted(tags.values(), key=lambda tag: (tag.name.casefold(), tag.slug))
 
 
-def invalidate_links(site: Site) -> None:
-    """Forget the HTML of pages whose links to content files now resolve differently."""
+def forget_stale_html(site: Site, root: Path) -> None:
+    """Forget the HTML of pages whose links to content files now resolve differently, or
+    whose included files (snippets, shortcode templates) changed."""
     for page in site.pages:
         rendered = page.rendered
-        if rendered and any(site.resolve(source) != url for source, url in rendered.links.items()):
+        if rendered and (
+            any(site.resolve(source) != url for source, url in rendered.links.items())
+            or not snippets.unchanged(root, rendered.reads)
+        ):
             page.rendered = None

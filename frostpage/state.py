@@ -22,7 +22,7 @@ from .config import Settings
 from .content_files import ContentFiles
 from .errors import SiteError
 from .hooks import Hooks
-from .model import Site, build_site, invalidate_links
+from .model import Site, build_site, forget_stale_html
 from .page import Page
 from .paths import MARKDOWN_SUFFIXES, SourceFiles, source_files
 
@@ -68,11 +68,10 @@ class SiteState:
             pages_changed = _page_ids(self.files.all()) != self._page_ids
             content = self._content()
             if previous is None or pages_changed or frozenset(content.files) != previous.files:
-                site = self._build(content)
-                invalidate_links(site)
-                self._site = site
+                self._site = self._build(content)
             else:
                 self._site = previous
+            forget_stale_html(self._site, self.root)
 
     def _build(self, content: SourceFiles | None = None) -> Site:
         if not (self.root / "content").is_dir():

@@ -401,3 +401,27 @@ def test_every_vendored_mermaid_module_it_imports_is_there():
         for imported in re.findall(r"""(?:from|import)\s*\(?["'](\.{1,2}/[^"']+)["']""", text):
             target = os.path.normpath(os.path.join(os.path.dirname(name), imported))
             assert target in files, f"{name} imports {imported}, which is not vendored"
+
+
+def test_the_preview_shows_a_snippet_or_shortcode_edit_at_once(write_site):
+    from frostpage import create_app
+    from frostpage.state import site_state
+
+    root = write_site(
+        {
+            "content/docs/all.md": '# All\n\n--8<-- "content/parts/shared.txt"\n\n{{< hello >}}\n',
+            "content/parts/shared.txt": "Shared version one.\n",
+            "templates/shortcodes/hello.html": "<b>Hello one</b>",
+        }
+    )
+    app = create_app(root, dev=True)
+    client = app.test_client()
+    text = client.get("/docs/all/").get_data(as_text=True)
+    assert "Shared version one." in text and "Hello one" in text
+    changed = [root / "content/parts/shared.txt", root / "templates/shortcodes/hello.html"]
+    changed[0].write_text("Shared version two.\n", "utf-8")
+    changed[1].write_text("<b>Hello two</b>", "utf-8")
+    with app.app_context():
+        site_state(app).refresh(changed)  # what the watcher does on a save
+    text = client.get("/docs/all/").get_data(as_text=True)
+    assert "Shared version two." in text and "Hello two" in text
