@@ -25,7 +25,7 @@ from . import diagrams, feeds
 from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
 from .highlighting import highlight_css
-from .model import Site, paginate
+from .model import Site, Tag, paginate
 from .page import Page, url_for_source
 from .paths import MARKDOWN_SUFFIXES
 from .state import current_site, site_state
@@ -130,18 +130,30 @@ def tags() -> str:
 
 
 def tag(slug: str, number: int) -> str:
-    site = current_site()
-    found = site.tag(slug)
-    pagination = paginate(found.posts, site.settings.posts_per_page, number) if found else None
+    found = current_site().tag(slug)
+    return _posts_of(found, number, "tag.html", "tag", {"slug": slug}, tag=found)
+
+
+def _posts_of(
+    found: Tag | None,
+    number: int,
+    template: str,
+    endpoint: str,
+    values: dict[str, Any],
+    **context: Any,
+) -> str:
+    """Page ``number`` of the posts of a tag or term (404 when there is no such page)."""
+    per_page = current_site().settings.posts_per_page
+    pagination = paginate(found.posts, per_page, number) if found else None
     if pagination is None:
         abort(404)
     return _render(
-        "tag.html",
-        tag=found,
+        template,
         posts=pagination.items,
         pagination=pagination,
-        endpoint="tag",
-        endpoint_values={"slug": slug},
+        endpoint=endpoint,
+        endpoint_values=values,
+        **context,
     )
 
 
@@ -196,12 +208,7 @@ def json_feed() -> Response:
 
 
 def _tag_feed(slug: str) -> feeds.Feed:
-    site = current_site()
-    found = site.tag(slug)
-    if found is None:
-        abort(404)
-    title = f"{site.settings.title}: {found.name}"
-    return _feed(found.posts, title, "tag", slug=slug)
+    return _feed_of(current_site().tag(slug), "tag", slug=slug)
 
 
 def terms(taxonomy: str) -> str:
@@ -212,29 +219,22 @@ def terms(taxonomy: str) -> str:
 
 def term(taxonomy: str, slug: str, number: int) -> str:
     """The posts of one term (/categories/news/), a page of them at a time."""
-    site = current_site()
-    found = site.term(taxonomy, slug)
-    pagination = paginate(found.posts, site.settings.posts_per_page, number) if found else None
-    if pagination is None:
+    found = current_site().term(taxonomy, slug)
+    values = {"taxonomy": taxonomy, "slug": slug}
+    return _posts_of(found, number, "term.html", "term", values, taxonomy=taxonomy, term=found)
+
+
+def _feed_of(found: Tag | None, endpoint: str, **values: Any) -> feeds.Feed:
+    """The feed of a tag or term's posts (404 when there is none)."""
+    if found is None:
         abort(404)
-    return _render(
-        "term.html",
-        taxonomy=taxonomy,
-        term=found,
-        posts=pagination.items,
-        pagination=pagination,
-        endpoint="term",
-        endpoint_values={"taxonomy": taxonomy, "slug": slug},
-    )
+    title = f"{current_site().settings.title}: {found.name}"
+    return _feed(found.posts, title, endpoint, **values)
 
 
 def _term_feed(taxonomy: str, slug: str) -> feeds.Feed:
-    site = current_site()
-    found = site.term(taxonomy, slug)
-    if found is None:
-        abort(404)
-    title = f"{site.settings.title}: {found.name}"
-    return _feed(found.posts, title, "term", taxonomy=taxonomy, slug=slug)
+    found = current_site().term(taxonomy, slug)
+    return _feed_of(found, "term", taxonomy=taxonomy, slug=slug)
 
 
 def term_atom_feed(taxonomy: str, slug: str) -> Response:
