@@ -22,7 +22,7 @@ from flask import Flask
 
 from . import incremental
 from .app import create_app
-from .errors import SiteErrors
+from .errors import SiteError, SiteErrors
 from .freezer import Progress, SiteFreezer, freeze, unused_templates
 from .links import Anchors, attribute, check_links
 from .model import Site
@@ -112,7 +112,7 @@ def _build(
     state = site_state(app)
     _remember(record_file, destination, loaded, freezer, anchors, state.fingerprinted_used)
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
-    warnings += [str(error) for error in loaded.site.broken_links()] + broken
+    warnings += _broken_links(loaded, broken)
     warnings += unused_templates(app, freezer.templates_loaded)
     return BuildResult(
         destination, pages, len(freezer.files), written, 0.0, warnings, freezer.requested
@@ -179,10 +179,10 @@ def _check_links(
     freezer: SiteFreezer,
     kept: dict[str, incremental.Written],
     reused: incremental.BuildRecord | None,
-) -> tuple[Anchors, list[str]]:
+) -> tuple[Anchors, list[SiteError]]:
     """Every internal link of the written site, each broken one blamed on its source (an
-    error; a warning, returned, with [links] broken = "warn"); the files kept from the
-    previous build are read again only when they could have broken."""
+    error; returned, to be a warning, with [links] broken = "warn"); the files kept from
+    the previous build are read again only when they could have broken."""
     broken, anchors = check_links(
         staging,
         site.settings.base_url,
@@ -193,15 +193,20 @@ def _check_links(
     errors = [attribute(link, site, freezer.written_by) for link in broken]
     if errors and site.settings.links.broken == "error":
         raise SiteErrors(errors)
-    # A Markdown link to a missing page is listed once, by the page's own check.
-    listed = {
-        (error.path, error.line, error.message.split(":")[0]) for error in site.broken_links()
-    }
-    return anchors, [
-        str(error)
-        for error in errors
-        if (error.path, error.line, error.message.split(":")[0]) not in listed
-    ]
+    return anchors, errors
+
+
+def _broken_links(loaded: Loaded, in_html: list[SiteError]) -> list[str]:
+    """The broken links of a site built with [links] broken = "warn": those of the pages'
+    Markdown, then those the check of the written files found besides."""
+    in_markdown = loaded.site.broken_links(loaded.unchanged)
+
+    def link(error: SiteError) -> tuple[str, int | None, str]:
+        return error.path, error.line, error.message.split(":")[0]  # "broken link 'a.md'"
+
+    listed = {link(error) for error in in_markdown}
+    besides = [error for error in in_html if link(error) not in listed]
+    return [str(error) for error in in_markdown + besides]
 
 
 def _remember(

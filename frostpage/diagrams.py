@@ -22,6 +22,8 @@ PACKAGE = Path(__file__).parent
 MERMAID = PACKAGE / "vendor" / "mermaid"
 LOADER = "diagrams.js"
 MARK = '<div class="mermaid">'
+# What a page's text holds when it may have a diagram: a fence, a snippet or a shortcode.
+MAY_DRAW = ("mermaid", "--8<--", "{{", "{%")
 
 
 @functools.cache
@@ -34,6 +36,11 @@ def files() -> dict[str, Path]:
 
 
 def has_diagrams(site: Site, page: Page) -> bool:
+    """Whether the page has a diagram; a page whose text cannot make one is not rendered
+    (nor read again from the cache) to find out."""
+    body = page.body
+    if page.__dict__.get("_rendered") is None and not any(mark in body for mark in MAY_DRAW):
+        return False
     return MARK in site.render(page).html
 
 

@@ -35,7 +35,7 @@ from pymdownx.superfences import fence_div_format
 from .config import MarkdownSettings
 from .errors import SiteError
 from .fences import FENCE, read_opening
-from .highlighting import HIGHLIGHT_CLASS
+from .highlighting import HIGHLIGHT_CLASS, use_token_tables
 from .mathml import MathExtension
 from .paths import MARKDOWN_SUFFIXES
 from .preprocess import Source, SourcePreprocessor
@@ -59,7 +59,6 @@ EXTENSIONS: list[str | Extension] = [
     "toc",
     "attr_list",
     "def_list",
-    "abbr",
     "admonition",  # !!! note
     "pymdownx.details",  # ??? note (collapsible)
     "pymdownx.tabbed",  # === "Tab"
@@ -158,6 +157,7 @@ class Renderer:
         self._links = _LinkRewriter(self)
         self._math = MathExtension()
         self._shortcodes = Shortcodes(self.root, self._shortcode_functions())
+        use_token_tables()
         self._markdown = self._new_markdown()
         self._inner: markdown.Markdown | None = None  # for Markdown inside shortcodes
 

@@ -194,14 +194,17 @@ class Site:
         for page in self.pages:
             if page.errors or page.source not in (rendered_before or ()):
                 errors.extend(page.errors or self.render(page).errors)
-        return errors + (self.broken_links() if self.settings.links.broken == "error" else [])
+        if self.settings.links.broken == "error":
+            errors += self.broken_links(rendered_before)
+        return errors
 
-    def broken_links(self) -> list[SiteError]:
-        """Every link of a page's Markdown to a page that does not exist."""
+    def broken_links(self, rendered_before: set[str] | None = None) -> list[SiteError]:
+        """Every link of a page's Markdown to a page that does not exist (but in
+        ``rendered_before``, known to have none)."""
         return [
             error
             for page in self.pages
-            if not page.errors
+            if not page.errors and page.source not in (rendered_before or ())
             for error in self.render(page).broken_links
         ]
 

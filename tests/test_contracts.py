@@ -7,12 +7,15 @@ from __future__ import annotations
 import inspect
 
 import markdown
+import pymdownx.highlight
 import pytest
 from flask import Flask
 from flask_flatpages import FlatPages
 from flask_frozen import Freezer
+from pygments.formatters import HtmlFormatter
 from pymdownx.arithmatex import InlineArithmatexPattern
 
+from frostpage.highlighting import TokenTables, use_token_tables
 from frostpage.mathml import INLINE, MathExtension
 
 
@@ -68,6 +71,23 @@ def test_frozen_flask_generates_and_writes_urls_as_frostpage_drives_it(tmp_path)
     confined = Confined(app, with_static_files=False, with_no_argument_rules=False)
     with app.test_request_context(), pytest.raises(PermissionError):
         confined._build_one("/page/x/")
+
+
+def test_pygments_makes_its_token_table_in_create_stylesheet():
+    formatter = HtmlFormatter(style="default")
+    formatter.ttype2class, formatter.class2style = {}, {}
+    formatter._create_stylesheet()
+    assert formatter.ttype2class and formatter.class2style
+
+
+def test_pymdownx_highlight_makes_its_formatters_by_their_module_names():
+    # frostpage.highlighting.use_token_tables replaces them with faster subclasses.
+    source = inspect.getsource(pymdownx.highlight.Highlight.highlight)
+    assert "InlineHtmlFormatter if inline else BlockHtmlFormatter" in source
+    use_token_tables()
+    html = markdown.markdown("```python\nx = 1\n```", extensions=["pymdownx.superfences"])
+    assert '<span class="n">x</span>' in html
+    assert issubclass(pymdownx.highlight.BlockHtmlFormatter, TokenTables)
 
 
 def test_arithmatex_takes_frostpage_pattern_and_marks_math_for_it():
