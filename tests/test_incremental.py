@@ -226,3 +226,22 @@ def test_a_page_read_by_a_hook_filter_in_a_list_is_followed(write_site):
     first.write_text(first.read_text("utf-8").replace("Hello.", "Hello, four more words."), "utf-8")
     build(root)
     assert "First post</a> [4 words]" in (root / "build/tags/python/index.html").read_text("utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_reads_no_page_from_the_render_cache(
+    write_site, monkeypatch
+):
+    # Not even to list broken links or to look for diagrams: a thousandth of a second a page.
+    from frostpage.cache import CachedRenderer
+
+    root = write_site({"content/docs/diagram.md": "# D\n\n```mermaid\ngraph TD; A-->B;\n```\n"})
+    build(root)
+    reads: list[str] = []
+    original = CachedRenderer._get
+    monkeypatch.setattr(
+        CachedRenderer, "_get", lambda self, key: reads.append(key) or original(self, key)
+    )
+    result = build(root)
+    assert "0 changed" in result.summary()
+    assert len(reads) == 1  # the one page whose text says "mermaid": is it still a diagram?
+    assert (root / "build/_diagrams/diagrams.js").is_file()
