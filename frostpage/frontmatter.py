@@ -257,6 +257,17 @@ OTHERS_KEYS = {
     "save_as": "is Pelican's output path: write 'slug:' or 'url:' instead",
     "nav_order": "is Just the Docs' order: write 'weight:'",
     "sidebar_position": "is Docusaurus' order: write 'weight:'",
+    "menu": "is Hugo's menu entry: list the page in [[nav]] of site/config.toml",
+    "menus": "is Hugo's menu entry: list the page in [[nav]] of site/config.toml",
+    "linktitle": "is Hugo's short title for menus: frostpage shows 'title'",
+    "outputs": "is Hugo's list of formats: every page is HTML, in the feeds and the API",
+    "cascade": "is Hugo's front matter for a whole section: write the keys on each page",
+    "build": "is Hugo's build options: a draft is 'draft: true'",
+    "resources": "is Hugo's page resources: put the files beside the page and link them",
+    "page_template": "is Zola's template of a section's pages: write 'template:' on each",
+    "insert_anchor_links": "is Zola's: frostpage gives every heading a '#' link",
+    "sitemap": "is Jekyll's: every published page is in frostpage's sitemap",
+    "hide": "is MkDocs-Material's: frostpage's theme shows the table of contents on its own",
 }
 # Keys that are taxonomies in Hugo, Zola and Jekyll: listed only when the site has them.
 TAXONOMY_KEYS = {"categories": "categories", "category": "categories", "series": "series"}
