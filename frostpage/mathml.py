@@ -15,7 +15,9 @@ import xml.etree.ElementTree as etree
 
 from latex2mathml.converter import convert
 from markdown import Markdown
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 from pymdownx.arithmatex import ArithmatexExtension, InlineArithmatexPattern
 
 # arithmatex's own patterns (escaped backslashes, $…$, \(…\)), with Pandoc's digit rule.
@@ -23,6 +25,8 @@ INLINE = (
     r"(?:(?<!\\)((?:\\{2})+)(?=\$)|(?<!\\)(\$)(?!\s)((?:\\.|[^\\$\x02\x03])+?)(?<!\s)(?:\$)(?!\d)"
     r"|(?<!\\)((?:\\{2})+?)(?=\\\()|(?<!\\)(\\\()((?:\\[^)]|[^\\\x02\x03])+?)(?:\\\)))"
 )
+# $$…$$ inside a paragraph, as GitHub reads it: a displayed formula.
+DISPLAYED_INLINE = r"(?<!\\)\$\$(?!\s)(.+?)(?<!\s)\$\$"
 UNKNOWN_COMMAND = re.compile(r"<m[io]>(\\[A-Za-z]+)</m[io]>")
 
 
@@ -45,9 +49,21 @@ class MathExtension(ArithmatexExtension):
         super().extendMarkdown(md)
         inline = InlineArithmatexPattern(INLINE, self.getConfigs())
         md.inlinePatterns.register(inline, "arithmatex-inline", 189.9)
+        md.inlinePatterns.register(_DisplayedInline(DISPLAYED_INLINE, md), "frostpage_math", 190)
         self.converter = _ToMathML(md)
         # Before the TOC takes headings' text (5) and punctuation is made typographic (6).
         md.treeprocessors.register(self.converter, "frostpage_mathml", 7)
+
+
+class _DisplayedInline(InlineProcessor):
+    """``$$…$$`` within a line of text: marked for MathML in its displayed form."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
+        element = etree.Element("span", {"class": "arithmatex", "data-display": "block"})
+        element.text = AtomicString(m.group(1))
+        return element, m.start(0), m.end(0)
 
 
 class _ToMathML(Treeprocessor):
@@ -61,7 +77,7 @@ class _ToMathML(Treeprocessor):
         for element in root.iter():
             if element.get("class") != "arithmatex" or element.text is None:
                 continue
-            block = element.tag == "div"
+            block = element.tag == "div" or element.attrib.pop("data-display", "") == "block"
             latex = html.unescape(element.text) if block else str(element.text)
             try:
                 mathml = to_mathml(latex, block)

@@ -155,9 +155,22 @@ def test_math_becomes_mathml_in_every_delimiter(root):
     assert "<msup><mi>a</mi><mn>2</mn></msup>" in html and "<mfrac>" in html
 
 
+def test_double_dollars_inside_a_line_are_a_displayed_formula(root):
+    html = render("The sum $$\\sum_i i$$ and $x$.", root).html
+    assert html.count('display="block"') == 1 and html.count('display="inline"') == 1
+    assert "$" not in html
+
+
 @pytest.mark.parametrize(
     "prose",
-    ["It costs $5 and $10.", "From $5 to $10 a month", "Pay $20, not $30!", r"A \$ sign $x"],
+    [
+        "It costs $5 and $10.",
+        "From $5 to $10 a month",
+        "Pay $20, not $30!",
+        r"A \$ sign $x",
+        "$5/$10",
+        "Costs $$5 and $$10",
+    ],
 )
 def test_dollars_in_prose_stay_money(root, prose):
     assert "<math" not in render(prose, root).html
