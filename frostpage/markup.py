@@ -158,30 +158,30 @@ class Renderer:
         self._math = MathExtension()
         self._shortcodes = Shortcodes(self.root, self._shortcode_functions())
         use_token_tables()
-        self._markdown = self._new_markdown()
-        self._inner: markdown.Markdown | None = None  # for Markdown inside shortcodes
+        self._markdown, self._source = self._new_markdown(self._math)
+        # Converters of Markdown inside shortcodes, one for each depth of nesting.
+        self._inner: list[tuple[markdown.Markdown, SourcePreprocessor, MathExtension]] = []
+        self._depth = 0
 
-    def _new_markdown(self, *, whole_pages: bool = True) -> markdown.Markdown:
-        extensions = self._extensions() if whole_pages else [*EXTENSIONS, *self.settings.extensions]
+    def _new_markdown(self, math: MathExtension) -> tuple[markdown.Markdown, SourcePreprocessor]:
+        """A converter of the site's Markdown, and the preprocessor that reads its source."""
         instance = markdown.Markdown(
-            extensions=extensions, extension_configs=self._configs(), output_format="html"
+            extensions=[*EXTENSIONS, math, *self.settings.extensions],
+            extension_configs=self._configs(),
+            output_format="html",
         )
         if self.settings.smart_quotes:
             # After the inline patterns (20) and attribute lists (8), before the TOC takes
             # the headings' text (5).
             instance.treeprocessors.register(SmartPunctuation(instance), "frostpage_smarty", 6)
-        if whole_pages:
-            self._source = SourcePreprocessor(instance, self.root, self._shortcodes)
-            # After Python-Markdown normalises whitespace (30), which would remove the marks
-            # of the HTML that shortcodes put in; before fences (25) and raw HTML (20).
-            instance.preprocessors.register(self._source, "frostpage_source", 29)
-            # Runs after inline links exist and after the TOC has added heading anchors.
-            instance.treeprocessors.register(self._links, "frostpage_links", 0)
+        source = SourcePreprocessor(instance, self.root, self._shortcodes)
+        # After Python-Markdown normalises whitespace (30), which would remove the marks of
+        # the HTML that shortcodes put in; before fences (25) and raw HTML (20).
+        instance.preprocessors.register(source, "frostpage_source", 29)
+        # Runs after inline links exist and after the TOC has added heading anchors.
+        instance.treeprocessors.register(self._links, "frostpage_links", 0)
         instance.postprocessors.register(_ScrollableBlocks(instance), "frostpage_scrolling", 0)
-        return instance
-
-    def _extensions(self) -> list[str | Extension]:
-        return [*EXTENSIONS, self._math, *self.settings.extensions]
+        return instance, source
 
     def _configs(self) -> dict[str, dict[str, Any]]:
         """Each extension's settings: frostpage's, with the site's own over them."""
@@ -204,11 +204,28 @@ class Renderer:
 
     def _markdown_filter(self, text: str, inline: bool = False) -> Markup:
         """Markdown in a shortcode's argument or body, as HTML (without the paragraph
-        around it when ``inline``)."""
-        if self._inner is None:
-            self._inner = self._new_markdown(whole_pages=False)
-        self._inner.reset()
-        output = self._inner.convert(str(text))
+        around it when ``inline``), read as a page's is: shortcodes inside it are called
+        (Hugo's tabs hold tab shortcodes), so each depth of nesting has its converter."""
+        if self._depth == len(self._inner):
+            math = MathExtension()
+            self._inner.append((*self._new_markdown(math), math))
+        converter, source, math = self._inner[self._depth]
+        page = self._source.source
+        inner = Source(page.path, page.first_line)
+        source.start(inner)
+        math.converter.errors = []
+        converter.reset()
+        self._depth += 1
+        try:
+            output = converter.convert(str(text))
+        finally:
+            self._depth -= 1
+        page.reads.update(inner.reads)
+        problems = [error.message for error in inner.errors] + [
+            error.message for error in math.converter.errors
+        ]
+        if problems:
+            raise ValueError(problems[0])
         if inline:
             output = re.sub(r"^<p>(.*)</p>$", r"\1", output.strip(), flags=re.DOTALL)
         return Markup(output)

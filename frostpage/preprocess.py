@@ -140,8 +140,15 @@ class SourcePreprocessor(Preprocessor):
         return self._lines(lines, name, 1, (*within, name))
 
     def _shortcodes(self, text: str, path: str, first: int) -> str:
-        def output(result: str, is_markdown: bool) -> str:
-            return result if is_markdown else self.md.htmlStash.store(result)
+        def output(result: str, is_markdown: bool, alone: bool) -> str:
+            """Markdown as it is; HTML kept aside from Markdown, and a block of it on a
+            line of its own made a paragraph of its own (Hugo's tabs put one per line)."""
+            if is_markdown:
+                return result
+            placeholder = self.md.htmlStash.store(result)
+            tag = re.match(r"\s*<([a-zA-Z][\w-]*)", result)
+            block = tag is not None and self.md.is_block_level(tag.group(1))
+            return f"\n\n{placeholder}\n\n" if alone and block else placeholder
 
         expanded, errors, used = self.shortcodes.expand(text, output, {"source": path})
         for error in errors:

@@ -99,9 +99,10 @@ class Shortcodes:
         raise LookupError(name)
 
     def expand(
-        self, text: str, output: Callable[[str, bool], str], context: dict[str, Any]
+        self, text: str, output: Callable[[str, bool, bool], str], context: dict[str, Any]
     ) -> tuple[str, list[ShortcodeError], set[str]]:
-        """``text`` with each call replaced by ``output(result, is_markdown)``; the errors,
+        """``text`` with each call replaced by ``output(result, is_markdown, alone)`` (alone:
+        on a line of its own, not indented); the errors,
         and the project's templates that were used (to render the page again when they
         change)."""
         used: set[str] = set()
@@ -134,7 +135,12 @@ class Shortcodes:
                 pieces.append(match.group(0))
                 continue
             position = call.end
-            pieces.append(output(result, is_markdown))
+            line_start = text.rfind("\n", 0, call.start) + 1
+            line_end = text.find("\n", call.end)
+            alone = (
+                call.start == line_start and not text[call.end : line_end % (len(text) + 1)].strip()
+            )
+            pieces.append(output(result, is_markdown, alone))
         pieces.append(text[position:])
         return "".join(pieces), errors, used
 

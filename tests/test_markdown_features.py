@@ -227,6 +227,27 @@ def test_shortcodes_in_every_spelling(root, call, expected):
     assert "templates/shortcodes/" in next(iter(rendered.reads))
 
 
+def test_shortcodes_inside_a_shortcodes_markdown_body_are_called(root):
+    folder = root / "templates" / "shortcodes"
+    folder.mkdir(parents=True)
+    (folder / "tabs.html").write_text('<div class="tabs">{{ body | markdown }}</div>', "utf-8")
+    (folder / "tab.html").write_text(
+        '<section title="{{ args[0] }}">{{ body | markdown }}</section>', "utf-8"
+    )
+    body = '{{< tabs >}}\n{{< tab "One" >}}\n**First**\n{{< /tab >}}\n{{< tab "Two" >}}\nSecond\n{{< /tab >}}\n{{< /tabs >}}\n'
+    rendered = render(body, root)
+    assert rendered.errors == []
+    assert (
+        '<div class="tabs"><section title="One"><p><strong>First</strong></p></section>'
+        in rendered.html
+    )
+    assert '<section title="Two"><p>Second</p></section>' in rendered.html
+    assert set(rendered.reads) == {
+        "templates/shortcodes/tabs.html",
+        "templates/shortcodes/tab.html",
+    }
+
+
 def test_shortcodes_in_code_stay_as_written_and_hugo_escapes_show_the_tag(root):
     body = '`{{< greet name="x" >}}`\n\n```\n{{< greet >}}\n{{</* greet */>}}\n```\n\n{{</* greet */>}}'
     rendered = render(body, shortcode_site(root))
