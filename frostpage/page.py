@@ -29,6 +29,9 @@ from .paths import MARKDOWN_SUFFIXES
 POSTS_SECTION = "posts"
 # Jekyll's 2016-03-10-some-post.md and Zola's 2016-03-10_some-post.md: a date, then the slug.
 DATED_NAME = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})[-_](?P<slug>.+)")
+# Jekyll's posts folder, dropped into content/ as it is: posts at Jekyll's own URLs.
+JEKYLL_POSTS = "_posts/"
+JEKYLL_PERMALINK = "/:categories/:year/:month/:day/:title:output_ext"
 # A folder's own page: index.md (frostpage, Hugo's _index.md, Zola's _index.md) or README.md.
 INDEX_STEMS = ("index", "_index", "readme")
 
@@ -184,7 +187,8 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         title_anchor = slugify_unicode(title, "-") if title else None
     if title is None:
         title = _title_from_name(source)
-    is_post = source.startswith(f"{POSTS_SECTION}/") and not (
+    jekyll = source.startswith(JEKYLL_POSTS)
+    is_post = source.startswith((f"{POSTS_SECTION}/", JEKYLL_POSTS)) and not (
         is_index(source) and source.count("/") == 1
     )
     named = DATED_NAME.fullmatch(without_suffix(source).rsplit("/", 1)[-1])
@@ -196,8 +200,9 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
             SiteError(path, 1, "a post needs a 'date'", "add a line such as 'date: 2025-01-31'")
         )
     url, aliases = url_for_source(source, meta.slug), meta.aliases
-    if meta.url is not None:
-        url, aliases = _own_url(meta.url, source, date, meta.terms.get("categories", ()), aliases)
+    written = meta.url if meta.url is not None or not jekyll else JEKYLL_PERMALINK
+    if written is not None:
+        url, aliases = _own_url(written, source, date, meta.terms.get("categories", ()), aliases)
     return Page(
         source=source,
         url=url,

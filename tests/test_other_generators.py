@@ -176,3 +176,14 @@ def test_two_files_of_one_page_are_an_error(write_site):
         "content/about.md",
         "content/about.markdown",
     }
+
+
+def test_jekylls_posts_folder_dropped_in_as_it_is_keeps_jekylls_urls(write_site):
+    post = "---\nlayout: post\ntitle: Welcome\ncategories: jekyll update\n---\nHello.\n"
+    root = write_site({"content/_posts/2016-03-10-welcome-to-jekyll.markdown": post})
+    build(root, root / "build")
+    url = "/jekyll/update/2016/03/10/welcome-to-jekyll/"
+    assert "Hello." in page(root / "build", url)
+    redirects = (root / "build/_redirects").read_text("utf-8")
+    assert f"/jekyll/update/2016/03/10/welcome-to-jekyll.html {url} 301!" in redirects
+    assert "Welcome" in feed_items(root / "build")  # a post: in the feeds and lists
