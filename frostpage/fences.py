@@ -84,6 +84,19 @@ def read_opening(match: re.Match[str]) -> Fence:
     return Fence(f"{match['lead']}{match['fence']}{' '.join(spelled)}", problems)
 
 
+def code_block(code: str, language: str, options: list[str]) -> str:
+    """Markdown for a fenced block of ``code``, its options in any spelling (``linenos``,
+    ``hl_lines=2 3``, ``title=app.py``); raises ValueError for one it cannot read."""
+    longest = max((len(run) for run in re.findall("`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    opening = FENCE.match(fence + ",".join([language, *options]))
+    assert opening is not None  # it starts with a fence
+    read = read_opening(opening)
+    if read.problems:
+        raise ValueError("; ".join(read.problems))
+    return f"{read.line}\n{code}\n{fence}"
+
+
 def _parse(info: str) -> tuple[str, dict[str, str], list[str], list[str]]:
     """Language, superfences options, problems, and other classes and id (``.x``, ``#y``)
     of a fence's info string."""

@@ -17,7 +17,7 @@ import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
@@ -27,21 +27,19 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
-from pygments.lexers import get_lexer_for_filename
-from pygments.util import ClassNotFound
 from pymdownx.emoji import to_alt
 from pymdownx.superfences import fence_div_format
 
 from .config import MarkdownSettings
 from .errors import SiteError
-from .fences import FENCE, read_opening
+from .fences import code_block
 from .highlighting import HIGHLIGHT_CLASS, use_token_tables
 from .mathml import MathExtension
 from .paths import MARKDOWN_SUFFIXES
 from .preprocess import Source, SourcePreprocessor
 from .punctuation import SmartPunctuation
 from .shortcodes import Shortcodes
-from .snippets import SnippetError, read_snippet
+from .snippets import SnippetError, code_of
 
 # Where the summary ends: <!-- more -->, as frostpage, Hugo, Jekyll and Zola write it.
 MORE_MARKER = re.compile(r"<!--\s*more\s*-->")
@@ -230,33 +228,12 @@ class Renderer:
             output = re.sub(r"^<p>(.*)</p>$", r"\1", output.strip(), flags=re.DOTALL)
         return Markup(output)
 
-    def _include_code(
-        self,
-        path: str,
-        lang: str | None = None,
-        lines: str | None = None,
-        title: str | None = None,
-        linenums: int | None = None,
-        hl_lines: str | None = None,
-    ) -> str:
-        """A file of the project as a fenced code block (Markdown)."""
-        spec = f"{path}:{str(lines).replace('-', ':')}" if lines else str(path)
+    def _include_code(self, path: str, **options: Any) -> str:
+        """A file of the project as a fenced code block (the code shortcode)."""
         try:
-            name, code = read_snippet(self.root, spec, self._source.source.reads)
+            return code_of(self.root, str(path), self._source.source.reads, **options)
         except SnippetError as error:
             raise ValueError(error.message) from None
-        longest = max((len(run) for run in re.findall("`+", "\n".join(code))), default=0)
-        fence = "`" * max(3, longest + 1)
-        if lang is None:
-            try:
-                lang = get_lexer_for_filename(name).aliases[0]
-            except ClassNotFound:
-                lang = "text"
-        shown = str(title or PurePosixPath(name).name).replace('"', "'")
-        options = f' title="{shown}"'
-        options += f' linenums="{linenums}"' if linenums else ""
-        options += f' hl_lines="{hl_lines}"' if hl_lines else ""
-        return "\n".join([f"{fence}{lang}{options}", *code, fence])
 
     def render(
         self,
@@ -311,18 +288,10 @@ class Renderer:
 def _fenced(code: str | None, args: list[Any], mark_lines: str | None = None) -> str:
     """A code block in Markdown, from Hugo's ``{{< highlight go "linenos=table" >}}`` or
     Jekyll's ``{% highlight ruby linenos %}``: the language, then options in any spelling."""
-    code = (code or "").strip("\n")
     options = [str(option).strip() for option in args[1:]]
     if mark_lines:
         options.append(f"hl_lines={mark_lines}")
-    language = str(args[0]) if args else "text"
-    fence = "`" * max(3, max((len(run) for run in re.findall("`+", code)), default=0) + 1)
-    opening = FENCE.match(fence + ",".join([language, *options]))
-    assert opening is not None  # it starts with a fence
-    read = read_opening(opening)
-    if read.problems:
-        raise ValueError("; ".join(read.problems))
-    return f"{read.line}\n{code}\n{fence}"
+    return code_block((code or "").strip("\n"), str(args[0]) if args else "text", options)
 
 
 def _fail(message: str) -> None:

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from pygments.lexers import get_lexer_for_filename
+from pygments.util import ClassNotFound
+
+from .fences import code_block
 from .paths import CACHE_FOLDER
 
 INCLUDE = re.compile(
@@ -55,6 +59,31 @@ def read_snippet(root: Path, spec: str, reads: dict[str, str]) -> tuple[str, lis
 
 def file_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def code_of(
+    root: Path,
+    path: str,
+    reads: dict[str, str],
+    lang: str | None = None,
+    lines: str | None = None,
+    title: str | None = None,
+    linenums: int | None = None,
+    hl_lines: str | None = None,
+) -> str:
+    """A file of the project (or some of its ``lines``, '3-10') as a fenced code block in
+    Markdown, titled with its name, in the language its name says unless ``lang`` does."""
+    spec = f"{path}:{str(lines).replace('-', ':')}" if lines else path
+    name, code = read_snippet(root, spec, reads)
+    if lang is None:
+        try:
+            lang = get_lexer_for_filename(name).aliases[0]
+        except ClassNotFound:
+            lang = "text"
+    options = [f"title={title or PurePosixPath(name).name}"]
+    options += [f"linenums={linenums}"] if linenums else []
+    options += [f"hl_lines={hl_lines}"] if hl_lines else []
+    return code_block("\n".join(code), lang, options)
 
 
 def unchanged(root: Path, reads: dict[str, str]) -> bool:
