@@ -176,6 +176,8 @@ class Renderer:
         # After Python-Markdown normalises whitespace (30), which would remove the marks of
         # the HTML that shortcodes put in; before fences (25) and raw HTML (20).
         instance.preprocessors.register(source, "frostpage_source", 29)
+        # After the inline patterns (20), which leave "[!NOTE]" as text.
+        instance.treeprocessors.register(_GitHubAlerts(instance), "frostpage_alerts", 15)
         # Runs after inline links exist and after the TOC has added heading anchors.
         instance.treeprocessors.register(self._links, "frostpage_links", 0)
         instance.postprocessors.register(_ScrollableBlocks(instance), "frostpage_scrolling", 0)
@@ -429,6 +431,28 @@ class _LinkRewriter(Treeprocessor):
             if position >= 0:
                 return self.body_line + self.body.count("\n", 0, position)
         return self.body_line
+
+
+class _GitHubAlerts(Treeprocessor):
+    """GitHub's alerts, ``> [!NOTE]`` and ``> [!WARNING]`` on a quote's first line, as the
+    admonitions they are (``!!! note``)."""
+
+    MARK = re.compile(r"\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*\n?", re.IGNORECASE)
+
+    def run(self, root: etree.Element) -> None:
+        for block in root.iter("blockquote"):
+            first = block[0] if len(block) else None
+            if first is None or first.tag != "p" or not (mark := self.MARK.match(first.text or "")):
+                continue
+            kind = mark.group(1).lower()
+            block.tag = "div"
+            block.set("class", f"admonition {kind}")
+            first.text = (first.text or "")[mark.end() :] or None
+            if first.text is None and not len(first):
+                block.remove(first)
+            title = etree.Element("p", {"class": "admonition-title"})
+            title.text = kind.capitalize()
+            block.insert(0, title)
 
 
 class _ScrollableBlocks(Postprocessor):

@@ -61,7 +61,16 @@ def test_summary_ends_at_more_in_every_spelling(root):
         assert "Second" in rendered.summary_html and "Third" not in rendered.summary_html
 
 
-# Admonitions, collapsible blocks and tabs (MkDocs-Material).
+# Admonitions, collapsible blocks and tabs (MkDocs-Material), GitHub's alerts.
+
+
+def test_githubs_alerts_are_admonitions(root):
+    html = render("> [!WARNING]\n> Careful **now**.\n\nText.\n\n> A quote.\n", root).html
+    assert html.startswith(
+        '<div class="admonition warning">\n<p class="admonition-title">Warning</p>'
+    )
+    assert "<p>Careful <strong>now</strong>.</p>" in html
+    assert "<blockquote>\n<p>A quote.</p>" in html
 
 
 def test_collapsible_admonitions_are_details(root):
@@ -290,6 +299,15 @@ def test_a_bad_shortcode_call_is_an_error_with_its_line(root, call, problem):
 def test_hugo_and_jekyll_tags_that_cannot_be_made_are_errors(root, call, problem):
     rendered = render(f"Intro.\n\n{call}\n", root)
     assert messages(rendered)[0].startswith(f"content/docs/page.md:7: {problem}")
+
+
+def test_hugos_details_shortcode(root):
+    call = '{{< details summary="*More*" open=true >}}Hidden **text**{{< /details >}}'
+    html = render(call, root).html
+    assert (
+        "<details open>\n<summary><em>More</em></summary>\n<p>Hidden <strong>text</strong></p>"
+        in html
+    )
 
 
 def test_built_in_figure_youtube_and_code(root):

@@ -144,10 +144,11 @@ def test_a_folder_of_github_notes_builds_with_its_broken_links_listed(tmp_path):
     assert '<h1 id="my-notes">My notes</h1>' in page(output, "/notes/")
     ideas = page(output, "/notes/ideas/")
     assert 'aria-label="Done"' in ideas and 'href="https://example.org/"' in ideas
+    assert '<div class="admonition tip">' in ideas  # GitHub's alert
     broken = [warning for warning in warnings if "broken link" in warning]
     assert len(broken) == 2, broken  # each listed once, though two checks find it
     assert broken[0].startswith(
-        "content/notes/ideas.md:5: broken link 'gone.md': there is no page content/notes/gone.md"
+        "content/notes/ideas.md:8: broken link 'gone.md': there is no page content/notes/gone.md"
     )
     assert broken[1].startswith(
         "content/notes/python/basics.md:7: broken link 'basic.md': there is no page"
@@ -162,7 +163,7 @@ def test_with_broken_links_as_errors_the_notes_do_not_build(tmp_path):
     (root / "site/config.toml").write_text(BASE_CONFIG, "utf-8")
     with pytest.raises(SiteErrors) as failure:
         build(root, root / "build")
-    assert "content/notes/ideas.md:5: broken link 'gone.md'" in str(failure.value)
+    assert "content/notes/ideas.md:8: broken link 'gone.md'" in str(failure.value)
     assert not (root / "build").exists()
 
 
