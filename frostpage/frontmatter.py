@@ -328,8 +328,11 @@ def validate(
     def text_list(key: str, value: Any) -> tuple[str, ...]:
         if value is None:
             return ()
-        if isinstance(value, str):  # Jekyll's 'tags: a b', Pelican's 'a, b'
-            value = re.split(r"[,\s]+" if "," in value or key != "aliases" else r"\s+", value)
+        if isinstance(value, str):
+            if "," in value:  # Pelican's 'Tags: a, b'
+                value = value.split(",")
+            else:  # Jekyll's 'tags: a b' and 'categories: a b'; any other key, one item
+                value = value.split() if key in ("tags", "categories") else [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             fail(key, f"'{key}' must be a list of text, not {_describe(value)}", f"{key}: [a, b]")
             return ()

@@ -131,3 +131,21 @@ def test_bad_values_are_reported_with_their_line(line, expected):
 def test_every_bad_key_is_reported_not_only_the_first():
     _, errors = check("---\ndate: soon\ntags: 5\ndraft: maybe\n---\n")
     assert [error.line for error in errors] == [2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    ("line", "taxonomy", "terms"),
+    [
+        ("tags: intro setup", "tags", ("intro", "setup")),  # Jekyll: words
+        ("tags: web dev, python", "tags", ("web dev", "python")),  # Pelican: commas
+        ("categories: jekyll update", "categories", ("jekyll", "update")),
+        ("category: Web Development", "categories", ("Web Development",)),  # one category
+        ("authors: Alexis Metaireau", "authors", ("Alexis Metaireau",)),  # one name
+        ("series: A Long Series", "series", ("A Long Series",)),
+    ],
+)
+def test_lists_written_as_text_read_as_their_tool_reads_them(line, taxonomy, terms):
+    front = split(f"---\n{line}\n---\nBody.\n", "content/x.md")
+    meta, errors = validate(front, "content/x.md", dt.UTC, ("categories", "authors", "series"))
+    assert errors == []
+    assert (meta.tags if taxonomy == "tags" else meta.terms[taxonomy]) == terms

@@ -57,6 +57,7 @@
   function setUpCopyButtons() {
     if (!navigator.clipboard) return; // only on secure origins (https, localhost)
     document.querySelectorAll(".content pre").forEach(function (pre) {
+      if (pre.closest(".linenos")) return; // a table's line numbers: copied with nothing
       var box = pre.parentElement.classList.contains("highlight") ? pre.parentElement : null;
       if (!box) {
         box = document.createElement("div");
