@@ -97,6 +97,9 @@ DEEPEST_NESTING = 250
 # Links written from content/ (or, without a slash after them, from the page's folder).
 CONTENT_LINK_PREFIXES = ("@/", "{filename}", "{static}", "{attach}", "|filename|", "|static|")
 
+# Shortcodes inside shortcodes' Markdown, at most this deep (Hugo's tabs hold tab: 2).
+DEEPEST_SHORTCODES = 8
+
 # Given a content-relative source path ('docs/intro.md'): the page's URL, or None.
 Resolver = Callable[[str], str | None]
 # Given a missing source path and the page linking to it: the nearest other existing one,
@@ -206,6 +209,8 @@ class Renderer:
         """Markdown in a shortcode's argument or body, as HTML (without the paragraph
         around it when ``inline``), read as a page's is: shortcodes inside it are called
         (Hugo's tabs hold tab shortcodes), so each depth of nesting has its converter."""
+        if self._depth >= DEEPEST_SHORTCODES:
+            raise ValueError("shortcodes nest too deep (one calls itself?)")
         if self._depth == len(self._inner):
             math = MathExtension()
             self._inner.append((*self._new_markdown(math), math))

@@ -81,7 +81,12 @@ class Shortcodes:
             keep_trailing_newline=False,
         )
         self.environment.globals.update(functions)
-        self.environment.filters["markdown"] = functions["markdown"]
+        markdown = functions["markdown"]
+        # pass_context: Jinja would run a filter of a constant while compiling; this one
+        # renders the page's Markdown, so it runs when the template does, once.
+        self.environment.filters["markdown"] = jinja2.pass_context(
+            lambda context, text, inline=False: markdown(text, inline)
+        )
         self.environment.tests["matching"] = lambda value, pattern: bool(
             re.fullmatch(pattern, str(value))
         )
@@ -192,7 +197,10 @@ class Shortcodes:
         except ShortcodeError:
             raise
         except Exception as error:  # the template's own failure, or a function's refusal
-            raise ShortcodeError(call.start, f"shortcode {call.name!r}: {error}") from None
+            message = str(error)  # a shortcode inside this one names itself already
+            if not message.startswith("shortcode "):
+                message = f"shortcode {call.name!r}: {message}"
+            raise ShortcodeError(call.start, message) from None
         return result.strip(), path.suffix == ".md" or call.markdown
 
 

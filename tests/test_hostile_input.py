@@ -19,6 +19,8 @@ from frostpage import SiteErrors, build
 
 KEYS = ["title", "date", "updated", "tags", "draft", "summary", "template", "slug", "weight"]
 KEYS += ["aliases", "image", "anything"]
+# Other generators' keys that frostpage reads: URLs, aliases, taxonomies, dates.
+KEYS += ["url", "permalink", "path", "redirect_from", "categories", "lastmod", "taxonomies"]
 # Strings authors (and attackers) write: paths, dates that are not, control characters.
 TRICKY = [
     "..",
@@ -46,6 +48,8 @@ TRICKY = [
     "index.html",
     "/old page/",
     "/static/x",
+    ":year/:title.html",
+    "/_diagrams/x.js",
 ]
 text = st.one_of(st.sampled_from(TRICKY), st.text(max_size=12))
 values = st.recursive(
@@ -64,7 +68,29 @@ file_name = st.lists(name_part, min_size=1, max_size=3).map("/".join)
 markdown = st.text(
     alphabet=string.ascii_letters + "#*_`[]()<>!-|>=~:\\/.\n \t" + "é\u00a0\x0b",
     max_size=300,
-) | st.sampled_from(["[x](../../../etc/passwd)", "[a](missing.md)", "    - x\n" * 50, "$$"])
+) | st.sampled_from(
+    [
+        "[x](../../../etc/passwd)",
+        "[a](missing.md)",
+        "    - x\n" * 50,
+        "$$",
+        # Other tools' syntax, aimed out of the project or at nothing.
+        '--8<-- "../../../etc/passwd"',
+        '--8<-- "/etc/passwd"',
+        "--8<--\n.env\n",
+        '{{< code file="../../etc/passwd" >}}',
+        '{{< youtube "<script>" >}}',
+        "{{< figure >}}",
+        "{% raw %}",
+        "{% highlight %}",
+        '{{< ref "../../x.md" >}}',
+        "[x](@/../../etc/passwd.md)",
+        "[x]({filename}/../../x.md)",
+        "```go {linenos=x, style=y}\nx\n",
+        "$\\frac{$ and \\(\\nosuch\\)",
+        "```mermaid\n<script>\n```",
+    ]
+)
 page = st.tuples(file_name, front_matter, markdown)
 
 

@@ -257,6 +257,15 @@ def test_shortcodes_inside_a_shortcodes_markdown_body_are_called(root):
     }
 
 
+def test_a_shortcode_that_calls_itself_is_an_error(root):
+    folder = root / "templates" / "shortcodes"
+    folder.mkdir(parents=True)
+    (folder / "again.html").write_text("{{ '{{< again >}}' | markdown }}", "utf-8")
+    rendered = render("Intro.\n\n{{< again >}}\n", root)
+    assert messages(rendered)[0].startswith("content/docs/page.md:7: shortcode 'again'")
+    assert "nest too deep" in messages(rendered)[0]
+
+
 def test_shortcodes_in_code_stay_as_written_and_hugo_escapes_show_the_tag(root):
     body = '`{{< greet name="x" >}}`\n\n```\n{{< greet >}}\n{{</* greet */>}}\n```\n\n{{</* greet */>}}'
     rendered = render(body, shortcode_site(root))
