@@ -259,13 +259,14 @@ def _tags(posts: list[Page], taxonomy: str | None = None) -> list[Tag]:
     return sorted(tags.values(), key=lambda tag: (tag.name.casefold(), tag.slug))
 
 
-def forget_stale_html(site: Site, root: Path) -> None:
-    """Forget the HTML of pages whose links to content files now resolve differently, or
-    whose included files (snippets, shortcode templates) changed."""
+def forget_stale_html(site: Site, root: Path, rebuilt: bool) -> None:
+    """Forget the HTML of pages whose included files (snippets, shortcode templates)
+    changed, and, when the model was ``rebuilt``, of those whose links to content files now
+    resolve differently (links move only when pages or files do)."""
     for page in site.pages:
         rendered = page.rendered
         if rendered and (
-            any(site.resolve(source) != url for source, url in rendered.links.items())
-            or not snippets.unchanged(root, rendered.reads)
+            (rendered.reads and not snippets.unchanged(root, rendered.reads))
+            or (rebuilt and any(site.resolve(s) != url for s, url in rendered.links.items()))
         ):
             page.rendered = None

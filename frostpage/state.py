@@ -68,10 +68,11 @@ class SiteState:
             pages_changed = _page_ids(self.files.all()) != self._page_ids
             content = self._content()
             if previous is None or pages_changed or frozenset(content.files) != previous.files:
-                self._site = self._build(content)
+                site, rebuilt = self._build(content), True
             else:
-                self._site = previous
-            forget_stale_html(self._site, self.root)
+                site, rebuilt = previous, False
+            forget_stale_html(site, self.root, rebuilt)
+            self._site = site
 
     def _build(self, content: SourceFiles | None = None) -> Site:
         if not (self.root / "content").is_dir():
