@@ -131,11 +131,9 @@ def _split_json(text: str, path: str) -> FrontMatter:
         key: head.count("\n", 0, head.find(f'"{key}"')) + 1 for key in meta if f'"{key}"' in head
     }
     rest = text[end:]
-    skipped = (
-        len(rest) - len(rest.lstrip(" \t")) + (1 if rest.lstrip(" \t").startswith("\n") else 0)
-    )
-    body_line = head.count("\n") + 1 + (1 if skipped else 0)
-    return FrontMatter(meta, rest[skipped:], body_line, key_lines)
+    newline = re.match(r"[ \t]*\n", rest)  # the rest of the closing brace's line
+    body = rest[newline.end() :] if newline else rest
+    return FrontMatter(meta, body, head.count("\n") + (2 if newline else 1), key_lines)
 
 
 def _split_pelican(lines: list[str]) -> FrontMatter | None:

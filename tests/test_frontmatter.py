@@ -61,6 +61,11 @@ def test_hugos_json_front_matter():
     assert (front.body, front.key_lines["tags"]) == ("\nBody.\n", 3)
 
 
+def test_a_body_after_json_on_the_closing_line_starts_on_that_line():
+    front = split('{"title": "JSON"} Body.\n', "content/x.md")
+    assert (front.meta, front.body, front.body_line) == ({"title": "JSON"}, " Body.\n", 1)
+
+
 def test_broken_json_front_matter_is_an_error_with_its_line():
     with pytest.raises(SiteError, match=r"content/x.md:3: invalid JSON in front matter"):
         split('{\n  "title": "JSON",\n}\n\nBody.\n', "content/x.md")
