@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import incremental
+from . import incremental, search
 from .app import create_app
 from .errors import SiteError, SiteErrors
 from .freezer import Progress, SiteFreezer, freeze, unused_templates
@@ -28,7 +28,15 @@ from .links import Anchors, attribute, check_links
 from .model import Site
 from .page import Page
 from .parallel import render_all
-from .publish import build_lock, check_destination, new_staging, publish, recover, set_aside
+from .publish import (
+    build_lock,
+    check_destination,
+    link_file,
+    new_staging,
+    publish,
+    recover,
+    set_aside,
+)
 from .state import site_state
 
 
@@ -104,18 +112,22 @@ def _build(
     try:
         freezer, warnings = _write(app, loaded.site, staging, report, kept, destination, reused)
         anchors, broken = _check_links(staging, loaded.site, freezer, kept, reused)
+        search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
+        index = _index(loaded.site, staging, search_key, previous, destination, report)
         incremental.forget_record(record_file)  # it describes the build about to be replaced
-        pages, written = publish(staging, destination, sorted(freezer.files), spare)
+        files = sorted(freezer.files | set(index))
+        pages, written = publish(staging, destination, files, spare)
     finally:
         if staging.exists():
             set_aside(staging, spare)
     state = site_state(app)
-    _remember(record_file, destination, loaded, freezer, anchors, state.fingerprinted_used)
+    used = state.fingerprinted_used
+    _remember(record_file, destination, loaded, freezer, anchors, used, (search_key, index))
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
     warnings += _broken_links(loaded, broken)
     warnings += unused_templates(app, freezer.templates_loaded)
     return BuildResult(
-        destination, pages, len(freezer.files), written, 0.0, warnings, freezer.requested
+        destination, pages, len(files), written, 0.0, warnings, freezer.requested
     )
 
 
@@ -173,6 +185,36 @@ def _write(
     return freezer, warnings
 
 
+def _index(
+    site: Site,
+    staging: Path,
+    key: str,
+    previous: incremental.BuildRecord | None,
+    destination: Path,
+    report: Progress,
+) -> list[str]:
+    """Write the search index into ``staging`` (linked from the previous build when it was
+    made of the same pages); return its files."""
+    if not site.settings.search:
+        return []
+    kept = previous.search_index(key, destination) if previous else None
+    if kept is not None:
+        for name in kept:
+            link_file(destination / name, staging / name)
+        return kept
+    report("Indexing", 0, 1, "search")
+    files = search.index_files(search.records(site))
+    names = []
+    for name, data in sorted(files.items()):
+        path = staging / search.FOLDER / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # in a spare build: a link to a published file
+        path.write_bytes(data)
+        names.append(f"{search.FOLDER}/{name}")
+    report("Indexing", 1, 1, "search")
+    return names
+
+
 def _check_links(
     staging: Path,
     site: Site,
@@ -216,8 +258,10 @@ def _remember(
     freezer: SiteFreezer,
     anchors: Anchors,
     assets: set[str],
+    index: tuple[str, list[str]],
 ) -> None:
-    """Keep what the next build needs to know of this one."""
+    """Keep what the next build needs to know of this one (``index``: the search index's
+    key and files)."""
     record = incremental.BuildRecord(
         loaded.inputs,
         incremental.recorded_content(loaded.site, loaded.content),
@@ -226,6 +270,8 @@ def _remember(
         freezer.written_by,
         freezer.templates_loaded,
         set(assets),
+        index[0],
+        dict.fromkeys(index[1]),
     )
     incremental.save_record(record_file, record, destination)
 

@@ -30,8 +30,12 @@ CONFIG_PATH = "site/config.toml"
 
 @dataclass(frozen=True)
 class NavLink:
+    """An entry of [[nav]]: a link (a site path, a content file such as 'docs/intro.md', or
+    another site's URL), or a group of entries, which may have a link of its own."""
+
     title: str
-    url: str
+    url: str = ""
+    children: tuple[NavLink, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ class Settings:
     date_format: str = "%-d %B %Y"
     posts_per_page: int = 10
     nav: list[NavLink] = field(default_factory=list)
+    # A search box on every page, and its index (Pagefind) in the build's _pagefind/.
+    search: bool = True
     # Lists of terms besides tags, each with its pages and feeds: /categories/<term>/.
     taxonomies: list[str] = field(default_factory=lambda: ["categories"])
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
@@ -229,7 +235,8 @@ def _check_scalar(value: Any, expected: type, text: str, key: str, name: str) ->
         if expected is int and isinstance(value, int) and value < 1:
             raise _type_error(text, key, name, "a positive whole number")
         return value
-    raise _type_error(text, key, name, {str: "a string", int: "a whole number"}.get(expected, ""))
+    kinds = {str: "a string", int: "a whole number", bool: "true or false"}
+    raise _type_error(text, key, name, kinds.get(expected, ""))
 
 
 def _as_list(value: Any, text: str, key: str, name: str) -> list[Any]:
@@ -239,18 +246,30 @@ def _as_list(value: Any, text: str, key: str, name: str) -> list[Any]:
 
 
 def _nav_link(item: Any, text: str, name: str) -> NavLink:
+    children = item.get("children", []) if isinstance(item, dict) else None
     if (
         not isinstance(item, dict)
-        or set(item) != {"title", "url"}
-        or not all(isinstance(v, str) for v in item.values())
+        or not isinstance(children, list)
+        or not set(item) <= {"title", "url", "children"}
+        or not isinstance(item.get("title"), str)
+        or not isinstance(item.get("url", ""), str)
+        or not (item.get("url") or children)
     ):
+        title = item.get("title") if isinstance(item, dict) else None
+        line = _line_containing(text, f'"{title}"') if isinstance(title, str) else None
         raise SiteError(
             CONFIG_PATH,
-            _line_of(text, "nav") or _line_of(text, "[[nav]]"),
-            f"each entry of '{name}' needs exactly a 'title' and a 'url' (strings)",
-            'write [[nav]] tables: title = "Docs" and url = "/docs/"',
+            line or _line_of(text, "nav") or _line_of(text, "[[nav]]"),
+            f"each entry of '{name}' needs a 'title' and a 'url' (strings), or 'children' "
+            "(a list of entries)",
+            'write [[nav]] tables: title = "Docs" and url = "/docs/"; a group has '
+            "[[nav.children]] tables",
         )
-    return NavLink(title=item["title"], url=item["url"])
+    return NavLink(
+        title=item["title"],
+        url=item.get("url", ""),
+        children=tuple(_nav_link(child, text, f"{name}.children") for child in children),
+    )
 
 
 def _type_error(text: str, key: str, name: str, expected: str) -> SiteError:

@@ -223,6 +223,7 @@ class PageMeta:
     summary: str | None
     description: str | None  # for search engines (Hugo's, Zola's and Jekyll's description)
     template: str | None
+    page_template: str | None  # a section page's: the template of the pages under it (Zola's)
     slug: str | None
     url: str | None  # the page's own URL, when the front matter sets one
     weight: int
@@ -262,7 +263,6 @@ OTHERS_KEYS = {
     "cascade": "is Hugo's front matter for a whole section: write the keys on each page",
     "build": "is Hugo's build options: a draft is 'draft: true'",
     "resources": "is Hugo's page resources: put the files beside the page and link them",
-    "page_template": "is Zola's template of a section's pages: write 'template:' on each",
     "insert_anchor_links": "is Zola's: frostpage gives every heading a '#' link",
     "sitemap": "is Jekyll's: every published page is in frostpage's sitemap",
     "hide": "is MkDocs-Material's: frostpage's theme shows the table of contents on its own",
@@ -372,6 +372,7 @@ def validate(
         summary=text("summary"),
         description=text("description"),
         template=text("template"),
+        page_template=text("page_template"),
         slug=slug,
         url=url,
         weight=weight,

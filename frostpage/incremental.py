@@ -31,6 +31,7 @@ RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.
 LIBRARIES: tuple[str, ...] = ("flask", "werkzeug", "jinja2", "markupsafe", "frozen-flask")
 LIBRARIES += ("markdown", "pygments", "pymdown-extensions", "latex2mathml")
+LIBRARIES += ("pagefind", "pagefind-bin")
 # Inputs besides the content of pages: hashed as they are (small) or by their stat (big).
 HASHED_FOLDERS = ("templates", "site")
 STATTED_FOLDERS = ("static",)
@@ -58,6 +59,17 @@ class BuildRecord:
     written_by: dict[str, str] = field(default_factory=dict)  # URL → its template or hook
     templates_loaded: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)  # fingerprinted files the pages used
+    search_key: str = ""  # what its search index was made of (search_key)
+    search_files: dict[str, Stat | None] = field(default_factory=dict)  # the index's files
+
+    def search_index(self, key: str, destination: Path) -> list[str] | None:
+        """The files of this build's search index, if it was made of the same ``key`` and
+        they are untouched in ``destination``; else None."""
+        if key != self.search_key or not self.search_files:
+            return None
+        if any(_stat(destination / name) != stat for name, stat in self.search_files.items()):
+            return None
+        return sorted(self.search_files)
 
     def unchanged(self, fingerprint: str, content: dict[str, str]) -> set[str] | None:
         """The pages whose content is as it was in this build (so they rendered without an
@@ -109,6 +121,7 @@ def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
         url: Written(written.file, written.reads, _stat(destination / written.file))
         for url, written in record.urls.items()
     }
+    record.search_files = {name: _stat(destination / name) for name in record.search_files}
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -137,6 +150,18 @@ def recorded_content(site: Site, content: dict[str, str]) -> dict[str, str]:
         if rendered is not None and (rendered.reads or rendered.broken_links):
             recorded.pop(page.source, None)
     return recorded
+
+
+def search_key(inputs: str, content: dict[str, str], site: Site) -> str:
+    """What the search index is made of, known without rendering every page again: the
+    inputs, each page's content, and the HTML of pages that include other files."""
+    digest = hashlib.sha256(inputs.encode())
+    digest.update(repr(sorted(content.items())).encode())
+    for page in site.pages:
+        rendered = page.__dict__.get("_rendered")
+        if rendered is not None and rendered.reads:
+            digest.update(rendered.html.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 @functools.cache
@@ -176,7 +201,7 @@ def _metadata(page: Page) -> list[tuple[str, object]]:
     return [
         (name, value)
         for name, value in vars(page).items()
-        if name not in ("_body", "_rendered", "errors")
+        if name not in ("_body", "_rendered", "_place", "errors")
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from .config import Settings
 from .errors import SiteError
 from .markup import PageRenderer, Rendered, plain_text
 from .page import POSTS_SECTION, Page, image_beside, slugify
+from .sections import NavItem, Section, build_sections, places, section_nav, site_nav, walk
+from .urls import reserved
 
 WORDS_PER_MINUTE = 220
 
@@ -79,6 +82,9 @@ class Site:
     # The site's other taxonomies (settings.taxonomies): name → its terms, by name.
     taxonomies: dict[str, list[Tag]] = field(init=False)
     _terms_by_slug: dict[tuple[str, str], Tag] = field(init=False, repr=False)
+    sections: Section = field(init=False)  # content/ itself, with the sections under it
+    made_sections: dict[str, Section] = field(init=False)  # URL → a section frostpage pages
+    nav: list[NavItem] = field(init=False)  # the navigation tree
 
     def __post_init__(self) -> None:
         self._post_index = {id(post): index for index, post in enumerate(self.posts)}
@@ -94,6 +100,70 @@ class Site:
         self.aliases = {alias: page for page in self.pages for alias in page.aliases}
         # Drafts or scheduled posts shown (the preview): its feeds and API stay on this origin.
         self.unpublished = any(page.draft or self.is_scheduled(page) for page in self.pages)
+        self.sections = build_sections(self.pages, self._taken)
+        for page in self.pages:
+            page.__dict__["_place"] = None
+        for page_id, place in places(self.sections).items():
+            self._by_id[page_id].__dict__["_place"] = place
+        # Folders without an index page, whose section page frostpage makes.
+        self.made_sections = {
+            section.url: section
+            for section in walk(self.sections)
+            if section.index is None and section.url and section.url != "/"
+        }
+        intro = self.posts_intro
+        blog = (
+            NavItem(intro.title if intro else "Blog", f"/{POSTS_SECTION}/") if self.posts else None
+        )
+        self.nav = site_nav(self.settings.nav, self.sections, self.resolve, blog)
+        self._sidebars: dict[int, NavItem] = {}
+
+    @functools.cached_property
+    def _by_id(self) -> dict[int, Page]:
+        return {id(page): page for page in self.pages}
+
+    def _taken(self, url: str) -> bool:
+        """Whether a URL is a page's, an alias', a file's or the engine's own."""
+        return (
+            url in self.by_url
+            or url in self.aliases
+            or url.strip("/") in self.files
+            or reserved(url, tuple(self.settings.taxonomies)) is not None
+        )
+
+    def template_for(self, page: Page) -> str:
+        """The template of a page: its own choice, else the nearest section's choice for
+        the pages under it (``page_template``), else the theme's for its kind."""
+        if page.template:
+            return page.template
+        if page.url == "/":
+            return "index.html"
+        if page.is_post:
+            return "post.html"
+        section = page.section
+        if section is None or section is self.sections:
+            return "page.html"
+        if section.index is page:
+            return "section.html"
+        for above in [section, *reversed(section.parents)]:
+            if above.index is not None and above.index.page_template:
+                return above.index.page_template
+        return "doc.html"
+
+    def sidebar_for(self, page: Page | Section) -> NavItem | None:
+        """The entry of the navigation tree a page is under (its children are the sidebar),
+        else its top-level section's tree; None for pages outside any section."""
+        url = page.url or ""
+        for item in self.nav:
+            if item.children and item.contains(url):
+                return item
+        section = page if isinstance(page, Section) else page.section
+        if section is None or section is self.sections:
+            return None
+        top = ([*section.parents, section])[1]
+        if id(top) not in self._sidebars:
+            self._sidebars[id(top)] = NavItem(top.title, top.url, section_nav(top))
+        return self._sidebars[id(top)]
 
     @property
     def years(self) -> list[tuple[int, list[Page]]]:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markdown.extensions.toc import slugify_unicode
 
@@ -25,6 +25,9 @@ from .errors import SiteError
 from .frontmatter import parse_date, split, validate
 from .markup import Rendered
 from .paths import MARKDOWN_SUFFIXES
+
+if TYPE_CHECKING:
+    from .sections import Section
 
 POSTS_SECTION = "posts"
 # Jekyll's 2016-03-10-some-post.md and Zola's 2016-03-10_some-post.md: a date, then the slug.
@@ -82,6 +85,7 @@ class Page:
     about: str | None = None  # its 'description': what search engines show, else the summary
     title_anchor: str | None = None  # the id of a title taken from the page's first heading
     template: str | None = None
+    page_template: str | None = None  # a section page's: for the pages under it
     weight: int = 0
     aliases: tuple[str, ...] = ()
     image: str | None = None  # social preview, as written in the front matter
@@ -93,8 +97,35 @@ class Page:
     rendered: Rendered | None = field(default=None, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        # Stored (PageCache) without its HTML, which has a cache of its own.
-        return {**self.__dict__, "_rendered": None}
+        # Stored (PageCache) without its HTML, which has a cache of its own, nor its place
+        # among the sections, which the site model gives it.
+        state = {**self.__dict__, "_rendered": None}
+        state.pop("_place", None)
+        return state
+
+    # Its place among the sections (sections.Place), set by the site model: for templates.
+    @property
+    def section(self) -> Section | None:
+        place = self.__dict__.get("_place")
+        return place.section if place else None
+
+    @property
+    def parents(self) -> list[Section]:
+        """The sections above the page, from the site's root down (for breadcrumbs)."""
+        section = self.section
+        if section is None:
+            return []
+        return section.parents if section.index is self else [*section.parents, section]
+
+    @property
+    def previous(self) -> Page | Section | None:
+        place = self.__dict__.get("_place")
+        return place.previous if place else None
+
+    @property
+    def next(self) -> Page | Section | None:
+        place = self.__dict__.get("_place")
+        return place.next if place else None
 
     @property
     def file(self) -> str:
@@ -105,14 +136,6 @@ class Page:
     def url_path(self) -> str:
         """The URL without its slashes, as the page route takes it ('' for the home page)."""
         return self.url.strip("/")
-
-    @property
-    def template_name(self) -> str:
-        if self.template:
-            return self.template
-        if self.url == "/":
-            return "index.html"
-        return "post.html" if self.is_post else "page.html"
 
     def meta_line(self, key: str) -> int | None:
         """The file line of a front matter key, for messages."""
@@ -219,6 +242,7 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         about=meta.description,
         title_anchor=title_anchor,
         template=meta.template,
+        page_template=meta.page_template,
         weight=meta.weight,
         aliases=aliases,
         image=meta.image,
@@ -302,9 +326,14 @@ def _title_from_name(source: str) -> str:
     if named := DATED_NAME.fullmatch(stem):
         stem = named["slug"]
     if stem.lower() in INDEX_STEMS:
-        stem = source.rsplit("/", 2)[-2] if "/" in source else "Home"
-    words = re.sub(r"[-_]+", " ", stem).strip()
-    return words[:1].upper() + words[1:]
+        return title_from_folder(source.rpartition("/")[0])
+    return title_from_folder(stem)
+
+
+def title_from_folder(folder: str) -> str:
+    """'docs/getting_started' → 'Getting started'; content/ itself is 'Home'."""
+    words = re.sub(r"[-_]+", " ", folder.rsplit("/", 1)[-1]).strip()
+    return words[:1].upper() + words[1:] if words else "Home"
 
 
 def image_beside(page: Page) -> str | None:

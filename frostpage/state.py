@@ -25,6 +25,7 @@ from .hooks import Hooks
 from .model import Site, build_site, forget_stale_html
 from .page import Page
 from .paths import MARKDOWN_SUFFIXES, SourceFiles, source_files
+from .search import PreviewIndex
 
 
 @dataclass
@@ -44,6 +45,7 @@ class SiteState:
     warnings: list[str] = field(default_factory=list)
     fingerprinted_used: set[str] = field(default_factory=set)
     urls: dict[tuple, str] = field(default_factory=dict)  # url_for's answers, remembered
+    search: PreviewIndex = field(default_factory=PreviewIndex)  # the preview's search index
     _site: Site | None = None
     _page_ids: frozenset[int] = frozenset()
     _lock: threading.Lock = field(default_factory=threading.Lock)

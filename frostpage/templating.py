@@ -17,6 +17,7 @@ from .diagrams import LOADER, has_diagrams
 from .frontmatter import singular
 from .model import Tag
 from .page import Page
+from .sections import NavItem, Section
 from .state import current_site, site_state
 
 # The functions templates may call by name.
@@ -118,8 +119,17 @@ def remembered_url_for(endpoint: str, **values: Any) -> str:
         return url_for(endpoint, **values)
 
 
-def page_url(page: Page, _external: bool = False) -> str:
-    """The URL of a page or post, through url_for, so the base path is always applied."""
+def page_url(page: Page | Section | NavItem, _external: bool = False) -> str:
+    """The URL of a page, post, section or entry of the navigation, through url_for, so the
+    base path is always applied (another site's URL stays as it is)."""
+    if isinstance(page, NavItem):  # as written in [[nav]]: with a #fragment, or elsewhere
+        return site_link(page.url or "")
+    if isinstance(page, Section):
+        if page.index is None:
+            path = (page.url or "").strip("/")
+            url = remembered_url_for("page", path=path) if path else remembered_url_for("home")
+            return absolute_url(url) if _external else url
+        page = page.index
     if page.url == "/":
         url = remembered_url_for("home")
     elif page.url == "/posts/":

@@ -86,6 +86,8 @@ def _pages(site: Site) -> Iterator[Values]:
     for page in site.pages:
         if page.url not in ("/", "/posts/"):
             yield {"path": page.url_path}, _modified(page)
+    for url in site.made_sections:
+        yield {"path": url.strip("/")}, None
 
 
 def _aliases(site: Site) -> Iterator[Values]:
@@ -204,6 +206,9 @@ ROUTES = (
           "code_highlight_dark_css", _one, content_type=CSS),
     Route("/_diagrams/<path:name>", "diagrams", "the diagram drawer (Mermaid)", "diagram_file",
           _diagram_files, content_type=JAVASCRIPT, whole_site=True),
+    # Written by the build's search step after the freeze; answered by the preview.
+    Route("/_pagefind/<path:name>", "search_files", "the search index (Pagefind)",
+          "search_file", content_type=OCTETS),
     Route("/manifest.webmanifest", "web_manifest", "the web app manifest", "web_manifest",
           _one, content_type=MANIFEST),
     # Flask's own static rule (the view is frostpage's); Frozen-Flask lists its files.

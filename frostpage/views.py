@@ -44,6 +44,8 @@ ENGINE_TEMPLATES = {
     "year.html",
     "tags.html",
     "tag.html",
+    "doc.html",
+    "section.html",
     "terms.html",
     "term.html",
     "alias.html",
@@ -64,7 +66,7 @@ def home() -> str:
     if intro is not None:
         _raise_page_errors(intro)
     return _render(
-        intro.template_name if intro else "index.html",
+        site.template_for(intro) if intro else "index.html",
         page=intro,
         posts=site.posts[:LATEST_POSTS_ON_HOME],
     )
@@ -86,10 +88,21 @@ def page(path: str) -> Any:
     found = site.by_url.get(url)
     if found is None and url in site.aliases:
         return _render_alias(site.aliases[url])
+    if found is None and url in site.made_sections:
+        section = site.made_sections[url]
+        return _render(
+            "section.html", page=None, section=section, sidebar=site.sidebar_for(section)
+        )
     if found is None or found in (site.home, site.posts_intro):
         abort(404)
     _raise_page_errors(found)
-    return _render(found.template_name, page=found, tags=site.tags_of(found))
+    return _render(
+        site.template_for(found),
+        page=found,
+        section=found.section,
+        sidebar=site.sidebar_for(found),
+        tags=site.tags_of(found),
+    )
 
 
 def _render_alias(target: Page) -> str:
@@ -323,6 +336,15 @@ def diagram_file(name: str) -> Response:
         abort(404)
     response = send_from_directory(path.parent, path.name, mimetype="text/javascript")
     return response
+
+
+def search_file(name: str) -> Response:
+    """A file of the preview's search index (the build writes them into _pagefind/)."""
+    data = site_state(current_app).search.file(current_site(), name)
+    if data is None:
+        abort(404)
+    types = {".js": "text/javascript", ".json": "application/json"}
+    return Response(data, mimetype=types.get(Path(name).suffix, "application/octet-stream"))
 
 
 def web_manifest() -> Response:
