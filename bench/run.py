@@ -275,6 +275,7 @@ def main() -> None:
                 "hugo", [str(BIN / "hugo"), "--quiet", "-d", "public"], hugo, "public", repeat
             )
             report(size, repeat, results, no_change_written)
+            search_figures(site, size, results["frostpage cold"].wall)
             largest = site
         if largest is not None:
             link_check(largest / "build", sizes[-1])
@@ -291,6 +292,84 @@ def main() -> None:
                 f"worst {max(reloads) * 1000:.0f} ms over {len(reloads)} saves "
                 "(target: under 300 ms)"
             )
+
+
+def search_figures(root: Path, size: int, cold: float) -> None:
+    """The search index: its making beside the cold build, the bytes a browser fetches for
+    a first query, and the time from a keystroke to the results after it."""
+    from frostpage.app import create_app
+    from frostpage.search import index_files, records
+    from frostpage.state import site_state
+
+    app = create_app(root, dev=False)
+    with app.app_context():
+        documents = records(site_state(app).site)
+        started = time.perf_counter()
+        index_files(documents)
+        making = time.perf_counter() - started
+    print(f"Search on {size:,} pages:")
+    print(f"  making the index: {making:.2f} s = {making / cold:.1%} of the cold build (goal 10%)")
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        print("  in the browser: skipped (pip install playwright)\n")
+        return
+    if not chromium.exists():
+        print("  in the browser: skipped (no Chromium at /usr/bin/chromium)\n")
+        return
+    import functools
+    import http.server
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(root / "build"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium), args=flags)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/posts/")
+            fetched: list[int] = []
+            page.on(
+                "requestfinished",
+                lambda request: fetched.append(request.sizes()["responseBodySize"])
+                if "/_pagefind/" in request.url
+                else None,
+            )
+            page.keyboard.press("/")
+            page.keyboard.type("template")
+            page.locator(".search-results a").first.wait_for(timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            print(f"  first query: {sum(fetched) / 1024:.0f} KB fetched (goal 300 KB)")
+            times = [
+                page.evaluate(KEYSTROKE_TO_RESULTS, word)
+                for word in ("preview", "deploy", "anchor", "server", "careful", "render")
+            ]
+            print(
+                f"  keystroke to results after it: median {statistics.median(times):.0f} ms, "
+                f"worst {max(times):.0f} ms over {len(times)} queries (goal 100 ms)\n"
+            )
+            browser.close()
+    finally:
+        server.shutdown()
+
+
+# Types a word into the search box and resolves with the milliseconds until its results show.
+KEYSTROKE_TO_RESULTS = """word => new Promise(resolve => {
+  const input = document.querySelector('#search-input');
+  const list = document.querySelector('.search-results');
+  const started = performance.now();
+  new MutationObserver((changes, observer) => {
+    if (list.querySelector('.search-title')) { observer.disconnect(); resolve(performance.now() - started); }
+  }).observe(list, {childList: true});
+  input.value = word;
+  input.dispatchEvent(new Event('input'));
+})"""
 
 
 def link_check(build: Path, size: int) -> None:

@@ -8,7 +8,6 @@ undefined template variable an error. Everything else is the same code path.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -23,24 +22,9 @@ from .content_files import ContentFiles
 from .data import load_data
 from .hooks import Hooks, load_hooks
 from .markup import Renderer, printable
-from .paths import CACHE_FOLDER, MARKDOWN_SUFFIXES, escapes
+from .paths import CACHE_FOLDER, MARKDOWN_SUFFIXES
 from .state import SiteState
-
-
-class ProjectTemplates(jinja2.FileSystemLoader):
-    """templates/, where a template whose symbolic link leads out of the project is not found."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(str(root / "templates"))
-        self.project = root
-
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        source, filename, uptodate = super().get_source(environment, template)
-        if filename and escapes(Path(filename), self.project):
-            raise jinja2.TemplateNotFound(template)
-        return source, filename, uptodate
+from .themes import template_loader, theme_folders
 
 
 def create_app(
@@ -83,8 +67,9 @@ def create_app(
     renderer = CachedRenderer(
         Renderer(settings.markdown, settings.base_path, root), root / CACHE_FOLDER
     )
-    app.jinja_loader = ProjectTemplates(root)
-    assets = Assets(root / "static", root)
+    themes = theme_folders(root, settings.theme)
+    app.jinja_loader = template_loader(themes)
+    assets = Assets(themes)
     state = SiteState(
         root,
         settings,
@@ -93,6 +78,7 @@ def create_app(
         files,
         renderer,
         assets,
+        themes,
         hooks,
         data,
         data_errors,

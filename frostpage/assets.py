@@ -19,20 +19,38 @@ FINGERPRINTED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<suffix>\
 
 
 class Assets:
-    """The files of static/, with their digests computed once per version of each file."""
+    """The files of static/ (the site's, over its themes'), with their digests computed
+    once per version of each file."""
 
-    def __init__(self, folder: Path, project: Path) -> None:
-        self.folder = folder
-        self.project = project  # a file whose links lead out of it is not served
+    def __init__(self, folders: list[Path]) -> None:
+        # The site's folder first, then its themes': each holds a static/ (a file whose
+        # links lead out of the folder that holds it is not served).
+        self.folders = folders
         self._digests: dict[str, tuple[tuple[int, int], str]] = {}
 
     def path(self, filename: str) -> Path | None:
-        """The file for ``filename`` under static/, or None (never a path outside it)."""
-        joined = safe_join(str(self.folder), filename)
-        if not joined or not os.path.isfile(joined):
+        """The file for ``filename`` in the first static/ that has it, or None (never a
+        path outside them)."""
+        if any(part.startswith(".") for part in filename.split("/")):
             return None
-        path = Path(joined)
-        return None if escapes(path, self.project) else path
+        for folder in self.folders:
+            joined = safe_join(str(folder / "static"), filename)
+            if joined and os.path.isfile(joined) and not escapes(Path(joined), folder):
+                return Path(joined)
+        return None
+
+    def files(self) -> list[str]:
+        """Every file name of the static/ folders, each once (the first folder's wins)."""
+        names: set[str] = set()
+        for folder in self.folders:
+            static = folder / "static"
+            for directory, folders, files in os.walk(static):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                relative = Path(directory).relative_to(static)
+                names.update(
+                    (relative / name).as_posix() for name in files if not name.startswith(".")
+                )
+        return sorted(name for name in names if self.path(name))
 
     def digest(self, filename: str) -> str | None:
         path = self.path(filename)

@@ -113,7 +113,7 @@ def _build(
         freezer, warnings = _write(app, loaded.site, staging, report, kept, destination, reused)
         anchors, broken = _check_links(staging, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
-        index = _index(loaded.site, staging, search_key, previous, destination, report)
+        index, indexed = _index(loaded.site, staging, search_key, previous, destination, report)
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
         pages, written = publish(staging, destination, files, spare)
@@ -126,9 +126,8 @@ def _build(
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
     warnings += _broken_links(loaded, broken)
     warnings += unused_templates(app, freezer.templates_loaded)
-    return BuildResult(
-        destination, pages, len(files), written, 0.0, warnings, freezer.requested
-    )
+    requested = freezer.requested + indexed
+    return BuildResult(destination, pages, len(files), written, 0.0, warnings, requested)
 
 
 @dataclass
@@ -151,7 +150,7 @@ def _load_and_render(
     with app.app_context():
         site = state.site
         inputs = incremental.fingerprint(
-            state.root, site, dev=False, include_future=state.include_future
+            state.root, site, dev=False, include_future=state.include_future, themes=state.themes
         )
         content = {page.source: incremental.content_key(page) for page in site.pages}
         unchanged = previous.unchanged(inputs, content) if previous else None
@@ -192,16 +191,16 @@ def _index(
     previous: incremental.BuildRecord | None,
     destination: Path,
     report: Progress,
-) -> list[str]:
+) -> tuple[list[str], int]:
     """Write the search index into ``staging`` (linked from the previous build when it was
-    made of the same pages); return its files."""
+    made of the same pages); return its files, and how many were made anew."""
     if not site.settings.search:
-        return []
+        return [], 0
     kept = previous.search_index(key, destination) if previous else None
     if kept is not None:
         for name in kept:
             link_file(destination / name, staging / name)
-        return kept
+        return kept, 0
     report("Indexing", 0, 1, "search")
     files = search.index_files(search.records(site))
     names = []
@@ -212,7 +211,7 @@ def _index(
         path.write_bytes(data)
         names.append(f"{search.FOLDER}/{name}")
     report("Indexing", 1, 1, "search")
-    return names
+    return names, len(names)
 
 
 def _check_links(

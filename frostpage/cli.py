@@ -262,9 +262,14 @@ def new(context: click.Context, title: str, section: str, slug: str | None) -> N
 
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def init(folder: Path) -> None:
-    """Start a new site in FOLDER: theme, settings, pages, Makefile, netlify.toml."""
+@click.option(
+    "--with-templates",
+    is_flag=True,
+    help="Copy the default theme's templates/ and static/ into the site, to edit them.",
+)
+def init(folder: Path, with_templates: bool) -> None:
+    """Start a new site in FOLDER: settings, pages, Makefile, netlify.toml."""
     if folder.exists() and any(folder.iterdir()):
         _fail(SiteError(str(folder), None, "is not empty", "choose a new folder"))
-    create_site(folder)
+    create_site(folder, with_templates)
     log.info("Created a new site in %s. Next: cd %s && make serve", folder, folder)

@@ -73,6 +73,8 @@ class Settings:
     date_format: str = "%-d %B %Y"
     posts_per_page: int = 10
     nav: list[NavLink] = field(default_factory=list)
+    # The theme under the site's own templates/ and static/: a folder, or an installed one.
+    theme: str = ""
     # A search box on every page, and its index (Pagefind) in the build's _pagefind/.
     search: bool = True
     # Lists of terms besides tags, each with its pages and feeds: /categories/<term>/.
@@ -113,7 +115,7 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise SiteError(
             CONFIG_PATH,
-            _line_of(text, "timezone"),
+            line_of(text, "timezone"),
             f"unknown time zone {settings.timezone!r}",
             "use a name such as 'UTC' or 'Europe/Paris'",
         ) from None
@@ -121,7 +123,7 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
     if base.scheme not in ("http", "https") or not base.netloc:
         raise SiteError(
             CONFIG_PATH,
-            _line_of(text, "base_url"),
+            line_of(text, "base_url"),
             f"base_url {settings.base_url!r} is not an http:// or https:// URL",
             "write it whole, e.g. 'https://example.org/'",
         )
@@ -130,14 +132,14 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
         if not re.fullmatch(r"[a-z][a-z0-9-]*", name) or name in ("tags", "posts", "page"):
             raise SiteError(
                 CONFIG_PATH,
-                _line_of(text, "taxonomies"),
+                line_of(text, "taxonomies"),
                 f"taxonomy {name!r} must be a plural name in lower case, such as 'series' or "
                 "'authors' ('tags' is always one)",
             )
     if settings.links.broken not in ("error", "warn"):
         raise SiteError(
             CONFIG_PATH,
-            _line_of(text, "broken"),
+            line_of(text, "broken"),
             f'\'links.broken\' must be "error" or "warn", not {settings.links.broken!r}',
         )
     if not settings.base_url.endswith("/"):
@@ -186,14 +188,14 @@ def _check_markdown(markdown: MarkdownSettings, text: str) -> None:
         except ClassNotFound:
             raise SiteError(
                 CONFIG_PATH,
-                _line_of(text, key),
+                line_of(text, key),
                 f"unknown Pygments style {style!r} for '{key}'",
                 f"styles are: {', '.join(sorted(get_all_styles()))}",
             ) from None
     if not re.fullmatch(r"[1-6](-[1-6])?", markdown.toc_depth):
         raise SiteError(
             CONFIG_PATH,
-            _line_of(text, "toc_depth"),
+            line_of(text, "toc_depth"),
             f"'markdown.toc_depth' must be a heading level or a range such as '2-4', not "
             f"{markdown.toc_depth!r}",
         )
@@ -206,7 +208,7 @@ def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: lis
     for key, value in raw.items():
         name = f"{prefix}{key}"
         if key not in hints:
-            warnings.append(f"{CONFIG_PATH}:{_line_of(text, key)}: unknown key '{name}' (ignored)")
+            warnings.append(f"{CONFIG_PATH}:{line_of(text, key)}: unknown key '{name}' (ignored)")
             continue
         expected = hints[key]
         if expected in (MarkdownSettings, LinkSettings):
@@ -259,7 +261,7 @@ def _nav_link(item: Any, text: str, name: str) -> NavLink:
         line = _line_containing(text, f'"{title}"') if isinstance(title, str) else None
         raise SiteError(
             CONFIG_PATH,
-            line or _line_of(text, "nav") or _line_of(text, "[[nav]]"),
+            line or line_of(text, "nav") or line_of(text, "[[nav]]"),
             f"each entry of '{name}' needs a 'title' and a 'url' (strings), or 'children' "
             "(a list of entries)",
             'write [[nav]] tables: title = "Docs" and url = "/docs/"; a group has '
@@ -273,7 +275,7 @@ def _nav_link(item: Any, text: str, name: str) -> NavLink:
 
 
 def _type_error(text: str, key: str, name: str, expected: str) -> SiteError:
-    return SiteError(CONFIG_PATH, _line_of(text, key), f"'{name}' must be {expected}")
+    return SiteError(CONFIG_PATH, line_of(text, key), f"'{name}' must be {expected}")
 
 
 def _line_containing(text: str, words: str) -> int | None:
@@ -281,7 +283,7 @@ def _line_containing(text: str, words: str) -> int | None:
     return text.count("\n", 0, position) + 1 if position >= 0 else None
 
 
-def _line_of(text: str, key: str) -> int | None:
+def line_of(text: str, key: str) -> int | None:
     """The line where ``key`` is assigned or opened as a table, for messages."""
     pattern = rf"^\s*(\[\[?\s*)?{re.escape(key.strip('[]'))}\s*(=|\]|\.)"
     for number, line in enumerate(text.splitlines(), start=1):

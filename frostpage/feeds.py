@@ -173,13 +173,14 @@ def pages_api(site: Site, pages: list[tuple[Page, str]]) -> bytes:
 
 
 def search_index(site: Site, pages: list[tuple[Page, str]]) -> bytes:
-    """/search.json: compact (one line, short keys) so browsers load it fast."""
+    """/search.json: compact (one line, short keys, the summary rather than the whole
+    text) so it stays small on a big site; the search box uses the full-text index."""
     items = [
         {
             "t": page.title,
             "u": url,
+            "s": site.summary(page),
             "g": [tag.name for tag in site.tags_of(page)],
-            "x": site.render(page).text,
         }
         for page, url in pages
     ]

@@ -8,7 +8,6 @@ build must know (files, pages read, assets used, templates, warnings).
 
 from __future__ import annotations
 
-import os
 import reprlib
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -31,6 +30,7 @@ from .parallel import in_workers
 from .paths import output_file
 from .publish import link_file, remove_others
 from .state import site_state
+from .themes import ThemeTemplates
 from .urls import ENDPOINTS, ROUTES, site_urls
 from .views import ENGINE_TEMPLATES
 
@@ -90,6 +90,15 @@ class SiteFreezer(Freezer):
     def site_urls(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for endpoint, values, _, _ in site_urls(self.site):
             yield endpoint, values
+
+    def static_files_urls(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The files of static/, the site's and its themes' (Frozen-Flask's own generator
+        knows only the app's folder), and those of site/hooks.py's blueprint."""
+        for filename in site_state(self.app).assets.files():
+            yield "static", {"filename": filename}
+        for endpoint, values in super().static_files_urls():
+            if endpoint != "static":
+                yield endpoint, values
 
     def hook_routes_without_arguments(self) -> Iterator[tuple[str, dict[str, Any]]]:
         blueprint = site_state(self.app).hooks.blueprint
@@ -325,7 +334,7 @@ def freeze(
         name = f"templates/{template.name}" if template.name else HOOKS_PATH
         freezer.written_by.setdefault(request.path, name)
 
-    static_files = sum(len(names) for _, _, names in os.walk(app.static_folder or ""))
+    static_files = len(site_state(app).assets.files())
     expected = sum(1 for _ in site_urls(site)) + static_files + 2
     with (
         warnings.catch_warnings(record=True) as caught,
@@ -359,5 +368,6 @@ def unused_templates(app: Flask, loaded_elsewhere: set[str]) -> list[str]:
     """Templates of the site that nothing rendered, extended, included or imported (here
     or in a worker)."""
     loaded = {key[1] for key in (app.jinja_env.cache or {})} | loaded_elsewhere
-    unused = set(app.jinja_env.list_templates()) - loaded - ENGINE_TEMPLATES
+    own = site_state(app).themes[0] / "templates"  # the site's own, not its themes'
+    unused = set(ThemeTemplates(own.parent).list_templates()) - loaded - ENGINE_TEMPLATES
     return [f"templates/{name}: not used by any page" for name in sorted(unused)]

@@ -31,7 +31,7 @@ RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.
 LIBRARIES: tuple[str, ...] = ("flask", "werkzeug", "jinja2", "markupsafe", "frozen-flask")
 LIBRARIES += ("markdown", "pygments", "pymdown-extensions", "latex2mathml")
-LIBRARIES += ("pagefind", "pagefind-bin")
+LIBRARIES += ("pagefind-bin",)
 # Inputs besides the content of pages: hashed as they are (small) or by their stat (big).
 HASHED_FOLDERS = ("templates", "site")
 STATTED_FOLDERS = ("static",)
@@ -179,16 +179,20 @@ def engine_stamp() -> str:
     return digest.hexdigest()
 
 
-def fingerprint(root: Path, site: Site, dev: bool, include_future: bool) -> str:
-    """Everything a URL's bytes may depend on, except the content of pages."""
+def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes: list[Path]) -> str:
+    """Everything a URL's bytes may depend on, except the content of pages (``themes``:
+    the folders whose templates/ and static/ the site uses, the site's own first)."""
     digest = hashlib.sha256(repr((dev, include_future, site.settings)).encode())
-    for folder in HASHED_FOLDERS:
-        for path in _files_under(root / folder):
-            digest.update(f"{path.relative_to(root)}\0".encode() + path.read_bytes())
-    for folder in STATTED_FOLDERS:
-        for path in _files_under(root / folder):
-            stat = path.stat()
-            digest.update(f"{path.relative_to(root)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+    for number, base in enumerate([root, *themes[1:]]):
+        for folder in HASHED_FOLDERS if base == root else ("templates",):
+            for path in _files_under(base / folder):
+                name = f"{number}:{path.relative_to(base)}"
+                digest.update(f"{name}\0".encode() + path.read_bytes())
+        for folder in STATTED_FOLDERS:
+            for path in _files_under(base / folder):
+                stat = path.stat()
+                name = f"{number}:{path.relative_to(base)}"
+                digest.update(f"{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
     digest.update(repr(sorted(site.files)).encode())
     for page in site.pages:
         digest.update(repr(_metadata(page)).encode())

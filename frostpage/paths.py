@@ -19,7 +19,7 @@ from pathlib import Path
 from .errors import SiteError
 
 # The author's folders, and frostpage's own cache beside them.
-SOURCE_FOLDERS = ("content", "templates", "static", "site")
+SOURCE_FOLDERS = ("content", "templates", "static", "site", "themes")
 CACHE_FOLDER = ".frostpage-cache"
 # What Jekyll, Hugo, Zola, Pelican and MkDocs read as Markdown: the pages of content/.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")

@@ -5,28 +5,33 @@ its section as metadata), not from the written files, so the build and the previ
 exactly the same thing: the build writes it into ``_pagefind/`` after the freeze (and keeps
 the previous one when no page changed); the preview keeps it in memory, made again when
 the site changes. Pagefind's binary comes with the ``pagefind[bin]`` package: nothing is
-downloaded when it runs.
+downloaded when it runs. (Its program is run on a folder, not through Pagefind's Python
+API, which reads one answer per tenth of a second: minutes for a big site.)
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
+import json
+import subprocess
+import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind_bin import get_executable
 
 from .errors import SiteError
 from .model import Site
 from .page import Page
+from .paths import output_file
 
 FOLDER = "_pagefind"
 # Pagefind's own search interfaces: the theme has a search box of its own.
 # What a page shows that is not its text: heading links, line numbers, diagrams' source.
-NOT_TEXT = (".headerlink", ".linenos", "[data-linenos]", ".mermaid", "script", "style")
+NOT_TEXT = [".headerlink", ".linenos", "[data-linenos]", ".mermaid", "script", "style"]
 INTERFACES = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
 
 
@@ -74,29 +79,39 @@ def key_of(documents: Iterable[Record]) -> str:
 
 
 def index_files(documents: list[Record]) -> dict[str, bytes]:
-    """Pagefind's files for ``documents`` (names under ``_pagefind/``), made in memory."""
-
-    async def run() -> dict[str, bytes]:
-        config = IndexConfig(keep_index_url=True, exclude_selectors=list(NOT_TEXT))
-        async with PagefindIndex(config) as index:
-            for record in documents:
-                await index.add_html_file(content=record.html, url=record.url)
-            files = await index.get_files()
+    """Pagefind's files for ``documents`` (names under ``_pagefind/``): each document is
+    written where its URL leads in a scratch folder, which Pagefind's program indexes."""
+    with tempfile.TemporaryDirectory(prefix="frostpage-search-") as scratch:
+        folder = Path(scratch)
+        for record in documents:
+            path = folder / "site" / output_file(record.url)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(record.html, "utf-8", errors="surrogatepass")
+        settings = {"site": "site", "output_path": "index", "exclude_selectors": NOT_TEXT}
+        (folder / "pagefind.json").write_text(json.dumps(settings), "utf-8")
+        try:
+            done = subprocess.run(
+                [str(get_executable()), "--silent"],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError as error:
+            done = subprocess.CompletedProcess([], 1, "", str(error))
+        if done.returncode != 0:
+            raise SiteError(
+                f"{FOLDER}/",
+                None,
+                f"the search index could not be made: {(done.stderr or done.stdout).strip()}",
+                "reinstall frostpage, which brings Pagefind's program (pagefind[bin])",
+            )
+        index = folder / "index"
         return {
-            file["path"]: file["content"]
-            for file in files
-            if not file["path"].startswith(INTERFACES)
+            path.relative_to(index).as_posix(): path.read_bytes()
+            for path in sorted(index.rglob("*"))
+            if path.is_file() and not path.name.startswith(INTERFACES)
         }
-
-    try:
-        return asyncio.run(run())
-    except Exception as error:  # the binary missing, or refusing a document
-        raise SiteError(
-            f"{FOLDER}/",
-            None,
-            f"the search index could not be made ({type(error).__name__}: {error})",
-            "reinstall frostpage, which brings Pagefind's program (pagefind[bin])",
-        ) from None
 
 
 @dataclass
@@ -106,12 +121,20 @@ class PreviewIndex:
 
     key: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
+    seen: tuple[int, ...] = ()  # the site and the renderings the index was checked against
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def file(self, site: Site, name: str) -> bytes | None:
         with self._lock:
-            documents = records(site)
-            key = key_of(documents)
-            if key != self.key:
-                self.files, self.key = index_files(documents), key
+            if _renderings(site) != self.seen:  # a save changed a page, or the site
+                documents = records(site)
+                key = key_of(documents)
+                if key != self.key:
+                    self.files, self.key = index_files(documents), key
+                self.seen = _renderings(site)
             return self.files.get(name)
+
+
+def _renderings(site: Site) -> tuple[int, ...]:
+    """Which site and which renderings of its pages are in memory: cheap to compare."""
+    return (id(site), *(id(page.__dict__.get("_rendered")) for page in site.pages))

@@ -1,8 +1,9 @@
 """Sections: each folder of content/ is one, with its pages and sub-sections, for the
 documentation layout (sidebar, breadcrumbs, previous/next) and the navigation tree.
 
-A folder's index.md (_index.md, README.md) is its section page; a folder without one
-still has a section page at its URL, made by frostpage, unless that URL is taken. The
+A folder's index.md (_index.md, README.md), or the page beside it at its URL ('about.md'
+for 'about/'), is its section page; a folder without one still has a section page at its
+URL, made by frostpage, unless that URL is taken. The
 blog (content/posts/, Jekyll's _posts/) is not a section: posts have lists of their own.
 """
 
@@ -31,6 +32,9 @@ class Section:
     parent: Section | None
     pages: list[Page] = field(default_factory=list)  # by weight, then title
     subsections: list[Section] = field(default_factory=list)  # by weight, then title
+    # A section without a page of its own: its neighbours in reading order (see Place).
+    previous: Page | Section | None = None
+    next: Page | Section | None = None
 
     @property
     def weight(self) -> int:
@@ -109,6 +113,15 @@ def build_sections(pages: list[Page], taken: Callable[[str], bool]) -> Section:
             section.title = page.title
         else:
             section_of(folder).pages.append(page)
+    for section in list(folders.values()):
+        # 'about.md' beside 'about/' (Pelican's and Jekyll's way) is that folder's page.
+        beside = section.parent.pages if section.parent and section.index is None else []
+        own = url_for_source(section.folder + "/index.md")
+        for page in beside:
+            if page.url == own:
+                beside.remove(page)
+                section.index, section.url, section.title = page, page.url, page.title
+                break
     for section in folders.values():
         section.pages.sort(key=lambda page: (page.weight, page.title.casefold(), page.source))
         section.subsections.sort(key=lambda s: (s.weight, s.title.casefold(), s.folder))
@@ -126,11 +139,12 @@ def places(root: Section) -> dict[int, Place]:
     for top in root.subsections:
         order = list(top.reading_order())
         for number, (item, section) in enumerate(order):
+            previous = _linked(order[number - 1][0]) if number > 0 else None
+            following = _linked(order[number + 1][0]) if number + 1 < len(order) else None
             if isinstance(item, Section):
-                continue
-            previous = order[number - 1][0] if number > 0 else None
-            following = order[number + 1][0] if number + 1 < len(order) else None
-            found[id(item)] = Place(section, _linked(previous), _linked(following))
+                item.previous, item.next = previous, following
+            else:
+                found[id(item)] = Place(section, previous, following)
     return found
 
 

@@ -1,6 +1,7 @@
-"""A new site, as `frostpage init` writes it: the default theme, settings, a home page, a
-first post, and what it needs to be served, built and deployed like frostpage's own site
-(Makefile, freeze.py, netlify.toml, .gitignore).
+"""A new site, as `frostpage init` writes it: settings, a home page, a first post, and what
+it needs to be served, built and deployed like frostpage's own site (Makefile, freeze.py,
+netlify.toml, .gitignore). Its templates and static files come from the default theme,
+file by file, until the site writes its own (``--with-templates`` copies them all).
 
 An installed wheel carries the theme, freeze.py and netlify.toml as ``frostpage/starter``;
 a source checkout reads the repository's own. Each exists once.
@@ -13,6 +14,7 @@ import importlib.resources
 import shutil
 from pathlib import Path
 
+from .themes import default_theme
 from .version import VERSION
 from .views import ENGINE_TEMPLATES
 
@@ -35,10 +37,12 @@ url = "/about/"
 """
 
 
-def create_site(folder: Path) -> None:
-    """Write a new site into ``folder`` (empty or missing)."""
-    source = _starter()
-    copy_theme(folder)
+def create_site(folder: Path, with_templates: bool = False) -> None:
+    """Write a new site into ``folder`` (empty or missing): its templates and static files
+    come from the default theme, unless ``with_templates`` copies them in for editing."""
+    source = default_theme()
+    if with_templates:
+        copy_theme(folder)
     title = folder.resolve().name.replace("-", " ").replace("_", " ").title()
     today = dt.date.today().isoformat()
     files = {
@@ -64,17 +68,11 @@ def create_site(folder: Path) -> None:
 
 
 def copy_theme(folder: Path) -> None:
-    """Copy the default theme (templates/ and static/) into ``folder``."""
-    source = _starter()
+    """Copy the default theme (templates/ and static/) into ``folder``, to edit it there."""
+    source = default_theme()
     templates = folder / "templates"
     templates.mkdir(parents=True, exist_ok=True)
     for template in sorted((source / "templates").iterdir()):
         if template.name in ENGINE_TEMPLATES or template.name.startswith("_"):
             shutil.copy2(template, templates / template.name)
     shutil.copytree(source / "static", folder / "static", dirs_exist_ok=True)
-
-
-def _starter() -> Path:
-    """Where the theme, freeze.py and netlify.toml are: in the wheel, or in this checkout."""
-    packaged = Path(str(importlib.resources.files("frostpage") / "starter"))
-    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent

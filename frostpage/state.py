@@ -39,6 +39,7 @@ class SiteState:
     files: ContentFiles
     renderer: CachedRenderer
     assets: Assets
+    themes: list[Path]  # the site's folder, then its themes': templates/ and static/ in each
     hooks: Hooks = field(default_factory=Hooks)
     data: dict[str, Any] = field(default_factory=dict)
     data_errors: list[SiteError] = field(default_factory=list)

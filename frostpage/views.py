@@ -282,7 +282,7 @@ def pages_api() -> Response:
 
 
 def search_index() -> Response:
-    """A compact index for client-side search: title, URL, tags and the words of each page."""
+    """A compact list for other tools' search: title, URL, summary and tags of each page."""
     site = current_site()
     return _respond(feeds.search_index(site, _api_entries(site)))
 
@@ -356,12 +356,11 @@ def web_manifest() -> Response:
 def static_file(filename: str) -> Response:
     """A file of static/, by its plain or its fingerprinted name; nothing outside static/."""
     assets = site_state(current_app).assets
-    if any(part.startswith(".") for part in filename.split("/")):
-        abort(404)
     original = filename if assets.path(filename) else assets.original(filename)
-    if original is None:
+    path = assets.path(original) if original else None
+    if original is None or path is None:
         abort(404)
-    response = send_from_directory(assets.folder, original)
+    response = send_from_directory(path.parent, path.name)
     if original != filename:
         response.cache_control.max_age = 31536000
         response.cache_control.public = True

@@ -119,9 +119,13 @@ def test_a_change_rewrites_only_what_changed(site_root):
     result = build(site_root)
     after = tree(site_root / "build")
     changed = {name for name in after if after[name] != before.get(name)}
-    # The page, and the two indexes that hold its text.
-    assert changed == {"about/team/index.html", "search.json", "api/pages.json"}
-    assert result.written == 3
+    index = {name for name in changed if name.startswith("_pagefind/")}
+    # The page, its section's page and the two indexes that show its summary, and the
+    # search index's parts that hold its words (Pagefind's code is as it was).
+    expected = {"about/team/index.html", "about/index.html", "search.json", "api/pages.json"}
+    assert changed - index == expected
+    assert "_pagefind/pagefind-entry.json" in index and "_pagefind/pagefind.js" not in index
+    assert result.written == len(changed)
 
 
 def test_warnings_name_drafts_and_unused_templates(write_site):
@@ -214,26 +218,25 @@ def test_a_broken_link_is_never_said_to_mean_the_page_it_is_on(write_site):
 
 def test_a_big_site_names_the_template_of_a_broken_link_too(write_site):
     root = write_site(many_posts(12))  # its URLs are written in several slices
-    page = root / "templates/page.html"
+    page = root / "templates/section.html"  # about.md's (beside about/) and docs/index.md's
     page.write_text(page.read_text("utf-8").replace("</h1>", '<a href="/nowhere/">x</a></h1>', 1))
-    message = "templates/page.html: broken link '/nowhere/': points to no file (in /{}index.html)"
+    message = (
+        "templates/section.html: broken link '/nowhere/': points to no file (in /{}index.html)"
+    )
     assert set(errors_of(root)) == {
-        *(
-            message.format(url) + "\n  hint: did you mean /docs/?"
-            for url in ("about/", "about/team/", "docs/intro/")
-        ),
+        message.format("about/") + "\n  hint: did you mean /docs/?",
         message.format("docs/"),  # never "did you mean" the page the link is on
     }
 
 
 def test_undefined_template_variable_fails_the_build_naming_the_template(write_site):
     root = write_site()
-    page = root / "templates/page.html"
-    page.write_text(
-        page.read_text("utf-8").replace("{{ page.title }}</h1>", "{{ page.titel }}</h1>")
-    )
+    page = root / "templates/doc.html"
+    text = page.read_text("utf-8")
+    line = text[: text.index("{{ page.title }}</h1>")].count("\n") + 1
+    page.write_text(text.replace("{{ page.title }}</h1>", "{{ page.titel }}</h1>"))
     [error] = errors_of(root)
-    assert error.startswith("templates/page.html:8: template error:")
+    assert error.startswith(f"templates/doc.html:{line}: template error:")
     assert "titel" in error
 
 

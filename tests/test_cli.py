@@ -107,17 +107,17 @@ def test_init_writes_a_working_site(tmp_path):
     result = run(tmp_path, "-m", "frostpage", "init", "my-blog")
     assert result.returncode == 0, result.stderr
     site = tmp_path / "my-blog"
-    for name in (
-        "site/config.toml",
-        "content/index.md",
-        "content/posts/hello-world.md",
-        "templates/base.html",
-        "templates/_macros.html",
-        "static/css/site.css",
-        "freeze.py",
-    ):
+    for name in ("site/config.toml", "content/index.md", "content/posts/hello-world.md"):
         assert (site / name).is_file(), name
-    assert not (site / "templates/stats.html").exists()  # the docs site's own page, not the theme's
+    # The theme comes from frostpage until the site writes templates of its own...
+    assert not (site / "templates").exists() and not (site / "static").exists()
+    # ...or asks for a copy to edit.
+    copied = run(tmp_path, "-m", "frostpage", "init", "--with-templates", "editable")
+    assert copied.returncode == 0, copied.stderr
+    for name in ("base.html", "_macros.html", "_docs.html", "doc.html", "section.html"):
+        assert (tmp_path / "editable/templates" / name).is_file(), name
+    assert (tmp_path / "editable/static/css/site.css").is_file()
+    assert not (tmp_path / "editable/templates/stats.html").exists()  # the docs site's own
     # It serves, builds and deploys as this repository does.
     for name in ("freeze.py", "netlify.toml"):
         assert (site / name).read_text("utf-8") == (REPOSITORY / name).read_text("utf-8")

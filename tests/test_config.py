@@ -59,7 +59,7 @@ def test_unknown_keys_are_warned_by_name_and_line(tmp_path):
             'base_url = "example.org"\n',
             "site/config.toml:1: base_url 'example.org' is not an http:// or https:// URL",
         ),
-        ('[[nav]]\ntitle = "x"\n', "site/config.toml:1: each entry of 'nav' needs"),
+        ('[[nav]]\ntitle = "x"\n', "site/config.toml:2: each entry of 'nav' needs"),
     ],
 )
 def test_bad_values_are_errors_with_lines(tmp_path, text, expected):

@@ -50,7 +50,7 @@ def test_an_edited_page_requests_only_the_urls_that_show_its_text(
     second = build(root)
     assert "More people." in (root / "build/about/team/index.html").read_text("utf-8")
     assert mark_of(root, "about/team/index.html") == "second"
-    for kept in ("index.html", "about/index.html", "posts/first/index.html", "tags/index.html"):
+    for kept in ("index.html", "docs/index.html", "posts/first/index.html", "tags/index.html"):
         assert mark_of(root, kept) == "first", kept
     assert second.requested < second.files / 2
     assert "kept from the last build" in second.summary()

@@ -104,7 +104,7 @@
   input.addEventListener("input", async () => {
     const query = input.value.trim();
     const module = await load();
-    const search = await module.debouncedSearch(query, {}, 60);
+    const search = await module.debouncedSearch(query, {}, 30);
     if (search === null || input.value.trim() !== query) return; // a newer query came
     const results = await Promise.all(search.results.slice(0, MOST).map((found) => found.data()));
     if (input.value.trim() === query) show(query ? results : [], query);

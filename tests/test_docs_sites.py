@@ -1,0 +1,403 @@
+"""Documentation sites: sections, the navigation tree, the documentation layout, search and
+themes, checked on the files a build writes and, in Chromium, as a reader uses them."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import BASE_CONFIG, CHROMIUM, CHROMIUM_FLAGS, REPOSITORY, need
+from selectolax.lexbor import LexborHTMLParser
+
+from frostpage import build
+from frostpage.errors import SiteError, SiteErrors
+from frostpage.starter import create_site
+
+# A documentation three sections deep, a folder without an index page, a page at the top
+# of content/ and a blog.
+DOCS = {
+    "content/index.md": "---\ntitle: Home\n---\nWelcome.\n",
+    "content/about.md": "---\ntitle: About\n---\nWho we are.\n",
+    "content/docs/index.md": "---\ntitle: Docs\n---\nThe manual.\n",
+    "content/docs/install.md": "---\ntitle: Install\nweight: 1\n---\nRun pip.\n",
+    "content/docs/usage.md": "---\ntitle: Usage\nweight: 2\n---\nType commands.\n",
+    "content/docs/guides/_index.md": "---\ntitle: Guides\nweight: 3\n---\nLonger reads.\n",
+    "content/docs/guides/deploy.md": "---\ntitle: Deploy\n---\nShip the zanzibar build.\n",
+    "content/docs/guides/advanced/tuning.md": "---\ntitle: Tuning\n---\nMake it fast.\n",
+    "content/posts/long.md": (
+        "---\ntitle: A long post\ndate: 2025-01-10\n---\n"
+        "## One\n\nText.\n\n## Two\n\nText.\n\n## Three\n\nText.\n"
+    ),
+    "content/posts/short.md": "---\ntitle: A short post\ndate: 2025-01-11\n---\n## Only\n\nHi.\n",
+}
+# Every page of the documentation in reading order: what previous/next follow.
+READING_ORDER = [
+    "docs/",
+    "docs/install/",
+    "docs/usage/",
+    "docs/guides/",
+    "docs/guides/advanced/",  # by weight, then title: a section among the pages
+    "docs/guides/advanced/tuning/",
+    "docs/guides/deploy/",
+]
+BREADCRUMBS = {
+    "docs/": ["Home", "Docs"],
+    "docs/install/": ["Home", "Docs", "Install"],
+    "docs/usage/": ["Home", "Docs", "Usage"],
+    "docs/guides/": ["Home", "Docs", "Guides"],
+    "docs/guides/advanced/": ["Home", "Docs", "Guides", "Advanced"],
+    "docs/guides/advanced/tuning/": ["Home", "Docs", "Guides", "Advanced", "Tuning"],
+    "docs/guides/deploy/": ["Home", "Docs", "Guides", "Deploy"],
+}
+
+
+def write(root: Path, files: dict[str, str], config: str = BASE_CONFIG) -> Path:
+    """A site with no templates of its own: the default theme gives them all."""
+    for name, text in {"site/config.toml": config, **files}.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+def parse(built: Path, url: str) -> LexborHTMLParser:
+    return LexborHTMLParser((built / url / "index.html").read_text("utf-8"))
+
+
+def texts(tree: LexborHTMLParser, selector: str) -> list[str]:
+    return [node.text(strip=True) for node in tree.css(selector)]
+
+
+@pytest.fixture(scope="module")
+def docs_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = write(tmp_path_factory.mktemp("docs") / "site", DOCS)
+    build(root)
+    return root
+
+
+def test_a_folder_is_a_section_that_lists_its_pages_and_subsections(docs_site: Path) -> None:
+    built = docs_site / "build"
+    docs = parse(built, "docs")
+    assert texts(docs, ".section-list > li > a") == ["Install", "Usage", "Guides"]
+    assert "Run pip." in texts(docs, ".section-list .summary")
+    # A folder without an index page has a section page all the same, named after it.
+    advanced = parse(built, "docs/guides/advanced")
+    assert texts(advanced, "h1") == ["Advanced"]
+    assert texts(advanced, ".section-list > li > a") == ["Tuning"]
+    assert "/docs/guides/advanced/" in (built / "sitemap.xml").read_text("utf-8")
+
+
+def test_the_sidebar_shows_the_tree_with_the_current_page_marked(docs_site: Path) -> None:
+    deploy = parse(docs_site / "build", "docs/guides/deploy")
+    nav = deploy.css_first("nav.docs-nav")
+    assert [a.text(strip=True) for a in nav.css("a")] == [
+        "Docs",
+        "Install",
+        "Usage",
+        "Guides",
+        "Advanced",  # a closed branch: its pages are not listed
+        "Deploy",
+    ]
+    current = nav.css('a[aria-current="page"]')
+    assert [a.text() for a in current] == ["Deploy"]
+    # Pages at the top of content/ and posts keep their own layouts.
+    assert parse(docs_site / "build", "about").css_first("nav.docs-nav") is None
+    assert parse(docs_site / "build", "posts/long").css_first("nav.docs-nav") is None
+
+
+def test_breadcrumbs_and_previous_next_are_right_on_every_page(docs_site: Path) -> None:
+    built = docs_site / "build"
+    for number, url in enumerate(READING_ORDER):
+        tree = parse(built, url)
+        assert texts(tree, ".breadcrumbs li") == BREADCRUMBS[url], url
+        assert tree.css_first('.breadcrumbs [aria-current="page"]').text() == BREADCRUMBS[url][-1]
+        links = {a.attributes["rel"]: a.attributes["href"] for a in tree.css(".doc-nav a")}
+        before = "/" + READING_ORDER[number - 1] if number else None
+        after = "/" + READING_ORDER[number + 1] if number + 1 < len(READING_ORDER) else None
+        assert (links.get("prev"), links.get("next")) == (before, after), url
+
+
+def test_posts_get_a_table_of_contents_when_they_have_three_headings(docs_site: Path) -> None:
+    built = docs_site / "build"
+    assert texts(parse(built, "posts/long"), "nav.toc a") == ["One", "Two", "Three"]
+    assert parse(built, "posts/short").css_first("nav.toc") is None
+
+
+def test_without_nav_the_header_lists_top_pages_sections_and_the_blog(docs_site: Path) -> None:
+    header = parse(docs_site / "build", "docs/usage").css_first("nav.site-nav")
+    assert texts(header, "a") == ["About", "Docs", "Blog"]
+    assert header.css_first('a[aria-current="true"]').text() == "Docs"
+
+
+def test_a_written_nav_nests_names_content_files_and_other_sites(tmp_path: Path) -> None:
+    config = BASE_CONFIG + (
+        '[[nav]]\ntitle = "Start"\n'
+        '[[nav.children]]\ntitle = "Installing"\nurl = "docs/install.md"\n'
+        '[[nav.children]]\ntitle = "Source"\nurl = "https://example.com/code"\n'
+        '[[nav]]\ntitle = "Manual"\nurl = "/docs/"\n'
+    )
+    root = write(tmp_path, DOCS, config)
+    build(root)
+    usage = parse(root / "build", "docs/usage")
+    assert texts(usage.css_first("nav.site-nav"), "a") == ["Manual"]  # a group has no link
+    # The section's entry lists its pages without being told.
+    assert usage.css_first("nav.docs-nav").attributes["aria-label"] == "Manual"
+    assert "Tuning" not in texts(usage, "nav.docs-nav a")  # a closed branch
+    assert "Usage" in texts(usage, "nav.docs-nav a")
+    # The first entry that holds a page gives its sidebar.
+    install = parse(root / "build", "docs/install")
+    sidebar = install.css_first("nav.docs-nav")
+    assert sidebar.attributes["aria-label"] == "Start"
+    hrefs = [a.attributes["href"] for a in sidebar.css("a")]
+    assert hrefs == ["/docs/install/", "https://example.com/code"]
+
+
+def test_a_nav_entry_without_a_url_or_children_is_an_error_with_its_line(tmp_path) -> None:
+    config = BASE_CONFIG + '[[nav]]\ntitle = "Docs"\nurl = "/docs/"\n[[nav]]\ntitle = "Empty"\n'
+    root = write(tmp_path, DOCS, config)
+    with pytest.raises(SiteError) as caught:
+        build(root)
+    assert str(caught.value).startswith("site/config.toml:9: each entry of 'nav'")
+
+
+def test_a_section_page_chooses_the_template_of_the_pages_under_it(tmp_path: Path) -> None:
+    files = {
+        **DOCS,
+        "content/docs/guides/_index.md": (
+            "---\ntitle: Guides\npage_template: wide.html\n---\nLonger reads.\n"
+        ),
+        "templates/wide.html": "{% extends 'page.html' %}{% block title %}WIDE{% endblock %}",
+    }
+    root = write(tmp_path, files)
+    build(root)
+    title = "title"
+    assert texts(parse(root / "build", "docs/guides/advanced/tuning"), title) == ["WIDE"]
+    assert texts(parse(root / "build", "docs/install"), title) == ["Install · Test site"]
+
+
+def test_the_search_index_is_written_kept_when_nothing_changed_and_never_half(
+    docs_site: Path,
+) -> None:
+    index = docs_site / "build/_pagefind"
+    assert (index / "pagefind.js").is_file() and (index / "pagefind-entry.json").is_file()
+    assert not (index / "pagefind-ui.js").exists()  # the theme has its own search box
+    entry = (index / "pagefind-entry.json").stat()
+    assert build(docs_site).written == 0
+    assert (index / "pagefind-entry.json").stat().st_ino == entry.st_ino
+    # A build that fails publishes nothing, the index included.
+    page = docs_site / "content/docs/usage.md"
+    page.write_text("---\ntitle: Usage\n---\nSee [nothing](nothing.md).\n", "utf-8")
+    with pytest.raises(SiteErrors):
+        build(docs_site)
+    assert (index / "pagefind-entry.json").stat().st_ino == entry.st_ino
+    page.write_text(DOCS["content/docs/usage.md"], "utf-8")
+
+
+def test_search_can_be_turned_off(tmp_path: Path) -> None:
+    root = write(tmp_path, DOCS, BASE_CONFIG + "search = false\n")
+    build(root)
+    assert not (root / "build/_pagefind").exists()
+    assert parse(root / "build", "docs").css_first(".site-search") is None
+
+
+def test_a_site_overrides_one_template_and_keeps_the_rest_of_the_theme(tmp_path: Path) -> None:
+    files = {
+        **DOCS,
+        "templates/base.html": (
+            "<!doctype html><html lang='en'><title>{% block title %}{% endblock %}</title>"
+            "<p>OWN FRAME</p>{% block content %}{% endblock %}</html>"
+        ),
+        "static/css/extra.css": "p { color: red; }",
+    }
+    root = write(tmp_path, files)
+    result = build(root)
+    usage = (root / "build/docs/usage/index.html").read_text("utf-8")
+    assert "OWN FRAME" in usage and "Type commands." in usage and 'class="doc-nav"' in usage
+    assert (root / "build/tags/index.html").is_file()  # tags.html comes from the theme
+    assert (root / "build/static/css/extra.css").is_file()
+    assert (root / "build/static/js/search.js").is_file()  # the theme's static files too
+    assert not any("not used" in warning for warning in result.warnings)
+
+
+def test_a_theme_folder_comes_between_the_site_and_the_default_theme(tmp_path: Path) -> None:
+    files = {
+        **DOCS,
+        "themes/paper/templates/doc.html": "PAPER {{ page.title }}",
+        "themes/paper/static/paper.css": "body { margin: 0; }",
+        "templates/section.html": "OWN {{ section.title }}",
+    }
+    root = write(tmp_path, files, BASE_CONFIG + 'theme = "paper"\n')
+    build(root)
+    assert (root / "build/docs/usage/index.html").read_text("utf-8") == "PAPER Usage"
+    assert (root / "build/docs/index.html").read_text("utf-8") == "OWN Docs"
+    assert (root / "build/static/paper.css").is_file()
+
+
+def test_an_unknown_theme_is_an_error_with_its_line(tmp_path: Path) -> None:
+    root = write(tmp_path, DOCS, BASE_CONFIG + 'theme = "nope"\n')
+    with pytest.raises(SiteError) as caught:
+        build(root)
+    assert str(caught.value).startswith("site/config.toml:5: unknown theme 'nope'")
+
+
+def test_an_installed_theme_is_found_by_its_entry_point(tmp_path, monkeypatch) -> None:
+    packages = tmp_path / "packages"
+    theme = packages / "frostpage_midnight"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "__init__.py").write_text("", "utf-8")
+    (theme / "templates/doc.html").write_text("MIDNIGHT {{ page.title }}", "utf-8")
+    info = packages / "frostpage_midnight-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: frostpage-midnight\n", "utf-8")
+    (info / "entry_points.txt").write_text(
+        "[frostpage.themes]\nmidnight = frostpage_midnight\n", "utf-8"
+    )
+    monkeypatch.syspath_prepend(str(packages))
+    root = write(tmp_path / "site", DOCS, BASE_CONFIG + 'theme = "midnight"\n')
+    build(root)
+    assert (root / "build/docs/usage/index.html").read_text("utf-8") == "MIDNIGHT Usage"
+
+
+def test_init_makes_a_site_without_templates_unless_asked(tmp_path: Path) -> None:
+    create_site(tmp_path / "plain")
+    assert not (tmp_path / "plain/templates").exists()
+    build(tmp_path / "plain")
+    assert "Hello, world" in (tmp_path / "plain/build/index.html").read_text("utf-8")
+    create_site(tmp_path / "editable", with_templates=True)
+    assert (tmp_path / "editable/templates/base.html").is_file()
+    assert (tmp_path / "editable/templates/doc.html").is_file()
+
+
+# In Chromium: the search box and the sidebar, as a reader with a keyboard uses them.
+
+
+@pytest.fixture(scope="module")
+def served_docs(docs_site: Path) -> Iterator[str]:
+    from test_theme import QuietHandler
+
+    handler = functools.partial(QuietHandler, directory=str(docs_site / "build"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    need(os.path.exists(CHROMIUM), "Chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def search_with_keyboard(page, served: str, start: str) -> None:
+    """Press /, type a word, choose the first result with the arrow key, open it."""
+    page.goto(served + start)
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.type("zanzibar")
+    page.locator(".search-results a").first.wait_for()
+    titles = page.locator(".search-results .search-title").all_text_contents()
+    assert titles == ["Deploy"]
+    assert page.locator(".search-results mark").first.text_content().lower() == "zanzibar"
+    assert page.locator(".search-section").first.text_content() == "Docs › Guides"
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#search-input", "aria-activedescendant") == "search-result-0"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/docs/guides/deploy/")
+
+
+def test_typing_in_the_search_box_finds_the_page_under_the_sites_policy(
+    served_docs: str, chromium
+) -> None:
+    page = chromium.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Policy" in m.text else None)
+    search_with_keyboard(page, served_docs, "/about/")
+    # Escape closes the list; a query with no match says so.
+    page.keyboard.press("/")
+    page.keyboard.type("qqqxxyy")
+    page.get_by_text("Nothing found").wait_for()
+    page.keyboard.press("Escape")
+    assert page.locator(".search-results").is_hidden()
+    assert refused == []
+    page.close()
+
+
+def test_without_javascript_the_search_box_is_hidden(served_docs: str, chromium) -> None:
+    context = chromium.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(served_docs + "/docs/")
+    assert page.locator(".site-search").is_hidden()
+    context.close()
+
+
+def test_the_sidebar_folds_behind_a_menu_on_phones(served_docs: str, chromium) -> None:
+    page = chromium.new_page(viewport={"width": 390, "height": 800})
+    page.goto(served_docs + "/docs/usage/")
+    install = page.locator("nav.docs-nav").get_by_role("link", name="Install", exact=True)
+    assert install.is_hidden()
+    page.get_by_text("Menu").click()
+    assert install.is_visible()
+    page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(served_docs + "/docs/usage/")
+    assert install.is_visible()
+    assert page.get_by_text("Menu").is_hidden()
+    page.close()
+
+
+def test_search_works_in_the_preview_under_a_sub_path(tmp_path: Path, chromium) -> None:
+    """The preview answers /_pagefind/ from memory, with the site's base path."""
+    config = BASE_CONFIG.replace("https://example.org/", "http://127.0.0.1/sub/")
+    root = write(tmp_path, DOCS, config)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "frostpage", "serve", "--port", str(port)],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        served = f"http://127.0.0.1:{port}/sub"
+        page = chromium.new_page()
+        for _ in range(100):
+            try:
+                page.goto(served + "/about/")
+                break
+            except Exception:
+                page.wait_for_timeout(100)
+        search_with_keyboard(page, served, "/about/")
+        page.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_frostpages_own_docs_are_a_section_with_a_sidebar(tmp_path: Path) -> None:
+    output = tmp_path / "build"
+    build(REPOSITORY, output, force=True)
+    docs = (output / "docs/index.html").read_text("utf-8")
+    listed = re.findall(r'<li>\s*<a href="/docs/([^"]+)/">', docs)
+    assert "getting-started" in listed and "sections-and-search" in listed
+    page = (output / "docs/templates/index.html").read_text("utf-8")
+    assert 'aria-current="page">Templates</a>' in page and 'class="breadcrumbs"' in page
