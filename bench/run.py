@@ -337,9 +337,11 @@ def search_figures(root: Path, size: int, cold: float) -> None:
             fetched: list[int] = []
             page.on(
                 "requestfinished",
-                lambda request: fetched.append(request.sizes()["responseBodySize"])
-                if "/_pagefind/" in request.url
-                else None,
+                lambda request: (
+                    fetched.append(request.sizes()["responseBodySize"])
+                    if "/_pagefind/" in request.url
+                    else None
+                ),
             )
             page.keyboard.press("/")
             page.keyboard.type("template")
@@ -365,7 +367,9 @@ KEYSTROKE_TO_RESULTS = """word => new Promise(resolve => {
   const list = document.querySelector('.search-results');
   const started = performance.now();
   new MutationObserver((changes, observer) => {
-    if (list.querySelector('.search-title')) { observer.disconnect(); resolve(performance.now() - started); }
+    if (!list.querySelector('.search-title')) return;
+    observer.disconnect();
+    resolve(performance.now() - started);
   }).observe(list, {childList: true});
   input.value = word;
   input.dispatchEvent(new Event('input'));
