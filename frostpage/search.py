@@ -20,13 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from pagefind_bin import get_executable
 
 from .errors import SiteError
 from .model import Site
 from .page import Page
-from .paths import output_file
 
 FOLDER = "_pagefind"
 # Pagefind's own search interfaces: the theme has a search box of its own.
@@ -54,19 +54,22 @@ def section_label(site: Site, page: Page) -> str:
 
 
 def records(site: Site) -> list[Record]:
-    """One HTML document per searchable page: its title, section and rendered body."""
+    """One HTML document per searchable page: its title, section and rendered body, and its
+    URL as Pagefind's ``url`` metadata (the documents are indexed under other names)."""
     language = escape(site.settings.language)
     base = site.settings.base_path
     found = []
     for page in searchable(site):
         section = section_label(site, page)
         meta = f'<p data-pagefind-meta="section">{escape(section)}</p>' if section else ""
+        url = base + page.url
         html = (
             f'<html lang="{language}"><head><title>{escape(page.title)}</title></head><body>'
             f"<main data-pagefind-body><h1>{escape(page.title)}</h1>"
-            f"{site.render(page).html}</main>{meta}</body></html>"
+            f"{site.render(page).html}</main>{meta}"
+            f'<a data-pagefind-meta="url[href]" href="{escape(quote(url))}"></a></body></html>'
         )
-        found.append(Record(base + page.url, html))
+        found.append(Record(url, html))
     return found
 
 
@@ -80,12 +83,15 @@ def key_of(documents: Iterable[Record]) -> str:
 
 def index_files(documents: list[Record]) -> dict[str, bytes]:
     """Pagefind's files for ``documents`` (names under ``_pagefind/``): each document is
-    written where its URL leads in a scratch folder, which Pagefind's program indexes."""
+    written into a scratch folder (by number: a URL may hold any character), which Pagefind's
+    program indexes. No document, no index."""
+    if not documents:
+        return {}
     with tempfile.TemporaryDirectory(prefix="frostpage-search-") as scratch:
         folder = Path(scratch)
-        for record in documents:
-            path = folder / "site" / output_file(record.url)
-            path.parent.mkdir(parents=True, exist_ok=True)
+        (folder / "site").mkdir()
+        for number, record in enumerate(documents):
+            path = folder / "site" / f"{number}.html"
             path.write_text(record.html, "utf-8", errors="surrogatepass")
         settings = {"site": "site", "output_path": "index", "exclude_selectors": NOT_TEXT}
         (folder / "pagefind.json").write_text(json.dumps(settings), "utf-8")

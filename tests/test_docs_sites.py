@@ -7,6 +7,7 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -401,3 +402,38 @@ def test_frostpages_own_docs_are_a_section_with_a_sidebar(tmp_path: Path) -> Non
     assert "getting-started" in listed and "sections-and-search" in listed
     page = (output / "docs/templates/index.html").read_text("utf-8")
     assert 'aria-current="page">Templates</a>' in page and 'class="breadcrumbs"' in page
+
+
+def test_the_docs_site_passes_the_nu_checker_and_axe_in_both_schemes(
+    docs_site: Path, served_docs: str, chromium
+) -> None:
+    from test_theme import AXE, AXE_TAGS, VNU
+
+    need(shutil.which("java") is not None, "Java (apt-get install default-jre-headless)")
+    need(VNU.is_file() and AXE.is_file(), "the Nu Html Checker and axe-core (npm install)")
+    built = docs_site / "build"
+    checked = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", "--format", "gnu", "."],
+        cwd=built,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    failures = []
+    for scheme in ("light", "dark"):
+        page = chromium.new_page(color_scheme=scheme, bypass_csp=True)  # axe is put in
+        for url in ["/about/", "/posts/long/", *("/" + url for url in READING_ORDER)]:
+            page.goto(served_docs + url)
+            page.keyboard.press("/")
+            page.keyboard.type("zanzibar")  # with the list of results open
+            page.locator(".search-results a").first.wait_for()
+            page.add_script_tag(path=str(AXE))
+            found = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+                ".then(result => result.violations.map(v => v.id + ': ' + v.help))",
+                AXE_TAGS,
+            )
+            failures += [f"{scheme} {url} {violation}" for violation in found]
+        page.close()
+    assert failures == [], "\n".join(failures)

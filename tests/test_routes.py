@@ -58,12 +58,12 @@ def test_template_edits_show_without_restart(site_root, client):
 
 
 def test_template_error_shows_template_name_and_line(site_root, client):
-    (site_root / "templates/page.html").write_text(
+    (site_root / "templates/doc.html").write_text(
         '{% extends "base.html" %}\n{% block content %}\n{{ page.title }\n{% endblock %}\n', "utf-8"
     )
-    response = client.get("/about/")
+    response = client.get("/docs/intro/")
     assert response.status_code == 500
-    assert "templates/page.html:3: template syntax error" in response.text
+    assert "templates/doc.html:3: template syntax error" in response.text
 
 
 def test_broken_md_link_is_marked_in_the_preview(write_site):

@@ -49,14 +49,14 @@
     list.replaceChildren();
     options = results.map((result, number) => {
       const option = document.createElement("a");
-      option.href = result.url;
+      option.href = result.meta.url || result.url;
       option.id = `search-result-${number}`;
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       option.tabIndex = -1;
       const title = document.createElement("span");
       title.className = "search-title";
-      title.textContent = result.meta.title || result.url;
+      title.textContent = result.meta.title || option.href;
       option.append(title);
       if (result.meta.section) {
         const section = document.createElement("span");
