@@ -202,7 +202,7 @@ def _index(
             link_file(destination / name, staging / name)
         return kept, 0
     report("Indexing", 0, 1, "search")
-    files = search.index_files(search.records(site))
+    files = search.index_files(search.documents(site))
     names = []
     for name, data in sorted(files.items()):
         path = staging / search.FOLDER / name

@@ -75,7 +75,7 @@ class Settings:
     nav: list[NavLink] = field(default_factory=list)
     # The theme under the site's own templates/ and static/: a folder, or an installed one.
     theme: str = ""
-    # A search box on every page, and its index (Pagefind) in the build's _pagefind/.
+    # A search box on every page, and its index in the build's _search/.
     search: bool = True
     # Lists of terms besides tags, each with its pages and feeds: /categories/<term>/.
     taxonomies: list[str] = field(default_factory=lambda: ["categories"])

@@ -31,7 +31,6 @@ RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.
 LIBRARIES: tuple[str, ...] = ("flask", "werkzeug", "jinja2", "markupsafe", "frozen-flask")
 LIBRARIES += ("markdown", "pygments", "pymdown-extensions", "latex2mathml")
-LIBRARIES += ("pagefind-bin",)
 # Inputs besides the content of pages: hashed as they are (small) or by their stat (big).
 HASHED_FOLDERS = ("templates", "site")
 STATTED_FOLDERS = ("static",)

@@ -500,6 +500,11 @@ def summary_of(page_html: str) -> str:
 
 def plain_text(fragment: str) -> str:
     """HTML → one line of plain text, for meta descriptions and feeds."""
-    without_notes = re.sub(r'<sup id="fnref[^"]*">.*?</sup>', "", fragment, flags=re.DOTALL)
+    without_notes = re.sub(
+        r'<sup id="fnref[^"]*">.*?</sup>|<a class="headerlink"[^>]*>[^<]*</a>',
+        "",
+        fragment,
+        flags=re.DOTALL,
+    )
     without_tags = re.sub(r"<[^>]+>", "", without_notes)
     return " ".join(html.unescape(without_tags).split())

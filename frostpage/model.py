@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +84,7 @@ class Site:
     sections: Section = field(init=False)  # content/ itself, with the sections under it
     made_sections: dict[str, Section] = field(init=False)  # URL → a section frostpage pages
     nav: list[NavItem] = field(init=False)  # the navigation tree
+    _sidebars: dict[int, NavItem] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self._post_index = {id(post): index for index, post in enumerate(self.posts)}
@@ -101,10 +101,9 @@ class Site:
         # Drafts or scheduled posts shown (the preview): its feeds and API stay on this origin.
         self.unpublished = any(page.draft or self.is_scheduled(page) for page in self.pages)
         self.sections = build_sections(self.pages, self._taken)
+        found = places(self.sections)
         for page in self.pages:
-            page.__dict__["_place"] = None
-        for page_id, place in places(self.sections).items():
-            self._by_id[page_id].__dict__["_place"] = place
+            page.__dict__["_place"] = found.get(page)
         # Folders without an index page, whose section page frostpage makes.
         self.made_sections = {
             section.url: section
@@ -116,11 +115,6 @@ class Site:
             NavItem(intro.title if intro else "Blog", f"/{POSTS_SECTION}/") if self.posts else None
         )
         self.nav = site_nav(self.settings.nav, self.sections, self.resolve, blog)
-        self._sidebars: dict[int, NavItem] = {}
-
-    @functools.cached_property
-    def _by_id(self) -> dict[int, Page]:
-        return {id(page): page for page in self.pages}
 
     def _taken(self, url: str) -> bool:
         """Whether a URL is a page's, an alias', a file's or the engine's own."""

@@ -1,44 +1,66 @@
-"""Full-text search: a Pagefind index of every page, in chunks a browser fetches as needed.
+"""Full-text search: an index of every page's words, in small files a browser fetches as a
+query needs them.
 
-The index is made from each page's rendered Markdown (its title, text and headings, with
-its section as metadata), not from the written files, so the build and the preview index
-exactly the same thing: the build writes it into ``_pagefind/`` after the freeze (and keeps
-the previous one when no page changed); the preview keeps it in memory, made again when
-the site changes. Pagefind's binary comes with the ``pagefind[bin]`` package: nothing is
-downloaded when it runs. (Its program is run on a folder, not through Pagefind's Python
-API, which reads one answer per tenth of a second: minutes for a big site.)
+``_search/index.json`` says where the words are: the site's words, sorted and cut into
+chunks of about CHUNK_BYTES (``words/N.json``), each word with the pages that hold it and
+a score (BM25, with a bonus for a word of the title). Each page has a small file
+(``pages/N.json``: its title, URL, section and text), fetched only for the results shown,
+for their excerpts. A page's file changes only when the page does (or pages come and go),
+so a rebuild rewrites few of them.
+
+The build writes the index into ``_search/`` after the freeze (and keeps the previous one
+when no page changed); the preview keeps the same files in memory, made again after a save
+that changed a page. Both read each page's rendered Markdown, not the written files.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-import subprocess
-import tempfile
+import math
+import re
 import threading
+import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape
-from pathlib import Path
-from urllib.parse import quote
 
-from pagefind_bin import get_executable
-
-from .errors import SiteError
 from .model import Site
 from .page import Page
 
-FOLDER = "_pagefind"
-# Pagefind's own search interfaces: the theme has a search box of its own.
-# What a page shows that is not its text: heading links, line numbers, diagrams' source.
-NOT_TEXT = [".headerlink", ".linenos", "[data-linenos]", ".mermaid", "script", "style"]
-INTERFACES = ("pagefind-ui", "pagefind-modular-ui", "pagefind-component-ui", "pagefind-highlight")
+FOLDER = "_search"
+ENTRY = "index.json"
+CHUNK_BYTES = 32_000  # a query fetches one chunk per word, or a few for a word's beginning
+EXCERPT_TEXT = 30_000  # characters of a page kept for excerpts (its words are all indexed)
+WORD = re.compile(r"\w+")
+# BM25's usual constants, and what a word of the title adds to its page's score.
+K1, B, TITLE_BONUS = 1.2, 0.75, 2.0
 
 
 @dataclass(frozen=True)
-class Record:
+class Document:
     url: str  # with the site's base path, as a link to the page is written
-    html: str
+    title: str
+    section: str
+    text: str
+
+
+@functools.lru_cache(maxsize=65536)
+def fold(word: str) -> str:
+    """Lower case without accents, as words are compared ('Café' and 'cafe' are one), and
+    as search.js folds a query."""
+    if word.isascii():
+        return word.lower()
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded: each is found first, then folded (the few that are not
+    ASCII take the long way)."""
+    found = WORD.findall(text.lower())
+    return found if text.isascii() else [fold(word) for word in found]
 
 
 def searchable(site: Site) -> list[Page]:
@@ -53,71 +75,73 @@ def section_label(site: Site, page: Page) -> str:
     return " › ".join(section.title for section in page.parents[1:])
 
 
-def records(site: Site) -> list[Record]:
-    """One HTML document per searchable page: its title, section and rendered body, and its
-    URL as Pagefind's ``url`` metadata (the documents are indexed under other names)."""
-    language = escape(site.settings.language)
+def documents(site: Site) -> list[Document]:
     base = site.settings.base_path
-    found = []
-    for page in searchable(site):
-        section = section_label(site, page)
-        meta = f'<p data-pagefind-meta="section">{escape(section)}</p>' if section else ""
-        url = base + page.url
-        html = (
-            f'<html lang="{language}"><head><title>{escape(page.title)}</title></head><body>'
-            f"<main data-pagefind-body><h1>{escape(page.title)}</h1>"
-            f"{site.render(page).html}</main>{meta}"
-            f'<a data-pagefind-meta="url[href]" href="{escape(quote(url))}"></a></body></html>'
-        )
-        found.append(Record(url, html))
-    return found
+    return [
+        Document(base + page.url, page.title, section_label(site, page), site.render(page).text)
+        for page in searchable(site)
+    ]
 
 
-def key_of(documents: Iterable[Record]) -> str:
+def key_of(found: Iterable[Document]) -> str:
     """What an index is made of: the same key, the same index."""
     digest = hashlib.sha256()
-    for record in documents:
-        digest.update(f"{record.url}\0{record.html}\0".encode("utf-8", "surrogatepass"))
+    for document in found:
+        for part in (document.url, document.title, document.section, document.text):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
 
 
-def index_files(documents: list[Record]) -> dict[str, bytes]:
-    """Pagefind's files for ``documents`` (names under ``_pagefind/``): each document is
-    written into a scratch folder (by number: a URL may hold any character), which Pagefind's
-    program indexes. No document, no index."""
-    if not documents:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="frostpage-search-") as scratch:
-        folder = Path(scratch)
-        (folder / "site").mkdir()
-        for number, record in enumerate(documents):
-            path = folder / "site" / f"{number}.html"
-            path.write_text(record.html, "utf-8", errors="surrogatepass")
-        settings = {"site": "site", "output_path": "index", "exclude_selectors": NOT_TEXT}
-        (folder / "pagefind.json").write_text(json.dumps(settings), "utf-8")
-        try:
-            done = subprocess.run(
-                [str(get_executable()), "--silent"],
-                cwd=folder,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-        except OSError as error:
-            done = subprocess.CompletedProcess([], 1, "", str(error))
-        if done.returncode != 0:
-            raise SiteError(
-                f"{FOLDER}/",
-                None,
-                f"the search index could not be made: {(done.stderr or done.stdout).strip()}",
-                "reinstall frostpage, which brings Pagefind's program (pagefind[bin])",
-            )
-        index = folder / "index"
-        return {
-            path.relative_to(index).as_posix(): path.read_bytes()
-            for path in sorted(index.rglob("*"))
-            if path.is_file() and not path.name.startswith(INTERFACES)
-        }
+def index_files(found: list[Document]) -> dict[str, bytes]:
+    """The files of the index of ``found`` (names under ``_search/``)."""
+    counts = [Counter(words(document.text)) for document in found]
+    titles = [set(words(document.title)) for document in found]
+    lengths = [sum(count.values()) or 1 for count in counts]
+    average = sum(lengths) / len(lengths) if lengths else 1
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for number, count in enumerate(counts):
+        for word in count.keys() | titles[number]:
+            postings.setdefault(word, []).append((number, count[word]))
+    total = len(found)
+    files: dict[str, bytes] = {}
+    counted = Counter[str]()
+
+    def add(folder: str, document: object) -> int:
+        number = counted[folder]
+        counted[folder] += 1
+        files[f"{folder}/{number}.json"] = _json(document)
+        return number
+
+    chunks: list[tuple[str, int]] = []  # (its first word, its number)
+    chunk: dict[str, list[int]] = {}
+    size = 0
+    for word in sorted(postings):
+        pages = postings[word]
+        idf = math.log(1 + (total - len(pages) + 0.5) / (len(pages) + 0.5))
+        flat: list[int] = []
+        for number, tf in pages:
+            score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[number] / average))
+            if word in titles[number]:
+                score += TITLE_BONUS * idf
+            flat += [number, max(1, round(score * 100))]
+        if size > CHUNK_BYTES:
+            chunks.append((next(iter(chunk)), add("words", chunk)))
+            chunk, size = {}, 0
+        chunk[word] = flat
+        size += len(word) + 6 * len(flat)
+    if chunk:
+        chunks.append((next(iter(chunk)), add("words", chunk)))
+    for d in found:
+        add("pages", {"u": d.url, "t": d.title, "s": d.section, "x": d.text[:EXCERPT_TEXT]})
+    # The version names this index: a browser asks for words/3.json?v=<version>, so a
+    # file it kept from another version is never taken for this one's.
+    version = hashlib.sha256(b"".join(files.values())).hexdigest()[:12]
+    files[ENTRY] = _json({"version": version, "words": chunks, "pages": len(found)})
+    return files
+
+
+def _json(document: object) -> bytes:
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @dataclass
@@ -133,10 +157,10 @@ class PreviewIndex:
     def file(self, site: Site, name: str) -> bytes | None:
         with self._lock:
             if _renderings(site) != self.seen:  # a save changed a page, or the site
-                documents = records(site)
-                key = key_of(documents)
+                found = documents(site)
+                key = key_of(found)
                 if key != self.key:
-                    self.files, self.key = index_files(documents), key
+                    self.files, self.key = index_files(found), key
                 self.seen = _renderings(site)
             return self.files.get(name)
 

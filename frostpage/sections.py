@@ -3,8 +3,8 @@ documentation layout (sidebar, breadcrumbs, previous/next) and the navigation tr
 
 A folder's index.md (_index.md, README.md), or the page beside it at its URL ('about.md'
 for 'about/'), is its section page; a folder without one still has a section page at its
-URL, made by frostpage, unless that URL is taken. The
-blog (content/posts/, Jekyll's _posts/) is not a section: posts have lists of their own.
+URL, made by frostpage, unless that URL is taken. The blog (content/posts/, Jekyll's
+_posts/) is not a section: posts have lists of their own.
 """
 
 from __future__ import annotations
@@ -128,14 +128,14 @@ def build_sections(pages: list[Page], taken: Callable[[str], bool]) -> Section:
     return root
 
 
-def places(root: Section) -> dict[int, Place]:
-    """Each page's place (by its id): its section, and its neighbours in reading order
-    within its top-level section (the root's own pages have none)."""
-    found: dict[int, Place] = {}
+def places(root: Section) -> dict[Page, Place]:
+    """Each page's place: its section, and its neighbours in reading order within its
+    top-level section (the root's own pages have none)."""
+    found: dict[Page, Place] = {}
     if root.index is not None:
-        found[id(root.index)] = Place(root)
+        found[root.index] = Place(root)
     for page in root.pages:
-        found[id(page)] = Place(root)
+        found[page] = Place(root)
     for top in root.subsections:
         order = list(top.reading_order())
         for number, (item, section) in enumerate(order):
@@ -144,7 +144,7 @@ def places(root: Section) -> dict[int, Place]:
             if isinstance(item, Section):
                 item.previous, item.next = previous, following
             else:
-                found[id(item)] = Place(section, previous, following)
+                found[item] = Place(section, previous, following)
     return found
 
 

@@ -207,8 +207,8 @@ ROUTES = (
     Route("/_diagrams/<path:name>", "diagrams", "the diagram drawer (Mermaid)", "diagram_file",
           _diagram_files, content_type=JAVASCRIPT, whole_site=True),
     # Written by the build's search step after the freeze; answered by the preview.
-    Route("/_pagefind/<path:name>", "search_files", "the search index (Pagefind)",
-          "search_file", content_type=OCTETS),
+    Route("/_search/<path:name>", "search_files", "the search index", "search_file",
+          content_type=JSON),
     Route("/manifest.webmanifest", "web_manifest", "the web app manifest", "web_manifest",
           _one, content_type=MANIFEST),
     # Flask's own static rule (the view is frostpage's); Frozen-Flask lists its files.

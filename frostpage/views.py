@@ -339,12 +339,11 @@ def diagram_file(name: str) -> Response:
 
 
 def search_file(name: str) -> Response:
-    """A file of the preview's search index (the build writes them into _pagefind/)."""
+    """A file of the preview's search index (the build writes them into _search/)."""
     data = site_state(current_app).search.file(current_site(), name)
     if data is None:
         abort(404)
-    types = {".js": "text/javascript", ".json": "application/json"}
-    return Response(data, mimetype=types.get(Path(name).suffix, "application/octet-stream"))
+    return _respond(data)
 
 
 def web_manifest() -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -187,25 +188,57 @@ def test_a_section_page_chooses_the_template_of_the_pages_under_it(tmp_path: Pat
 def test_the_search_index_is_written_kept_when_nothing_changed_and_never_half(
     docs_site: Path,
 ) -> None:
-    index = docs_site / "build/_pagefind"
-    assert (index / "pagefind.js").is_file() and (index / "pagefind-entry.json").is_file()
-    assert not (index / "pagefind-ui.js").exists()  # the theme has its own search box
-    entry = (index / "pagefind-entry.json").stat()
+    index = docs_site / "build/_search"
+    entry = json.loads((index / "index.json").read_text("utf-8"))
+    assert entry["pages"] == len(list((index / "pages").glob("*.json")))
+    pages = [json.loads(path.read_text("utf-8")) for path in (index / "pages").glob("*.json")]
+    deploy = next(page for page in pages if page["t"] == "Deploy")
+    assert deploy == {
+        "u": "/docs/guides/deploy/",
+        "t": "Deploy",
+        "s": "Docs › Guides",
+        "x": "Ship the zanzibar build.",
+    }
+    stat = (index / "index.json").stat()
     assert build(docs_site).written == 0
-    assert (index / "pagefind-entry.json").stat().st_ino == entry.st_ino
+    assert (index / "index.json").stat().st_ino == stat.st_ino
     # A build that fails publishes nothing, the index included.
     page = docs_site / "content/docs/usage.md"
     page.write_text("---\ntitle: Usage\n---\nSee [nothing](nothing.md).\n", "utf-8")
     with pytest.raises(SiteErrors):
         build(docs_site)
-    assert (index / "pagefind-entry.json").stat().st_ino == entry.st_ino
+    assert (index / "index.json").stat().st_ino == stat.st_ino
     page.write_text(DOCS["content/docs/usage.md"], "utf-8")
+
+
+def test_the_index_ranks_titles_first_and_folds_case_and_accents(tmp_path: Path) -> None:
+    """What search.js reads: each word's pages and scores, in the chunk the table names."""
+    files = {
+        "content/index.md": "---\ntitle: Home\n---\nWelcome.\n",
+        "content/notes/cafe.md": "---\ntitle: Café notes\n---\nA page about coffee.\n",
+        "content/notes/menu.md": "---\ntitle: Menu\n---\nThe CAFÉ opens at nine; the café.\n",
+    }
+    root = write(tmp_path, files)
+    build(root)
+    index = root / "build/_search"
+    entry = json.loads((index / "index.json").read_text("utf-8"))
+    titles = {
+        number: json.loads((index / f"pages/{number}.json").read_text("utf-8"))["t"]
+        for number in range(entry["pages"])
+    }
+    chunk = max(n for first, n in entry["words"] if first <= "cafe")
+    postings = json.loads((index / f"words/{chunk}.json").read_text("utf-8"))["cafe"]
+    scores = {
+        titles[page]: score for page, score in zip(postings[::2], postings[1::2], strict=True)
+    }
+    assert set(scores) == {"Café notes", "Menu"}
+    assert scores["Café notes"] > scores["Menu"]  # a word of the title counts most
 
 
 def test_search_can_be_turned_off(tmp_path: Path) -> None:
     root = write(tmp_path, DOCS, BASE_CONFIG + "search = false\n")
     build(root)
-    assert not (root / "build/_pagefind").exists()
+    assert not (root / "build/_search").exists()
     assert parse(root / "build", "docs").css_first(".site-search") is None
 
 
@@ -360,7 +393,7 @@ def test_the_sidebar_folds_behind_a_menu_on_phones(served_docs: str, chromium) -
 
 
 def test_search_works_in_the_preview_under_a_sub_path(tmp_path: Path, chromium) -> None:
-    """The preview answers /_pagefind/ from memory, with the site's base path."""
+    """The preview answers /_search/ from memory, with the site's base path."""
     config = BASE_CONFIG.replace("https://example.org/", "http://127.0.0.1/sub/")
     root = write(tmp_path, DOCS, config)
     port = _free_port()

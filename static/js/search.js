@@ -1,17 +1,20 @@
-// The search box: results from the site's Pagefind index as the reader types. "/" focuses
-// it; arrows choose a result, Enter opens it, Escape closes the list. Without JavaScript
-// the box stays hidden. Pagefind is loaded on the first focus, then only the parts of the
-// index a query needs are fetched.
+// The search box: results from the site's index as the reader types. "/" focuses it; the
+// arrows choose a result, Enter opens it, Escape closes the list. Without JavaScript the
+// box stays hidden. The index is fetched in pieces: its table on the first focus, then
+// the chunk of words each query needs and the pages of the results shown.
 (() => {
   const form = document.querySelector(".site-search");
   if (!form) return;
   const input = form.querySelector("input");
   const list = form.querySelector(".search-results");
   const status = form.querySelector(".search-status");
+  const base = form.dataset.index.replace(/[^/]*$/, "");
   const MOST = 8;
-  let pagefind = null;
+  const fetched = new Map();
+  let table = null;
   let options = [];
   let active = -1;
+  let asked = 0;
 
   form.hidden = false;
   form.addEventListener("submit", (event) => {
@@ -19,29 +22,95 @@
     open(active >= 0 ? active : 0);
   });
 
-  function load() {
-    if (!pagefind) {
-      pagefind = import(form.dataset.index).then(async (module) => {
-        await module.options({ excerptLength: 24 });
-        return module;
-      });
+  // A file of the index: the table (asked again of the server each time the page loads),
+  // or a file of the table's version ("words/3.json?v=…", kept by the browser).
+  function load(name) {
+    const url = name === "index.json" ? base + name : `${base}${name}?v=${table.version}`;
+    if (!fetched.has(url)) {
+      const cache = name === "index.json" ? "no-cache" : "default";
+      fetched.set(url, fetch(url, { cache }).then((response) => response.json()));
     }
-    return pagefind;
+    return fetched.get(url);
   }
 
-  // Pagefind's excerpt is text with <mark> around the words found: only those are kept.
-  function excerpt(html) {
-    const paragraph = document.createElement("p");
-    const parsed = new DOMParser().parseFromString(html, "text/html").body;
-    for (const node of parsed.childNodes) {
-      if (node.nodeName === "MARK") {
-        const mark = document.createElement("mark");
-        mark.textContent = node.textContent;
-        paragraph.append(mark);
-      } else {
-        paragraph.append(node.textContent);
+  // As the index folds words: lower case, without accents.
+  const fold = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
+
+  // The chunks that may hold words from ``first`` to ``last``.
+  function chunksFor(first, last) {
+    const words = table.words;
+    let low = 0;
+    while (low + 1 < words.length && words[low + 1][0] <= first) low += 1;
+    const found = [];
+    for (let at = low; at < words.length && words[at][0] <= last; at += 1) {
+      found.push(`words/${words[at][1]}.json`);
+    }
+    return found;
+  }
+
+  // Page number → score, for one word of the query: the word itself, or, for the word
+  // being typed, every word it begins (the best score of each page).
+  async function scores(word, beginning) {
+    const last = beginning ? word + "\u{10FFFF}" : word;
+    const chunks = await Promise.all(chunksFor(word, last).map(load));
+    const found = new Map();
+    for (const chunk of chunks) {
+      for (const [indexed, postings] of Object.entries(chunk)) {
+        if (indexed === word || (beginning && indexed.startsWith(word))) {
+          const weight = indexed === word ? 1 : 0.8;
+          for (let at = 0; at < postings.length; at += 2) {
+            const score = postings[at + 1] * weight;
+            if (score > (found.get(postings[at]) || 0)) found.set(postings[at], score);
+          }
+        }
       }
     }
+    return found;
+  }
+
+  async function search(query) {
+    table = table || (await load("index.json"));
+    const words = fold(query).match(WORD) || [];
+    if (!words.length) return [];
+    const typing = !/\s$/.test(query);
+    const each = await Promise.all(
+      words.map((word, at) => scores(word, typing && at === words.length - 1)),
+    );
+    let total = each[0];
+    for (const found of each.slice(1)) {
+      const both = new Map();
+      for (const [page, score] of total) if (found.has(page)) both.set(page, score + found.get(page));
+      total = both;
+    }
+    const best = [...total].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, MOST);
+    const pages = await Promise.all(best.map(([page]) => load(`pages/${page}.json`)));
+    return pages.map((page) => ({ page, words, typing }));
+  }
+
+  // About thirty words around the first place the query's words are found, those marked.
+  function excerpt({ page, words, typing }) {
+    const paragraph = document.createElement("p");
+    const parts = page.x.split(/([\p{L}\p{N}\p{M}_]+)/u);
+    const matches = (part, at) => {
+      if (at % 2 === 0) return false;
+      const folded = fold(part);
+      return words.some((word, n) => folded === word || (typing && n === words.length - 1 && folded.startsWith(word)));
+    };
+    const first = parts.findIndex(matches);
+    const start = Math.max(0, (first < 0 ? 0 : first) - 20);
+    const shown = parts.slice(start, start + 60);
+    if (start > 0) paragraph.append("… ");
+    shown.forEach((part, at) => {
+      if (matches(part, start + at)) {
+        const mark = document.createElement("mark");
+        mark.textContent = part;
+        paragraph.append(mark);
+      } else {
+        paragraph.append(part);
+      }
+    });
+    if (start + 60 < parts.length) paragraph.append(" …");
     return paragraph;
   }
 
@@ -49,32 +118,33 @@
     list.replaceChildren();
     options = results.map((result, number) => {
       const option = document.createElement("a");
-      option.href = result.meta.url || result.url;
+      option.href = result.page.u;
       option.id = `search-result-${number}`;
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       option.tabIndex = -1;
       const title = document.createElement("span");
       title.className = "search-title";
-      title.textContent = result.meta.title || option.href;
+      title.textContent = result.page.t;
       option.append(title);
-      if (result.meta.section) {
+      if (result.page.s) {
         const section = document.createElement("span");
         section.className = "search-section";
-        section.textContent = result.meta.section;
+        section.textContent = result.page.s;
         option.append(section);
       }
-      option.append(excerpt(result.excerpt));
+      option.append(excerpt(result));
       list.append(option);
       return option;
     });
     active = -1;
     input.removeAttribute("aria-activedescendant");
-    const open = query !== "";
-    list.hidden = !open;
-    input.setAttribute("aria-expanded", String(open));
-    status.textContent = open ? (results.length ? `${results.length} results` : "No results") : "";
-    if (open && !results.length) {
+    const shown = query !== "";
+    list.hidden = !shown;
+    input.setAttribute("aria-expanded", String(shown));
+    const count = results.length === 1 ? "1 result" : `${results.length || "No"} results`;
+    status.textContent = shown ? count : "";
+    if (shown && !results.length) {
       const none = document.createElement("p");
       none.className = "search-none";
       none.textContent = `Nothing found for “${query}”.`;
@@ -85,7 +155,7 @@
   function choose(number) {
     if (!options.length) return;
     active = (number + options.length) % options.length;
-    options.forEach((option, index) => option.setAttribute("aria-selected", String(index === active)));
+    options.forEach((option, at) => option.setAttribute("aria-selected", String(at === active)));
     input.setAttribute("aria-activedescendant", options[active].id);
     options[active].scrollIntoView({ block: "nearest" });
   }
@@ -100,14 +170,14 @@
     input.removeAttribute("aria-activedescendant");
   }
 
-  input.addEventListener("focus", load, { once: true });
+  input.addEventListener("focus", () => load("index.json").then((loaded) => (table = loaded)), {
+    once: true,
+  });
   input.addEventListener("input", async () => {
-    const query = input.value.trim();
-    const module = await load();
-    const search = await module.debouncedSearch(query, {}, 30);
-    if (search === null || input.value.trim() !== query) return; // a newer query came
-    const results = await Promise.all(search.results.slice(0, MOST).map((found) => found.data()));
-    if (input.value.trim() === query) show(query ? results : [], query);
+    const query = input.value;
+    const number = (asked += 1);
+    const results = query.trim() ? await search(query) : [];
+    if (number === asked) show(results, query.trim()); // else a newer query came meanwhile
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
