@@ -95,7 +95,9 @@ def test_the_preview_survives_any_save_and_recovers(
     page.wait_for_function("window.frostpageLive && window.frostpageLive.readyState === 1")
     source.write_text(broken, "utf-8")
     page.wait_for_function(
-        "text => document.body && document.body.innerText.includes(text)", arg=shown, timeout=TIMEOUT_MS
+        "text => document.body && document.body.innerText.includes(text)",
+        arg=shown,
+        timeout=TIMEOUT_MS,
     )
     assert shown in page.inner_text("body")
     # Fixed: the page comes back with no restart, so the watcher is still following saves.
