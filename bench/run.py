@@ -309,6 +309,9 @@ def search_figures(root: Path, size: int, cold: float) -> None:
         making = time.perf_counter() - started
     print(f"Search on {size:,} pages:")
     print(f"  making the index: {making:.2f} s = {making / cold:.1%} of the cold build (goal 10%)")
+    pagefind = pagefind_seconds(root / "build")
+    if pagefind is not None:
+        print(f"  Pagefind on the same build: {pagefind:.2f} s; ratio {making / pagefind:.2f}")
     chromium = Path("/usr/bin/chromium")
     try:
         from playwright.sync_api import sync_playwright
@@ -359,6 +362,18 @@ def search_figures(root: Path, size: int, cold: float) -> None:
             browser.close()
     finally:
         server.shutdown()
+
+
+def pagefind_seconds(build: Path) -> float | None:
+    """Pagefind's program indexing the built site, as a site would use it (its pages' main
+    text), for comparison; None when it is not installed."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        return None
+    with tempfile.TemporaryDirectory() as output:
+        command = [str(get_executable()), "--site", str(build), "--output-path", output]
+        return measure([*command, "--root-selector", "main", "--silent"], build).wall
 
 
 # Types a word into the search box and resolves with the milliseconds until its results show.

@@ -3,21 +3,18 @@ themes, checked on the files a build writes and, in Chromium, as a reader uses t
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BASE_CONFIG, CHROMIUM, CHROMIUM_FLAGS, REPOSITORY, need
+from conftest import BASE_CONFIG, REPOSITORY, free_port, need
 from selectolax.lexbor import LexborHTMLParser
+from test_theme import AXE, AXE_TAGS, VNU, serving
 
 from frostpage import build
 from frostpage.errors import SiteError, SiteErrors
@@ -315,25 +312,8 @@ def test_init_makes_a_site_without_templates_unless_asked(tmp_path: Path) -> Non
 
 @pytest.fixture(scope="module")
 def served_docs(docs_site: Path) -> Iterator[str]:
-    from test_theme import QuietHandler
-
-    handler = functools.partial(QuietHandler, directory=str(docs_site / "build"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    need(os.path.exists(CHROMIUM), "Chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    with serving(docs_site / "build") as url:
+        yield url
 
 
 def search_with_keyboard(page, served: str, start: str) -> None:
@@ -354,9 +334,9 @@ def search_with_keyboard(page, served: str, start: str) -> None:
 
 
 def test_typing_in_the_search_box_finds_the_page_under_the_sites_policy(
-    served_docs: str, chromium
+    served_docs: str, browser
 ) -> None:
-    page = chromium.new_page()
+    page = browser.new_page()
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Policy" in m.text else None)
     search_with_keyboard(page, served_docs, "/about/")
@@ -370,16 +350,16 @@ def test_typing_in_the_search_box_finds_the_page_under_the_sites_policy(
     page.close()
 
 
-def test_without_javascript_the_search_box_is_hidden(served_docs: str, chromium) -> None:
-    context = chromium.new_context(java_script_enabled=False)
+def test_without_javascript_the_search_box_is_hidden(served_docs: str, browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(served_docs + "/docs/")
     assert page.locator(".site-search").is_hidden()
     context.close()
 
 
-def test_the_sidebar_folds_behind_a_menu_on_phones(served_docs: str, chromium) -> None:
-    page = chromium.new_page(viewport={"width": 390, "height": 800})
+def test_the_sidebar_folds_behind_a_menu_on_phones(served_docs: str, browser) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 800})
     page.goto(served_docs + "/docs/usage/")
     install = page.locator("nav.docs-nav").get_by_role("link", name="Install", exact=True)
     assert install.is_hidden()
@@ -392,11 +372,11 @@ def test_the_sidebar_folds_behind_a_menu_on_phones(served_docs: str, chromium) -
     page.close()
 
 
-def test_search_works_in_the_preview_under_a_sub_path(tmp_path: Path, chromium) -> None:
+def test_search_works_in_the_preview_under_a_sub_path(tmp_path: Path, browser) -> None:
     """The preview answers /_search/ from memory, with the site's base path."""
     config = BASE_CONFIG.replace("https://example.org/", "http://127.0.0.1/sub/")
     root = write(tmp_path, DOCS, config)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "frostpage", "serve", "--port", str(port)],
         cwd=root,
@@ -405,7 +385,7 @@ def test_search_works_in_the_preview_under_a_sub_path(tmp_path: Path, chromium) 
     )
     try:
         served = f"http://127.0.0.1:{port}/sub"
-        page = chromium.new_page()
+        page = browser.new_page()
         for _ in range(100):
             try:
                 page.goto(served + "/about/")
@@ -419,14 +399,6 @@ def test_search_works_in_the_preview_under_a_sub_path(tmp_path: Path, chromium) 
         server.wait(10)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_frostpages_own_docs_are_a_section_with_a_sidebar(tmp_path: Path) -> None:
     output = tmp_path / "build"
     build(REPOSITORY, output, force=True)
@@ -438,10 +410,8 @@ def test_frostpages_own_docs_are_a_section_with_a_sidebar(tmp_path: Path) -> Non
 
 
 def test_the_docs_site_passes_the_nu_checker_and_axe_in_both_schemes(
-    docs_site: Path, served_docs: str, chromium
+    docs_site: Path, served_docs: str, browser
 ) -> None:
-    from test_theme import AXE, AXE_TAGS, VNU
-
     need(shutil.which("java") is not None, "Java (apt-get install default-jre-headless)")
     need(VNU.is_file() and AXE.is_file(), "the Nu Html Checker and axe-core (npm install)")
     built = docs_site / "build"
@@ -455,7 +425,7 @@ def test_the_docs_site_passes_the_nu_checker_and_axe_in_both_schemes(
     assert checked.returncode == 0, checked.stdout + checked.stderr
     failures = []
     for scheme in ("light", "dark"):
-        page = chromium.new_page(color_scheme=scheme, bypass_csp=True)  # axe is put in
+        page = browser.new_page(color_scheme=scheme, bypass_csp=True)  # axe is put in
         for url in ["/about/", "/posts/long/", *("/" + url for url in READING_ORDER)]:
             page.goto(served_docs + url)
             page.keyboard.press("/")

@@ -8,9 +8,9 @@ Java). Outside CI a missing judge skips its test, saying which; with CI=true it 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
-import os
 import re
 import shutil
 import subprocess
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_FLAGS, REPOSITORY, need
+from conftest import REPOSITORY, need
 
 from frostpage import build
 
@@ -55,14 +55,22 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def served(built: Path) -> Iterator[str]:
-    """The built site on a free port, as a static host serves it."""
-    handler = functools.partial(QuietHandler, directory=str(built))
+    with serving(built) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """A built site on a free port, as a static host serves it; yields its URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def netlify_policy() -> str:
@@ -86,17 +94,6 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    need(os.path.exists(CHROMIUM), "Chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 def test_every_html_file_passes_the_nu_html_checker(built: Path) -> None:

@@ -10,6 +10,8 @@
   const status = form.querySelector(".search-status");
   const base = form.dataset.index.replace(/[^/]*$/, "");
   const MOST = 8;
+  const BEGINNING = 3; // a word being typed matches the words it begins from this length
+  const PAUSE = 30; // ms: keys typed faster than this make one query, not one each
   const fetched = new Map();
   let table = null;
   let options = [];
@@ -74,9 +76,8 @@
     const words = fold(query).match(WORD) || [];
     if (!words.length) return [];
     const typing = !/\s$/.test(query);
-    const each = await Promise.all(
-      words.map((word, at) => scores(word, typing && at === words.length - 1)),
-    );
+    const beginning = (word, at) => typing && at === words.length - 1 && word.length >= BEGINNING;
+    const each = await Promise.all(words.map((word, at) => scores(word, beginning(word, at))));
     let total = each[0];
     for (const found of each.slice(1)) {
       const both = new Map();
@@ -95,7 +96,10 @@
     const matches = (part, at) => {
       if (at % 2 === 0) return false;
       const folded = fold(part);
-      return words.some((word, n) => folded === word || (typing && n === words.length - 1 && folded.startsWith(word)));
+      const last = words.length - 1;
+      return words.some(
+        (word, n) => folded === word || (typing && n === last && word.length >= BEGINNING && folded.startsWith(word)),
+      );
     };
     const first = parts.findIndex(matches);
     const start = Math.max(0, (first < 0 ? 0 : first) - 20);
@@ -176,6 +180,8 @@
   input.addEventListener("input", async () => {
     const query = input.value;
     const number = (asked += 1);
+    await new Promise((resolve) => setTimeout(resolve, PAUSE));
+    if (number !== asked) return;
     const results = query.trim() ? await search(query) : [];
     if (number === asked) show(results, query.trim()); // else a newer query came meanwhile
   });
