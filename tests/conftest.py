@@ -143,6 +143,7 @@ def live_server(site_root: Path):
     import subprocess
     import sys
     import time
+    import urllib.error
     import urllib.request
 
     port = free_port()
@@ -159,6 +160,8 @@ def live_server(site_root: Path):
         try:
             urllib.request.urlopen(base + "/404.html", timeout=1)
             break
+        except urllib.error.HTTPError:
+            break  # it answers (a site under a sub-path has no /404.html)
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()

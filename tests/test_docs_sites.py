@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BASE_CONFIG, REPOSITORY, free_port, need
+from conftest import BASE_CONFIG, REPOSITORY, need
 from selectolax.lexbor import LexborHTMLParser
-from test_theme import AXE, AXE_TAGS, VNU, serving
+from test_theme import AXE, AXE_TAGS, nu_errors, serving
 
 from frostpage import build
 from frostpage.errors import SiteError, SiteErrors
@@ -372,31 +369,18 @@ def test_the_sidebar_folds_behind_a_menu_on_phones(served_docs: str, browser) ->
     page.close()
 
 
-def test_search_works_in_the_preview_under_a_sub_path(tmp_path: Path, browser) -> None:
-    """The preview answers /_search/ from memory, with the site's base path."""
+@pytest.fixture
+def site_root(tmp_path: Path) -> Path:
+    """The documentation under a sub-path, for ``live_server``."""
     config = BASE_CONFIG.replace("https://example.org/", "http://127.0.0.1/sub/")
-    root = write(tmp_path, DOCS, config)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "frostpage", "serve", "--port", str(port)],
-        cwd=root,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        served = f"http://127.0.0.1:{port}/sub"
-        page = browser.new_page()
-        for _ in range(100):
-            try:
-                page.goto(served + "/about/")
-                break
-            except Exception:
-                page.wait_for_timeout(100)
-        search_with_keyboard(page, served, "/about/")
-        page.close()
-    finally:
-        server.terminate()
-        server.wait(10)
+    return write(tmp_path, DOCS, config)
+
+
+def test_search_works_in_the_preview_under_a_sub_path(live_server: str, browser) -> None:
+    """The preview answers /_search/ from memory, with the site's base path."""
+    page = browser.new_page()
+    search_with_keyboard(page, live_server + "/sub", "/about/")
+    page.close()
 
 
 def test_frostpages_own_docs_are_a_section_with_a_sidebar(tmp_path: Path) -> None:
@@ -412,17 +396,8 @@ def test_frostpages_own_docs_are_a_section_with_a_sidebar(tmp_path: Path) -> Non
 def test_the_docs_site_passes_the_nu_checker_and_axe_in_both_schemes(
     docs_site: Path, served_docs: str, browser
 ) -> None:
-    need(shutil.which("java") is not None, "Java (apt-get install default-jre-headless)")
-    need(VNU.is_file() and AXE.is_file(), "the Nu Html Checker and axe-core (npm install)")
-    built = docs_site / "build"
-    checked = subprocess.run(
-        ["java", "-jar", str(VNU), "--errors-only", "--skip-non-html", "--format", "gnu", "."],
-        cwd=built,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert nu_errors(docs_site / "build") == ""
+    need(AXE.is_file(), "axe-core (npm install)")
     failures = []
     for scheme in ("light", "dark"):
         page = browser.new_page(color_scheme=scheme, bypass_csp=True)  # axe is put in
