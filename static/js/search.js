@@ -18,7 +18,6 @@
   let active = -1;
   let asked = 0;
 
-  form.hidden = false;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     open(active >= 0 ? active : 0);
