@@ -104,8 +104,8 @@ def build_sections(pages: list[Page], taken: Callable[[str], bool]) -> Section:
         return found
 
     for page in pages:
-        if page.is_post or in_blog(page.source):
-            continue
+        if page.is_post or in_blog(page.source) or page.url == f"/{POSTS_SECTION}/":
+            continue  # the blog, and its list's intro (posts.md)
         folder = page.source.rpartition("/")[0]
         if is_index(page.source):
             section = section_of(folder)

@@ -133,6 +133,13 @@ def test_without_nav_the_header_lists_top_pages_sections_and_the_blog(docs_site:
     assert header.css_first('a[aria-current="true"]').text() == "Docs"
 
 
+def test_the_blogs_intro_is_not_a_page_of_the_nav(tmp_path: Path) -> None:
+    root = write(tmp_path, {**DOCS, "content/posts.md": "---\ntitle: Journal\n---\nNotes.\n"})
+    build(root)
+    header = parse(root / "build", "about").css_first("nav.site-nav")
+    assert texts(header, "a") == ["About", "Docs", "Journal"]
+
+
 def test_a_written_nav_nests_names_content_files_and_other_sites(tmp_path: Path) -> None:
     config = BASE_CONFIG + (
         '[[nav]]\ntitle = "Start"\n'
