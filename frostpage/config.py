@@ -36,6 +36,7 @@ class NavLink:
     title: str
     url: str = ""
     children: tuple[NavLink, ...] = ()
+    line: int | None = field(default=None, compare=False)  # in site/config.toml, for messages
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,7 @@ def _nav_link(item: Any, text: str, name: str) -> NavLink:
         title=item["title"],
         url=item.get("url", ""),
         children=tuple(_nav_link(child, text, f"{name}.children") for child in children),
+        line=_line_containing(text, item.get("url") or item["title"]),
     )
 
 

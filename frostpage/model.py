@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import snippets
 from .checks import consistency_errors
-from .config import Settings
+from .config import CONFIG_PATH, NavLink, Settings
 from .errors import SiteError
 from .markup import PageRenderer, Rendered, plain_text
 from .page import POSTS_SECTION, Page, image_beside, slugify
@@ -114,7 +114,17 @@ class Site:
         blog = (
             NavItem(intro.title if intro else "Blog", f"/{POSTS_SECTION}/") if self.posts else None
         )
-        self.nav = site_nav(self.settings.nav, self.sections, self.resolve, blog)
+        missing: list[NavLink] = []
+        self.nav = site_nav(self.settings.nav, self.sections, self.resolve, blog, missing)
+        self.errors += [
+            SiteError(
+                CONFIG_PATH,
+                link.line,
+                f"[[nav]] entry {link.title!r} names {link.url}, which is not a page",
+                "name a file of content/ (as 'docs/intro.md'), or write its URL",
+            )
+            for link in missing
+        ]
 
     def _taken(self, url: str) -> bool:
         """Whether a URL is a page's, an alias', a file's or the engine's own."""

@@ -212,16 +212,20 @@ def site_nav(
     root: Section,
     resolve: Callable[[str], str | None],
     blog: NavItem | None,
+    missing: list[NavLink],
 ) -> list[NavItem]:
     """The navigation tree: [[nav]] as written, where an entry that leads to a section and
     lists nothing under it gets that section's pages; without [[nav]], the site's sections
-    and top pages, then the blog."""
+    and top pages, then the blog. Entries naming a content file that is not a page are
+    added to ``missing``."""
     by_url = {section.url: section for section in walk(root) if section.url}
 
     def item(link: NavLink) -> NavItem:
         url = link.url or None
         if url and not url.startswith("/") and "://" not in url and url.endswith(SUFFIXES):
-            url = resolve(url) or url  # a content file, as MkDocs' nav names pages
+            url = resolve(url)  # a content file, as MkDocs' nav names pages
+            if url is None:
+                missing.append(link)
         if link.children:
             return NavItem(link.title, url, [item(child) for child in link.children])
         section = by_url.get(url) if url and url != "/" else None

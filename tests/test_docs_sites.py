@@ -163,6 +163,16 @@ def test_a_written_nav_nests_names_content_files_and_other_sites(tmp_path: Path)
     assert hrefs == ["/docs/install/", "https://example.com/code"]
 
 
+def test_a_nav_entry_naming_a_missing_content_file_is_an_error(tmp_path: Path) -> None:
+    config = BASE_CONFIG + '[[nav]]\ntitle = "Setup"\nurl = "docs/instal.md"\n'
+    root = write(tmp_path, DOCS, config)
+    with pytest.raises(SiteErrors) as caught:
+        build(root)
+    assert [str(error).split("\n")[0] for error in caught.value.errors] == [
+        "site/config.toml:7: [[nav]] entry 'Setup' names docs/instal.md, which is not a page"
+    ]
+
+
 def test_a_nav_entry_without_a_url_or_children_is_an_error_with_its_line(tmp_path) -> None:
     config = BASE_CONFIG + '[[nav]]\ntitle = "Docs"\nurl = "/docs/"\n[[nav]]\ntitle = "Empty"\n'
     root = write(tmp_path, DOCS, config)
