@@ -13,6 +13,7 @@ of the others are linked from the previous build.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from .publish import (
     new_staging,
     publish,
     recover,
+    remove_others,
     set_aside,
 )
 from .state import site_state
@@ -177,7 +179,7 @@ def _write(
     """Write every URL into ``staging``, the ``kept`` ones linked from ``destination``."""
     if reused:  # what the kept files used and loaded, for _headers and the warnings
         site_state(app).fingerprinted_used |= reused.assets
-    freezer, warnings = freeze(app, site, staging, report, kept, destination)
+    freezer, warnings = freeze(app, site, staging, report, kept, destination, search.FOLDER)
     if reused:
         freezer.written_by = {**reused.written_by, **freezer.written_by}
         freezer.templates_loaded |= reused.templates_loaded
@@ -193,25 +195,33 @@ def _index(
     report: Progress,
 ) -> tuple[list[str], int]:
     """Write the search index into ``staging`` (linked from the previous build when it was
-    made of the same pages); return its files, and how many were made anew."""
+    made of the same pages); return its files, and how many were made anew.
+
+    The freeze leaves a spare build's index in place: a file that is the same is kept (a
+    stat, not a new link), the others are replaced or removed here."""
+    folder = staging / search.FOLDER
     if not site.settings.search:
+        shutil.rmtree(folder, ignore_errors=True)
         return [], 0
     kept = previous.search_index(key, destination) if previous else None
     if kept is not None:
+        names = {name[len(search.FOLDER) + 1 :] for name in kept}
         for name in kept:
             link_file(destination / name, staging / name)
-        return kept, 0
-    report("Indexing", 0, 1, "search")
-    files = search.index_files(search.documents(site))
-    names = []
-    for name, data in sorted(files.items()):
-        path = staging / search.FOLDER / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)  # in a spare build: a link to a published file
-        path.write_bytes(data)
-        names.append(f"{search.FOLDER}/{name}")
-    report("Indexing", 1, 1, "search")
-    return names, len(names)
+    else:
+        report("Indexing", 0, 1, "search")
+        files = search.index_files(search.documents(site))
+        for name, data in files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.unlink(missing_ok=True)  # in a spare build: a link to a published file
+            path.write_bytes(data)
+        names = set(files)
+        report("Indexing", 1, 1, "search")
+    if folder.is_dir():
+        remove_others(folder, names)
+    written = sorted(f"{search.FOLDER}/{name}" for name in names)
+    return written, 0 if kept is not None else len(written)
 
 
 def _check_links(

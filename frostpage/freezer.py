@@ -76,6 +76,7 @@ class SiteFreezer(Freezer):
         self.requested = 0  # URLs requested from the app (not kept)
         self.files: set[str] = set()  # every file of the build, relative to its folder
         self.failed: dict[str, tuple[str, str | None]] = {}  # URL → status, endpoint
+        self.spared = ""  # a folder of the build another step writes (the search index)
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
@@ -131,7 +132,8 @@ class SiteFreezer(Freezer):
         # A spare build may hold files this one does not write, or a file where a folder
         # must now be: only what this build writes stays (the fingerprinted assets, written
         # last, are written afresh).
-        remove_others(self.root, {self.urlpath_to_filepath(url) for url in first_seen})
+        wanted = {self.urlpath_to_filepath(url) for url in first_seen}
+        remove_others(self.root, wanted, spared=self.spared)
         reusable = {
             url for url, (endpoint, _) in first_seen.items() if endpoint in REUSABLE_ENDPOINTS
         }
@@ -316,9 +318,11 @@ def freeze(
     report: Progress,
     kept: dict[str, incremental.Written],
     previous: Path,
+    spared: str = "",
 ) -> tuple[SiteFreezer, list[str]]:
-    """Write every URL into ``staging``, linking the ``kept`` ones from ``previous``; return
-    the freezer (what it learnt of each URL) and warnings."""
+    """Write every URL into ``staging``, linking the ``kept`` ones from ``previous`` (and
+    leaving the folder ``spared`` to its owner); return the freezer (what it learnt of each
+    URL) and warnings."""
     app.config.update(
         FREEZER_DESTINATION=str(staging),
         FREEZER_BASE_URL=site.settings.base_url,
@@ -327,6 +331,7 @@ def freeze(
         PROPAGATE_EXCEPTIONS=True,
     )
     freezer = SiteFreezer(app, site, kept, previous)
+    freezer.spared = spared
     app.after_request(freezer.note_failure)
 
     def record(sender: Flask, template, context, **extra) -> None:

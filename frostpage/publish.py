@@ -206,12 +206,14 @@ def set_aside(folder: Path, spare: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def remove_others(folder: Path, files: set[str]) -> None:
-    """Remove what ``folder`` holds besides ``files`` (relative paths) and the marker, and
-    the folders left empty."""
+def remove_others(folder: Path, files: set[str], spared: str = "") -> None:
+    """Remove what ``folder`` holds besides ``files`` (relative paths), the marker and the
+    folder ``spared`` (whose owner sees to it), and the folders left empty."""
     keep = files | {MARKER}
     for directory, _, names in os.walk(folder, topdown=False):
         relative = Path(directory).relative_to(folder)
+        if spared and (relative.parts[:1] == (spared,)):
+            continue
         for name in names:
             if (relative / name).as_posix() not in keep:
                 os.unlink(os.path.join(directory, name))

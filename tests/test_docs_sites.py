@@ -246,6 +246,24 @@ def test_the_index_ranks_titles_first_and_folds_case_and_accents(tmp_path: Path)
     assert scores["Café notes"] > scores["Menu"]  # a word of the title counts most
 
 
+def test_the_index_after_edits_is_the_one_a_full_build_makes(tmp_path: Path) -> None:
+    """Builds reuse the build before the last as their staging folder: its older index
+    must leave nothing behind."""
+    from test_incremental import contents
+
+    root = write(tmp_path / "site", DOCS)
+    usage = root / "content/docs/usage.md"
+    for text in ("Type commands, quokka.", "Type commands.", "Type other commands."):
+        build(root)
+        usage.write_text(f"---\ntitle: Usage\nweight: 2\n---\n{text}\n", "utf-8")
+    build(root)
+    build(root, tmp_path / "site/full", force=True, full=True)
+    assert contents(root / "build") == contents(tmp_path / "site/full")
+    (root / "site/config.toml").write_text(BASE_CONFIG + "search = false\n", "utf-8")
+    build(root)
+    assert not (root / "build/_search").exists()
+
+
 def test_search_can_be_turned_off(tmp_path: Path) -> None:
     root = write(tmp_path, DOCS, BASE_CONFIG + "search = false\n")
     build(root)
