@@ -33,7 +33,10 @@ FOLDER = "_search"
 ENTRY = "index.json"
 CHUNK_BYTES = 32_000  # a query fetches one chunk per word, or a few for a word's beginning
 EXCERPT_TEXT = 30_000  # characters of a page kept for excerpts (its words are all indexed)
-WORD = re.compile(r"\w+")
+# Chinese and Japanese are written without spaces: each of their characters is a word (a
+# query's characters must all be in a page); other scripts' words are runs of letters.
+IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORD = re.compile(f"[{IDEOGRAPHS}]|[^\\W{IDEOGRAPHS}]+")
 # BM25's usual constants, and what a word of the title adds to its page's score.
 K1, B, TITLE_BONUS = 1.2, 0.75, 2.0
 

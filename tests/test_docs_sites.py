@@ -264,6 +264,13 @@ def test_the_index_after_edits_is_the_one_a_full_build_makes(tmp_path: Path) -> 
     assert not (root / "build/_search").exists()
 
 
+def test_chinese_and_japanese_are_indexed_character_by_character() -> None:
+    from frostpage.search import words
+
+    text = "静态网站 Static 東京タワー naïve 한국어"
+    assert words(text) == [*"静态网站", "static", *"東京タワー", "naive", words("한국어")[0]]
+
+
 def test_search_can_be_turned_off(tmp_path: Path) -> None:
     root = write(tmp_path, DOCS, BASE_CONFIG + "search = false\n")
     build(root)

@@ -36,7 +36,10 @@
 
   // As the index folds words: lower case, without accents.
   const fold = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-  const WORD = /[\p{L}\p{N}\p{M}_]+/gu;
+  // As the index cuts words: each Chinese or Japanese character, or a run of letters.
+  const IDEOGRAPH = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
+  const WORD_SOURCE = `[${IDEOGRAPH}]|(?:(?![${IDEOGRAPH}])[\\p{L}\\p{N}\\p{M}_])+`;
+  const WORD = new RegExp(WORD_SOURCE, "gu");
 
   // The chunks that may hold words from ``first`` to ``last``.
   function chunksFor(first, last) {
@@ -91,7 +94,7 @@
   // About thirty words around the first place the query's words are found, those marked.
   function excerpt({ page, words, typing }) {
     const paragraph = document.createElement("p");
-    const parts = page.x.split(/([\p{L}\p{N}\p{M}_]+)/u);
+    const parts = page.x.split(new RegExp(`(${WORD_SOURCE})`, "u"));
     const matches = (part, at) => {
       if (at % 2 === 0) return false;
       const folded = fold(part);
