@@ -122,8 +122,12 @@ def remembered_url_for(endpoint: str, **values: Any) -> str:
 def page_url(page: Page | Section | NavItem, _external: bool = False) -> str:
     """The URL of a page, post, section or entry of the navigation, through url_for, so the
     base path is always applied (another site's URL stays as it is)."""
-    if isinstance(page, NavItem):  # as written in [[nav]]: with a #fragment, or elsewhere
-        return site_link(page.url or "")
+    if isinstance(page, NavItem):
+        url = page.url or ""
+        if not (url.startswith("/") and url.endswith("/")) or "?" in url:
+            return site_link(url)  # another site's, a file's, or as written with a #fragment
+        path = url.strip("/")
+        return remembered_url_for("page", path=path) if path else remembered_url_for("home")
     if isinstance(page, Section):
         if page.index is None:
             path = (page.url or "").strip("/")

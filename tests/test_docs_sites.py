@@ -133,6 +133,20 @@ def test_without_nav_the_header_lists_top_pages_sections_and_the_blog(docs_site:
     assert header.css_first('a[aria-current="true"]').text() == "Docs"
 
 
+def test_nav_links_are_encoded_and_keep_what_is_written(tmp_path: Path) -> None:
+    files = {**DOCS, "content/docs/café.md": "---\ntitle: Café\n---\nCoffee.\n"}
+    config = BASE_CONFIG + "".join(
+        f'[[nav]]\ntitle = "{title}"\nurl = "{url}"\n'
+        for title, url in [("Docs", "/docs/"), ("Feed", "/feed.xml"), ("About", "/about/#main")]
+    )
+    root = write(tmp_path, files, config)
+    build(root)
+    usage = parse(root / "build", "docs/usage")
+    header = [a.attributes["href"] for a in usage.css("nav.site-nav a")]
+    assert header == ["/docs/", "/feed.xml", "/about/#main"]
+    assert "/docs/caf%C3%A9/" in [a.attributes["href"] for a in usage.css("nav.docs-nav a")]
+
+
 def test_the_blogs_intro_is_not_a_page_of_the_nav(tmp_path: Path) -> None:
     root = write(tmp_path, {**DOCS, "content/posts.md": "---\ntitle: Journal\n---\nNotes.\n"})
     build(root)
