@@ -13,8 +13,10 @@ of the others are linked from the previous build.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,7 @@ from .links import Anchors, attribute, check_links
 from .model import Site
 from .page import Page
 from .parallel import render_all
+from .paths import CACHE_FOLDER
 from .publish import (
     build_lock,
     check_destination,
@@ -115,7 +118,10 @@ def _build(
         freezer, warnings = _write(app, loaded.site, staging, report, kept, destination, reused)
         anchors, broken = _check_links(staging, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
-        index, indexed = _index(loaded.site, staging, search_key, previous, destination, report)
+        counted = root / CACHE_FOLDER / "search-words.pickle"
+        index, indexed = _index(
+            loaded.site, staging, search_key, previous, destination, report, counted
+        )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
         pages, written = publish(staging, destination, files, spare)
@@ -193,6 +199,7 @@ def _index(
     previous: incremental.BuildRecord | None,
     destination: Path,
     report: Progress,
+    counted: Path,
 ) -> tuple[list[str], int]:
     """Write the search index into ``staging`` (linked from the previous build when it was
     made of the same pages); return its files, and how many were made anew.
@@ -210,7 +217,8 @@ def _index(
             link_file(destination / name, staging / name)
     else:
         report("Indexing", 0, 1, "search")
-        files = search.index_files(search.documents(site))
+        found = search.documents(site)
+        files = search.index_files(found, _count_words(found, counted))
         for name, data in files.items():
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -222,6 +230,25 @@ def _index(
         remove_others(folder, names)
     written = sorted(f"{search.FOLDER}/{name}" for name in names)
     return written, 0 if kept is not None else len(written)
+
+
+def _count_words(found: list[search.Document], path: Path) -> list[Counter[str]]:
+    """Each document's words, counted: those of a text an earlier build counted are read
+    from ``path`` (kept in .frostpage-cache/, for this code only), the others counted."""
+    try:
+        with path.open("rb") as file:
+            stamp, known = pickle.load(file)
+    except Exception:  # missing, damaged, or of other code
+        stamp, known = None, {}
+    counts, keep = search.count_words(found, known if stamp == incremental.engine_stamp() else {})
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with partial.open("wb") as file:
+            pickle.dump((incremental.engine_stamp(), keep), file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except OSError:  # only speed is lost
+        partial.unlink(missing_ok=True)
+    return counts
 
 
 def _check_links(

@@ -95,12 +95,25 @@ def key_of(found: Iterable[Document]) -> str:
     return digest.hexdigest()
 
 
-def index_files(found: list[Document]) -> dict[str, bytes]:
-    """The files of the index of ``found`` (names under ``_search/``)."""
-    counts = [Counter(words(document.text)) for document in found]
+# A text's words, counted, by a digest of the text: what a rebuild need not count again.
+Counted = dict[str, Counter[str]]
+
+
+def count_words(found: list[Document], known: Counted) -> tuple[list[Counter[str]], Counted]:
+    """Each document's words, counted (taken from ``known`` for a text counted before), and
+    the counts to keep for next time."""
+    keys = [hashlib.blake2b(d.text.encode("utf-8", "surrogatepass")).hexdigest() for d in found]
+    counts = [known.get(key) or Counter(words(d.text)) for key, d in zip(keys, found, strict=True)]
+    return counts, dict(zip(keys, counts, strict=True))
+
+
+def index_files(found: list[Document], counts: list[Counter[str]]) -> dict[str, bytes]:
+    """The files of the index of ``found`` (names under ``_search/``), whose words are
+    ``counts`` (``count_words``)."""
     titles = [set(words(document.title)) for document in found]
     lengths = [sum(count.values()) or 1 for count in counts]
     average = sum(lengths) / len(lengths) if lengths else 1
+    norms = [K1 * (1 - B + B * length / average) for length in lengths]  # BM25's, per page
     postings: dict[str, list[tuple[int, int]]] = {}
     for number, count in enumerate(counts):
         for word in count.keys() | titles[number]:
@@ -123,7 +136,7 @@ def index_files(found: list[Document]) -> dict[str, bytes]:
         idf = math.log(1 + (total - len(pages) + 0.5) / (len(pages) + 0.5))
         flat: list[int] = []
         for number, tf in pages:
-            score = idf * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[number] / average))
+            score = idf * tf * (K1 + 1) / (tf + norms[number])
             if word in titles[number]:
                 score += TITLE_BONUS * idf
             flat += [number, max(1, round(score * 100))]
@@ -155,6 +168,7 @@ class PreviewIndex:
     key: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
     seen: tuple[int, ...] = ()  # the site and the renderings the index was checked against
+    counted: Counted = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def file(self, site: Site, name: str) -> bytes | None:
@@ -163,7 +177,8 @@ class PreviewIndex:
                 found = documents(site)
                 key = key_of(found)
                 if key != self.key:
-                    self.files, self.key = index_files(found), key
+                    counts, self.counted = count_words(found, self.counted)
+                    self.files, self.key = index_files(found, counts), key
                 self.seen = _renderings(site)
             return self.files.get(name)
 

@@ -285,6 +285,17 @@ def test_chinese_and_japanese_are_indexed_character_by_character() -> None:
     assert words(text) == [*"静态网站", "static", *"東京タワー", "naive", words("한국어")[0]]
 
 
+def test_a_damaged_cache_of_counted_words_is_counted_again(tmp_path: Path) -> None:
+    root = write(tmp_path / "site", DOCS)
+    build(root)
+    cache = root / ".frostpage-cache/search-words.pickle"
+    assert cache.is_file()
+    first = (root / "build/_search/words/0.json").read_bytes()
+    cache.write_bytes(b"\x80\x05 damaged")
+    build(root, full=True)
+    assert (root / "build/_search/words/0.json").read_bytes() == first
+
+
 def test_search_can_be_turned_off(tmp_path: Path) -> None:
     root = write(tmp_path, DOCS, BASE_CONFIG + "search = false\n")
     build(root)
