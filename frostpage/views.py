@@ -69,6 +69,8 @@ def home() -> str:
         site.template_for(intro) if intro else "index.html",
         page=intro,
         posts=site.posts[:LATEST_POSTS_ON_HOME],
+        section=site.sections,  # for a home page that chooses a section's template
+        sidebar=None,
     )
 
 

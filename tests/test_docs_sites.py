@@ -195,6 +195,13 @@ def test_a_nav_entry_without_a_url_or_children_is_an_error_with_its_line(tmp_pat
     assert str(caught.value).startswith("site/config.toml:9: each entry of 'nav'")
 
 
+def test_the_home_page_may_use_the_section_template(tmp_path: Path) -> None:
+    home = "---\ntitle: Home\ntemplate: section.html\n---\nWelcome.\n"
+    root = write(tmp_path, {**DOCS, "content/index.md": home})
+    build(root)
+    assert texts(parse(root / "build", ""), ".section-list > li > a") == ["About", "Docs"]
+
+
 def test_a_section_page_chooses_the_template_of_the_pages_under_it(tmp_path: Path) -> None:
     files = {
         **DOCS,
