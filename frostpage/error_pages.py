@@ -69,7 +69,8 @@ def unexpected_error(error: Exception) -> Any:
 def template_error(error: jinja2.TemplateError) -> tuple[str, int]:
     if not current_app.config["FROSTPAGE_DEV"]:
         raise error
-    converted = from_template_exception(error, current_app.root_path) or SiteError(
+    themes = site_state(current_app).themes
+    converted = from_template_exception(error, current_app.root_path, themes) or SiteError(
         "templates/", None, str(error)
     )
     return site_error(converted)

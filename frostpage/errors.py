@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(unsafe_hash=True)
@@ -67,11 +68,14 @@ def format_errors(errors: Iterable[SiteError]) -> str:
     return "\n".join(lines)
 
 
-def from_template_exception(error: BaseException, root: str) -> SiteError | None:
+def from_template_exception(
+    error: BaseException, root: str, themes: Iterable[Path] = ()
+) -> SiteError | None:
     """A Jinja error as a SiteError naming the template file and line, or None if not one.
 
     Syntax errors carry their place; errors raised while rendering (an undefined variable
-    in a build) are found in the traceback, which Jinja rewrites to template lines.
+    in a build) are found in the traceback, which Jinja rewrites to template lines: the
+    site's own templates, or its themes' (named by their full path).
     """
     import os
     import traceback
@@ -85,15 +89,17 @@ def from_template_exception(error: BaseException, root: str) -> SiteError | None
         return SiteError(path, error.lineno, f"template syntax error: {error.message}")
     if isinstance(error, jinja2.TemplateNotFound):
         return SiteError("templates/", None, f"template not found: {error.name}")
-    templates = os.path.join(root, "templates") + os.sep
+    folders = tuple(
+        os.path.join(folder, "templates") + os.sep for folder in (root, *map(str, themes))
+    )
     frames = [
         frame
         for frame in traceback.extract_tb(error.__traceback__)
-        if frame.filename.startswith(templates)
+        if frame.filename.startswith(folders)
     ]
     if not frames:
         return SiteError("templates/", None, f"template error: {error}")
     frame = frames[-1]
-    return SiteError(
-        os.path.relpath(frame.filename, root), frame.lineno, f"template error: {error}"
-    )
+    inside = frame.filename.startswith(os.path.join(root, ""))  # the site's, or themes/NAME
+    path = os.path.relpath(frame.filename, root) if inside else frame.filename
+    return SiteError(path, frame.lineno, f"template error: {error}")

@@ -305,7 +305,8 @@ def _as_site_errors(error: BaseException, app: Flask) -> BaseException:
         return SiteErrors([error])
     if isinstance(error, SiteErrors):
         return error
-    converted = from_template_exception(error, app.root_path) or from_hook_exception(
+    themes = site_state(app).themes
+    converted = from_template_exception(error, app.root_path, themes) or from_hook_exception(
         error, Path(app.root_path)
     )
     return SiteErrors([converted]) if converted is not None else error

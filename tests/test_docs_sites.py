@@ -343,6 +343,15 @@ def test_a_theme_folder_comes_between_the_site_and_the_default_theme(tmp_path: P
     assert (root / "build/static/paper.css").is_file()
 
 
+def test_an_error_in_a_themes_template_names_its_file_and_line(tmp_path: Path) -> None:
+    files = {**DOCS, "themes/paper/templates/doc.html": "{{ page.title }}\n{{ page.titel }}"}
+    root = write(tmp_path, files, BASE_CONFIG + 'theme = "paper"\n')
+    with pytest.raises(SiteErrors) as caught:
+        build(root)
+    shown = str(caught.value.errors[0])
+    assert shown.startswith("themes/paper/templates/doc.html:2: template error:")
+
+
 def test_an_unknown_theme_is_an_error_with_its_line(tmp_path: Path) -> None:
     root = write(tmp_path, DOCS, BASE_CONFIG + 'theme = "nope"\n')
     with pytest.raises(SiteError) as caught:
