@@ -1,5 +1,6 @@
-"""Screenshots of the default theme for the docs (make screenshots): the home page and a
-post, light and dark, at phone and desktop widths, written as PNGs to content/docs/img/.
+"""Screenshots of the default theme for the docs (make screenshots): the home page, a post
+and a documentation page, light and dark, at phone and desktop widths, written as PNGs to
+content/docs/img/.
 
 Taken from build/ served as a static host serves it, in Debian's Chromium via Playwright.
 """
@@ -18,7 +19,7 @@ BUILD = ROOT / "build"
 OUTPUT = ROOT / "content/docs/img"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-PAGES = {"home": "/", "post": "/posts/highlighted-code/"}
+PAGES = {"home": "/", "post": "/posts/highlighted-code/", "docs": "/docs/sections-and-search/"}
 SIZES = {"phone": (390, 760), "desktop": (1200, 760)}
 
 
