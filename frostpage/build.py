@@ -13,7 +13,6 @@ of the others are linked from the previous build.
 from __future__ import annotations
 
 import os
-import pickle
 import shutil
 import time
 from collections import Counter
@@ -235,19 +234,8 @@ def _index(
 def _count_words(found: list[search.Document], path: Path) -> list[Counter[str]]:
     """Each document's words, counted: those of a text an earlier build counted are read
     from ``path`` (kept in .frostpage-cache/, for this code only), the others counted."""
-    try:
-        with path.open("rb") as file:
-            stamp, known = pickle.load(file)
-    except Exception:  # missing, damaged, or of other code
-        stamp, known = None, {}
-    counts, keep = search.count_words(found, known if stamp == incremental.engine_stamp() else {})
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with partial.open("wb") as file:
-            pickle.dump((incremental.engine_stamp(), keep), file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
-    except OSError:  # only speed is lost
-        partial.unlink(missing_ok=True)
+    counts, keep = search.count_words(found, incremental.load_stamped(path) or {})
+    incremental.save_stamped(path, keep)
     return counts
 
 

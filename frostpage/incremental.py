@@ -22,6 +22,7 @@ import pickle
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .model import Site
 from .page import Page
@@ -104,14 +105,8 @@ def spare_path(record: Path) -> Path:
 
 def load_record(path: Path) -> BuildRecord | None:
     """The record at ``path``, or None when there is none that this code can trust."""
-    try:
-        with path.open("rb") as file:
-            stamp, record = pickle.load(file)
-    except Exception:  # missing, truncated, or written by other code
-        return None
-    if stamp != engine_stamp() or not isinstance(record, BuildRecord):
-        return None
-    return record
+    record = load_stamped(path)
+    return record if isinstance(record, BuildRecord) else None
 
 
 def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
@@ -121,11 +116,27 @@ def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
         for url, written in record.urls.items()
     }
     record.search_files = {name: _stat(destination / name) for name in record.search_files}
+    save_stamped(path, record)
+
+
+def load_stamped(path: Path) -> Any:
+    """What ``save_stamped`` stored at ``path`` with this code, or None (missing, truncated,
+    or written by other code)."""
+    try:
+        with path.open("rb") as file:
+            stamp, value = pickle.load(file)
+    except Exception:
+        return None
+    return value if stamp == engine_stamp() else None
+
+
+def save_stamped(path: Path, value: Any) -> None:
+    """Store ``value`` for this code only, in one step; a failure only costs speed."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("wb") as file:
-            pickle.dump((engine_stamp(), record), file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((engine_stamp(), value), file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
     except OSError:
         partial.unlink(missing_ok=True)
