@@ -13,7 +13,6 @@ of the others are linked from the previous build.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -159,11 +158,11 @@ def _load_and_render(
         inputs = incremental.fingerprint(
             state.root, site, dev=False, include_future=state.include_future, themes=state.themes
         )
-        content = {page.source: incremental.content_key(page) for page in site.pages}
+        content = {page.source: incremental.content_key(page) for page in site.all_pages}
         unchanged = previous.unchanged(inputs, content) if previous else None
         render_all(
             site,
-            lambda done, page: report("Rendering", done, len(site.pages), page.file),
+            lambda done, page: report("Rendering", done, len(site.all_pages), page.file),
             rendered_before=unchanged,
         )
         errors = site.all_errors(rendered_before=unchanged)
@@ -184,7 +183,8 @@ def _write(
     """Write every URL into ``staging``, the ``kept`` ones linked from ``destination``."""
     if reused:  # what the kept files used and loaded, for _headers and the warnings
         site_state(app).fingerprinted_used |= reused.assets
-    freezer, warnings = freeze(app, site, staging, report, kept, destination, search.FOLDER)
+    folders = {search.folder(language) for language in site.languages}
+    freezer, warnings = freeze(app, site, staging, report, kept, destination, folders)
     if reused:
         freezer.written_by = {**reused.written_by, **freezer.written_by}
         freezer.templates_loaded |= reused.templates_loaded
@@ -200,35 +200,38 @@ def _index(
     report: Progress,
     counted: Path,
 ) -> tuple[list[str], int]:
-    """Write the search index into ``staging`` (linked from the previous build when it was
-    made of the same pages); return its files, and how many were made anew.
+    """Write each language's search index into ``staging`` (_search/, fr/_search/…), linked
+    from the previous build when it was made of the same pages; return its files, and how
+    many were made anew.
 
     The freeze leaves a spare build's index in place: a file that is the same is kept (a
     stat, not a new link), the others are replaced or removed here."""
-    folder = staging / search.FOLDER
-    if not site.settings.search:
-        shutil.rmtree(folder, ignore_errors=True)
-        return [], 0
     kept = previous.search_index(key, destination) if previous else None
+    written: set[str] = set()
     if kept is not None:
-        names = {name[len(search.FOLDER) + 1 :] for name in kept}
         for name in kept:
             link_file(destination / name, staging / name)
+        written = set(kept)
     else:
         report("Indexing", 0, 1, "search")
-        found = search.documents(site)
-        files = search.index_files(found, _count_words(found, counted))
-        for name, data in files.items():
-            path = folder / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.unlink(missing_ok=True)  # in a spare build: a link to a published file
-            path.write_bytes(data)
-        names = set(files)
+        indexed = [language for language in site.languages if language.settings.search]
+        found = [search.documents(language) for language in indexed]
+        counts = iter(_count_words([document for each in found for document in each], counted))
+        for language, documents in zip(indexed, found, strict=True):
+            files = search.index_files(documents, [next(counts) for _ in documents])
+            folder = search.folder(language)
+            for name, data in files.items():
+                path = staging / folder / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.unlink(missing_ok=True)  # in a spare build: a link to a published file
+                path.write_bytes(data)
+                written.add(f"{folder}/{name}")
         report("Indexing", 1, 1, "search")
-    if folder.is_dir():
-        remove_others(folder, names)
-    written = sorted(f"{search.FOLDER}/{name}" for name in names)
-    return written, 0 if kept is not None else len(written)
+    for language in site.languages:
+        folder = search.folder(language)
+        if (staging / folder).is_dir():
+            remove_others(staging / folder, {n[len(folder) + 1 :] for n in written})
+    return sorted(written), 0 if kept is not None else len(written)
 
 
 def _count_words(found: list[search.Document], path: Path) -> list[Counter[str]]:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from . import frontmatter, markup, page, snippets
+from . import frontmatter, languages, markup, page, snippets
 from .config import Settings
 from .markup import Rendered, Renderer, Resolver, Suggester
 from .page import Page
@@ -215,7 +215,9 @@ class PageCache:
 
     def __init__(self, folder: Path, settings: Settings) -> None:
         self.path = folder / "pages.pickle"
-        code = b"".join(Path(module.__file__ or "").read_bytes() for module in (frontmatter, page))
+        code = b"".join(
+            Path(module.__file__ or "").read_bytes() for module in (frontmatter, languages, page)
+        )
         self.stamp = hashlib.sha256(f"{VERSION} {SCHEMA} {settings!r}".encode() + code).hexdigest()
 
     def load(self) -> dict[str, tuple[Page, tuple[int, int]]]:

@@ -11,33 +11,47 @@ import difflib
 from .errors import SiteError
 from .page import Page, image_beside
 from .paths import folder_conflicts, output_file, url_problem
-from .urls import reserved
+from .urls import PLAIN, UrlSpace, reserved
+
+URL_KEYS = ("url", "permalink", "path")  # the keys that write a page's URL
 
 
 def consistency_errors(
-    pages: list[Page], files: list[str], taxonomies: tuple[str, ...] = ()
+    pages: list[Page], files: list[str], space: UrlSpace = PLAIN
 ) -> list[SiteError]:
     """Every conflict of ``pages`` (published) and ``files`` (the other files of content/);
-    ``taxonomies`` are the site's besides tags, whose URLs are the engine's."""
+    ``space`` holds the site's taxonomies and languages, whose URLs are the engine's."""
     return (
-        _conflicts(pages, taxonomies)
-        + _alias_conflicts(pages, taxonomies)
-        + _file_conflicts(files, taxonomies)
+        _conflicts(pages, space)
+        + _alias_conflicts(pages, space)
+        + _file_conflicts(files, space)
         + _folder_conflicts(pages, files)
         + _missing_images(pages, set(files))
+        + _undeclared_translations(pages)
     )
 
 
-def _conflicts(pages: list[Page], taxonomies: tuple[str, ...]) -> list[SiteError]:
+def _conflicts(pages: list[Page], space: UrlSpace) -> list[SiteError]:
     errors: list[SiteError] = []
     owners: dict[str, Page] = {}
     for page in pages:
-        route = reserved(page.url, taxonomies)
+        route = reserved(page.url, space)
         if problem := url_problem(page.url):
             key = next((k for k in ("url", "permalink", "path", "slug") if k in page.meta), None)
             line = page.meta_line(key) if key else None
             hint = f"write another '{key}'" if key else "rename the file"
             errors.append(SiteError(page.file, line, f"its URL {page.url!r} {problem}", hint))
+        elif (prefix := _prefix_of(page.url, space)) and prefix != page.language:
+            errors.append(
+                SiteError(
+                    page.file,
+                    page.meta_line(
+                        next((k for k in ("url", "permalink", "path") if k in page.meta), "")
+                    ),
+                    f"its URL {page.url} is under /{prefix}/, where the pages in {prefix!r} are",
+                    f"write its URL without /{prefix}/, or make it a translation into {prefix!r}",
+                )
+            )
         elif route and not route.intro:
             errors.append(
                 SiteError(
@@ -59,7 +73,13 @@ def _conflicts(pages: list[Page], taxonomies: tuple[str, ...]) -> list[SiteError
     return errors
 
 
-def _alias_conflicts(pages: list[Page], taxonomies: tuple[str, ...]) -> list[SiteError]:
+def _prefix_of(url: str, space: UrlSpace) -> str | None:
+    """The language whose prefix ``url`` is under ('/fr/about/' → 'fr'), if any."""
+    first = url.strip("/").partition("/")[0]
+    return first if first in space.languages else None
+
+
+def _alias_conflicts(pages: list[Page], space: UrlSpace) -> list[SiteError]:
     """An alias must be a free site URL: not a page's, not another alias, not reserved."""
     errors: list[SiteError] = []
     urls = {page.url: page for page in pages}
@@ -67,7 +87,7 @@ def _alias_conflicts(pages: list[Page], taxonomies: tuple[str, ...]) -> list[Sit
     for page in pages:
         for alias in page.aliases:
             other = urls.get(alias) or seen.get(alias)
-            problem = _alias_problem(alias, page, other, taxonomies)
+            problem = _alias_problem(alias, page, other, space)
             if problem:
                 line = page.meta_line("aliases")
                 errors.append(SiteError(page.file, line, f"alias {alias!r} {problem}"))
@@ -76,13 +96,11 @@ def _alias_conflicts(pages: list[Page], taxonomies: tuple[str, ...]) -> list[Sit
     return errors
 
 
-def _alias_problem(
-    alias: str, page: Page, other: Page | None, taxonomies: tuple[str, ...]
-) -> str | None:
+def _alias_problem(alias: str, page: Page, other: Page | None, space: UrlSpace) -> str | None:
     """Why ``alias`` of ``page`` cannot be, given ``other``, the page already at that URL."""
     if problem := url_problem(alias):
         return problem
-    if route := reserved(alias, taxonomies):
+    if route := reserved(alias, space):
         return f"is reserved for {route.what}"
     if other is page:
         return "is the page's own URL"
@@ -112,7 +130,7 @@ def _folder_conflicts(pages: list[Page], files: list[str]) -> list[SiteError]:
     ]
 
 
-def _file_conflicts(files: list[str], taxonomies: tuple[str, ...]) -> list[SiteError]:
+def _file_conflicts(files: list[str], space: UrlSpace) -> list[SiteError]:
     """A file of content/ may not take the place of a page or of the engine's own URLs."""
     errors: list[SiteError] = []
     for name in files:
@@ -121,12 +139,31 @@ def _file_conflicts(files: list[str], taxonomies: tuple[str, ...]) -> list[SiteE
             problem = f"its URL {url!r} {problem}"
         elif name == "index.html" or name.endswith("/index.html"):
             problem = f"it would replace the page at {url.removesuffix('index.html')}"
-        elif route := reserved(url, taxonomies):
+        elif route := reserved(url, space):
             problem = f"its URL {url} is reserved for {route.what}"
         else:
             continue
         errors.append(SiteError(f"content/{name}", None, problem, "rename or move the file"))
     return errors
+
+
+def _undeclared_translations(pages: list[Page]) -> list[SiteError]:
+    """'about.de.md' beside 'about.md' is a translation into German, which the site must
+    declare ('how.to.md' beside no 'how.md' is a page like any other)."""
+    sources = {page.source for page in pages} | {page.key for page in pages}
+    return [
+        SiteError(
+            page.file,
+            1,
+            f"is named as a translation into {code!r} of content/{original}, but "
+            "site/config.toml does not declare that language",
+            f"declare it with a table [languages.{code}] in site/config.toml, or rename the file",
+        )
+        for page in pages
+        if page.undeclared
+        for code, original in [page.undeclared]
+        if original in sources
+    ]
 
 
 def _missing_images(pages: list[Page], files: set[str]) -> list[SiteError]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, get_type_hints
 from urllib.parse import urlsplit
 
+import babel
 from markdown import Markdown
 from pygments.styles import get_all_styles, get_style_by_name
 from pygments.util import ClassNotFound
@@ -62,6 +63,21 @@ class LinkSettings:
 
 
 @dataclass(frozen=True)
+class LanguageConfig:
+    """A table of [languages]: one language of the site, with the settings that differ in it."""
+
+    code: str  # 'fr', 'pt-br': its URL prefix (/fr/) and its tag for hreflang and <html lang>
+    name: str = ""  # as the language switcher shows it; Babel's name of it in itself if ''
+    settings: dict[str, Any] = field(default_factory=dict)  # title, nav…: over the site's own
+    line: int | None = field(default=None, compare=False)  # in site/config.toml, for messages
+
+
+# The keys a language may set in its table: what a reader sees. The others (the base URL,
+# the theme, Markdown, time zone, taxonomies) are one for the whole site.
+LANGUAGE_KEYS = ("title", "description", "author", "date_format", "posts_per_page", "nav", "search")
+
+
+@dataclass(frozen=True)
 class Settings:
     """The site's settings; each field is a key of site/config.toml with its default."""
 
@@ -69,9 +85,11 @@ class Settings:
     description: str = ""
     base_url: str = "http://127.0.0.1:5000/"
     author: str = ""
-    language: str = "en"
+    language: str = "en"  # the default language's code; [languages.CODE] adds others
     timezone: str = "UTC"
-    date_format: str = "%-d %B %Y"
+    # strftime ('%-d %B %Y', names in the page's language), Babel's 'short', 'medium', 'long'
+    # or 'full', or a CLDR pattern ('d MMMM y'). '' is the language's own long date.
+    date_format: str = ""
     posts_per_page: int = 10
     nav: list[NavLink] = field(default_factory=list)
     # The theme under the site's own templates/ and static/: a folder, or an installed one.
@@ -82,6 +100,11 @@ class Settings:
     taxonomies: list[str] = field(default_factory=lambda: ["categories"])
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     links: LinkSettings = field(default_factory=LinkSettings)
+    # The site's languages besides the default one, in the order the switcher lists them.
+    languages: list[LanguageConfig] = field(default_factory=list)
+    # The default language under its own prefix too (/en/), / leading to it (Hugo's
+    # defaultContentLanguageInSubdir).
+    prefix_default_language: bool = False
 
     @property
     def base_path(self) -> str:
@@ -143,9 +166,40 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
             line_of(text, "broken"),
             f'\'links.broken\' must be "error" or "warn", not {settings.links.broken!r}',
         )
+    _check_languages(settings, text)
     if not settings.base_url.endswith("/"):
         settings = dataclasses.replace(settings, base_url=settings.base_url + "/")
     return settings, warnings
+
+
+def _check_languages(settings: Settings, text: str) -> None:
+    """Each language is one Babel knows, written as a URL segment, once, and takes no URL
+    of the engine's: /fr/ is French, /categories/ stays a taxonomy."""
+    default = LanguageConfig(settings.language, line=line_of(text, "language"))
+    for config in [default, *settings.languages]:
+        code = config.code
+        problem = None
+        if not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", code):
+            problem = "must be a language tag in lower case, such as 'fr' or 'pt-br'"
+        elif code in settings.taxonomies or code in ("tags", "posts", "page", "static"):
+            problem = "is a URL of the engine's"
+        else:
+            try:
+                locale(code)
+            except (ValueError, babel.UnknownLocaleError):
+                problem = "is not a language Babel knows"
+        if problem:
+            raise SiteError(
+                CONFIG_PATH,
+                config.line or line_of(text, "languages"),
+                f"language {code!r} {problem}",
+                "use an ISO 639 code, with a region if needed: 'en', 'fr', 'zh', 'pt-br'",
+            )
+
+
+def locale(code: str) -> babel.Locale:
+    """Babel's locale for a language code ('pt-br' → pt_BR)."""
+    return babel.Locale.parse(code.replace("-", "_"))
 
 
 def _read(path: Path) -> str:
@@ -216,6 +270,10 @@ def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: lis
             if not isinstance(value, dict):
                 raise _type_error(text, key, name, "a table")
             values[key] = _build(expected, value, text, f"{name}.", warnings)
+        elif expected == list[LanguageConfig]:
+            if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+                raise _type_error(text, key, name, "a table of tables: [languages.fr]")
+            values[key] = [_language(code, table, text, warnings) for code, table in value.items()]
         elif expected == list[NavLink]:
             values[key] = [_nav_link(item, text, name) for item in _as_list(value, text, key, name)]
         elif expected == dict[str, dict[str, Any]]:
@@ -246,6 +304,30 @@ def _as_list(value: Any, text: str, key: str, name: str) -> list[Any]:
     if not isinstance(value, list):
         raise _type_error(text, key, name, "a list")
     return value
+
+
+def _language(code: str, table: dict[str, Any], text: str, warnings: list[str]) -> LanguageConfig:
+    """[languages.CODE]: its name, and the keys of LANGUAGE_KEYS it sets, checked as the
+    site's own are."""
+    line = line_of(text, f"languages.{code}") or line_of(text, "languages")
+    # The text from the table on (earlier lines blank): its keys' lines, not the site's.
+    text = "\n" * (line - 1) + "\n".join(text.splitlines()[line - 1 :]) if line else text
+    name = table.get("name", "")
+    if not isinstance(name, str):
+        raise SiteError(CONFIG_PATH, line_of(text, "name") or line, "'name' must be a string")
+    others = {key: value for key, value in table.items() if key != "name"}
+    for key in others:
+        if key not in LANGUAGE_KEYS and key in get_type_hints(Settings):
+            raise SiteError(
+                CONFIG_PATH,
+                line_of(text, key) or line,
+                f"'languages.{code}.{key}' cannot differ between languages",
+                f"a language may set {', '.join(LANGUAGE_KEYS)}; set '{key}' once, for the "
+                "whole site",
+            )
+    built = _build(Settings, others, text, f"languages.{code}.", warnings)
+    given = {key: getattr(built, key) for key in others if key in LANGUAGE_KEYS}
+    return LanguageConfig(code=code, name=name, settings=given, line=line)
 
 
 def _nav_link(item: Any, text: str, name: str) -> NavLink:

@@ -45,4 +45,4 @@ def has_diagrams(site: Site, page: Page) -> bool:
 
 
 def site_has_diagrams(site: Site) -> bool:
-    return any(has_diagrams(site, page) for page in site.pages if not page.errors)
+    return any(has_diagrams(site, page) for page in site.all_pages if not page.errors)

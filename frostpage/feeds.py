@@ -22,6 +22,7 @@ from .page import Page
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # the sitemap's links to other languages' versions
 FEED_LENGTH = 20
 LINK_ATTRIBUTE = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""")
 
@@ -193,15 +194,21 @@ def _json_bytes(document: Any, indent: int | None) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def sitemap(entries: Iterable[tuple[str, dt.datetime | None]]) -> bytes:
-    """A sitemap of (absolute URL, last modified) pairs, sorted by URL."""
+def sitemap(entries: Iterable[tuple[str, dt.datetime | None, list[tuple[str, str]]]]) -> bytes:
+    """A sitemap of (absolute URL, last modified, versions in other languages), sorted by
+    URL. Each version is an xhtml:link with its hreflang, the URL's own among them, as
+    search engines ask; a URL in one language has none."""
     etree.register_namespace("", SITEMAP)
+    etree.register_namespace("xhtml", XHTML)
     root = etree.Element(f"{{{SITEMAP}}}urlset")
-    for url, modified in sorted(entries, key=lambda entry: entry[0]):
+    for url, modified, alternates in sorted(entries, key=lambda entry: entry[0]):
         element = etree.SubElement(root, f"{{{SITEMAP}}}url")
         etree.SubElement(element, f"{{{SITEMAP}}}loc").text = printable(url)
         if modified:
             etree.SubElement(element, f"{{{SITEMAP}}}lastmod").text = modified.date().isoformat()
+        for code, other in alternates if len(alternates) > 1 else ():
+            attributes = {"rel": "alternate", "hreflang": code, "href": printable(other)}
+            etree.SubElement(element, f"{{{XHTML}}}link", attributes)
     etree.indent(root)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -210,10 +217,12 @@ def robots(sitemap_url: str) -> str:
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"
 
 
-def redirects(rules: Iterable[tuple[str, str]]) -> str:
-    """Netlify's _redirects: a forced 301 per alias, since an alias page exists at that path.
+def redirects(rules: Iterable[tuple[str, str]], not_found: Iterable[tuple[str, str]] = ()) -> str:
+    """Netlify's _redirects: a forced 301 per alias, since an alias page exists at that path,
+    then the ``not_found`` pages of paths ('/fr/*'), as the first rule that matches wins.
     An alias is percent-encoded: a space in it must not split its line into more fields."""
     lines = [f"{quote(old)} {new} 301!" for old, new in sorted(rules)]
+    lines += [f"{quote(paths, safe='/*')} {page} 404" for paths, page in not_found]
     return "".join(line + "\n" for line in lines)
 
 

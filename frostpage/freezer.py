@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import reprlib
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,7 +76,7 @@ class SiteFreezer(Freezer):
         self.requested = 0  # URLs requested from the app (not kept)
         self.files: set[str] = set()  # every file of the build, relative to its folder
         self.failed: dict[str, tuple[str, str | None]] = {}  # URL → status, endpoint
-        self.spared = ""  # a folder of the build another step writes (the search index)
+        self.spared: Collection[str] = ()  # folders of the build another step writes (search)
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
@@ -319,10 +319,10 @@ def freeze(
     report: Progress,
     kept: dict[str, incremental.Written],
     previous: Path,
-    spared: str = "",
+    spared: Collection[str] = (),
 ) -> tuple[SiteFreezer, list[str]]:
     """Write every URL into ``staging``, linking the ``kept`` ones from ``previous`` (and
-    leaving the folder ``spared`` to its owner); return the freezer (what it learnt of each
+    leaving the folders ``spared`` to their owner); return the freezer (what it learnt of each
     URL) and warnings."""
     app.config.update(
         FREEZER_DESTINATION=str(staging),

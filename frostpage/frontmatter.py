@@ -229,6 +229,8 @@ class PageMeta:
     weight: int
     aliases: tuple[str, ...]
     image: str | None
+    lang: str | None = None  # the page's language, as Pelican writes it
+    translation_key: str | None = None  # pages with one key translate each other (Hugo's)
     warnings: tuple[tuple[str, int, str], ...] = ()  # (key, line, what to do) of others' keys
 
 
@@ -239,6 +241,7 @@ SAME_AS = {
     "summary": ("summary", "excerpt"),
     "aliases": ("aliases", "redirect_from"),
     "url": ("url", "permalink", "path"),
+    "translation_key": ("translation_key", "translationKey"),
 }
 # Keys of other generators that frostpage does not use: what they mean there, and what to do.
 OTHERS_KEYS = {
@@ -251,8 +254,7 @@ OTHERS_KEYS = {
     "in_search_index": "is Zola's: every published page is in frostpage's search index",
     "sort_by": "is Zola's: sections list pages by weight, then title; posts by date",
     "paginate_by": "is Zola's: write 'posts_per_page' in site/config.toml",
-    "lang": "is Pelican's language of the page: frostpage sites have one 'language'",
-    "translation": "is Pelican's: frostpage sites have one language",
+    "translation": "is Pelican's: translations are linked by their path, or 'translation_key'",
     "save_as": "is Pelican's output path: write 'slug:' or 'url:' instead",
     "nav_order": "is Just the Docs' order: write 'weight:'",
     "sidebar_position": "is Docusaurus' order: write 'weight:'",
@@ -381,6 +383,8 @@ def validate(
             for alias in text_list(given["aliases"], meta.get(given["aliases"]))
         ),
         image=text("image"),
+        lang=text("lang"),
+        translation_key=text("translation_key"),
         warnings=tuple(
             (key, front.key_lines.get(key, 1), OTHERS_KEYS[key.lower()])
             for key in meta

@@ -155,7 +155,7 @@ def recorded_content(site: Site, content: dict[str, str]) -> dict[str, str]:
     (snippets, shortcode templates), so the next build writes it again; its render cache
     entry checks those files."""
     recorded = dict(content)
-    for page in site.pages:
+    for page in site.all_pages:
         rendered = page.__dict__.get("_rendered")
         if rendered is not None and (rendered.reads or rendered.broken_links):
             recorded.pop(page.source, None)
@@ -167,7 +167,7 @@ def search_key(inputs: str, content: dict[str, str], site: Site) -> str:
     inputs, each page's content, and the HTML of pages that include other files."""
     digest = hashlib.sha256(inputs.encode())
     digest.update(repr(sorted(content.items())).encode())
-    for page in site.pages:
+    for page in site.all_pages:
         rendered = page.__dict__.get("_rendered")
         if rendered is not None and rendered.reads:
             digest.update(rendered.html.encode("utf-8", "surrogatepass"))
@@ -204,7 +204,7 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
                 name = f"{number}:{path.relative_to(base)}"
                 digest.update(f"{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
     digest.update(repr(sorted(site.files)).encode())
-    for page in site.pages:
+    for page in site.all_pages:
         digest.update(repr(_metadata(page)).encode())
         digest.update(b"scheduled" if site.is_scheduled(page) else b"published")
     return digest.hexdigest()

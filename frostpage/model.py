@@ -11,15 +11,17 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import snippets
 from .checks import consistency_errors
 from .config import CONFIG_PATH, NavLink, Settings
 from .errors import SiteError
+from .languages import Language, site_languages
 from .markup import PageRenderer, Rendered, plain_text
 from .page import POSTS_SECTION, Page, image_beside, slugify
 from .sections import NavItem, Section, build_sections, places, section_nav, site_nav, walk
-from .urls import reserved
+from .urls import UrlSpace, reserved, url_space
 
 WORDS_PER_MINUTE = 220
 
@@ -61,22 +63,34 @@ class Tag:
 
 
 @dataclass
-class Site:
-    """Every published page, in defined orders, with the URL map and what is wrong."""
+class Shared:
+    """What the languages of a site share: every page, the URL map and the other files."""
 
-    settings: Settings
-    pages: list[Page]  # every page and post that has a URL, including the home page
+    pages: list[Page]  # every language's
+    by_url: dict[str, Page]
+    by_source: dict[str, Page]
+    aliases: dict[str, Page]  # old URL → the page it moved to
+    files: frozenset[str]  # other files of content/, published as they are
+    translations: dict[str, dict[str, Page]]  # key → language → its page
+    sites: dict[str, Site] = field(default_factory=dict)  # language → its site, default first
+
+
+@dataclass
+class Site:
+    """One language of the site: its pages in defined orders, its posts, tags, sections and
+    navigation; the URL map and the files are the whole site's (``shared``)."""
+
+    settings: Settings  # the site's, with this language's own keys
+    pages: list[Page]  # every page and post of this language that has a URL, its home too
     posts: list[Page]  # newest first
     tags: list[Tag]  # by name
-    errors: list[SiteError]  # conflicts; page errors stay on their pages
+    errors: list[SiteError]  # conflicts (the whole site's); page errors stay on their pages
     renderer: PageRenderer
     now: dt.datetime
+    language: Language
+    shared: Shared
     _post_index: dict[int, int] = field(init=False, repr=False)
     _tags_by_slug: dict[str, Tag] = field(init=False, repr=False)
-    by_url: dict[str, Page] = field(init=False)
-    by_source: dict[str, Page] = field(init=False)
-    aliases: dict[str, Page] = field(init=False)  # old URL → the page it moved to
-    files: frozenset[str] = frozenset()  # other files of content/, published as they are
     unpublished: bool = field(init=False)
     # The site's other taxonomies (settings.taxonomies): name → its terms, by name.
     taxonomies: dict[str, list[Tag]] = field(init=False)
@@ -85,6 +99,10 @@ class Site:
     made_sections: dict[str, Section] = field(init=False)  # URL → a section frostpage pages
     nav: list[NavItem] = field(init=False)  # the navigation tree
     _sidebars: dict[int, NavItem] = field(init=False, repr=False, default_factory=dict)
+    # endpoint → the values of its URLs in this language (urls.exists), listed when asked.
+    known_urls: dict[str, set[frozenset[tuple[str, Any]]]] = field(
+        init=False, repr=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self._post_index = {id(post): index for index, post in enumerate(self.posts)}
@@ -95,12 +113,9 @@ class Site:
         self._terms_by_slug = {
             (name, term.slug): term for name, terms in self.taxonomies.items() for term in terms
         }
-        self.by_url = {page.url: page for page in self.pages}
-        self.by_source = {page.source: page for page in self.pages}
-        self.aliases = {alias: page for page in self.pages for alias in page.aliases}
         # Drafts or scheduled posts shown (the preview): its feeds and API stay on this origin.
-        self.unpublished = any(page.draft or self.is_scheduled(page) for page in self.pages)
-        self.sections = build_sections(self.pages, self._taken)
+        self.unpublished = any(page.draft or self.is_scheduled(page) for page in self.shared.pages)
+        self.sections = build_sections(self.pages, self._taken, self.language.prefix)
         found = places(self.sections)
         for page in self.pages:
             page.__dict__["_place"] = found.get(page)
@@ -108,11 +123,13 @@ class Site:
         self.made_sections = {
             section.url: section
             for section in walk(self.sections)
-            if section.index is None and section.url and section.url != "/"
+            if section.index is None and section.url and section.url != self.home_url
         }
         intro = self.posts_intro
         blog = (
-            NavItem(intro.title if intro else "Blog", f"/{POSTS_SECTION}/") if self.posts else None
+            NavItem(intro.title if intro else "Blog", self.home_url + f"{POSTS_SECTION}/")
+            if self.posts
+            else None
         )
         missing: list[NavLink] = []
         self.nav = site_nav(self.settings.nav, self.sections, self.resolve, blog, missing)
@@ -126,13 +143,57 @@ class Site:
             for link in missing
         ]
 
+    @property
+    def by_url(self) -> dict[str, Page]:
+        """Every page of every language by its URL."""
+        return self.shared.by_url
+
+    @property
+    def by_source(self) -> dict[str, Page]:
+        return self.shared.by_source
+
+    @property
+    def aliases(self) -> dict[str, Page]:
+        return self.shared.aliases
+
+    @property
+    def files(self) -> frozenset[str]:
+        return self.shared.files
+
+    @property
+    def all_pages(self) -> list[Page]:
+        """The pages of every language (``pages`` are this language's)."""
+        return self.shared.pages
+
+    @property
+    def languages(self) -> list[Site]:
+        """The site in each of its languages, the default one first."""
+        return list(self.shared.sites.values())
+
+    @property
+    def main(self) -> Site:
+        """The site in its default language, which holds what is the whole site's."""
+        return next(iter(self.shared.sites.values()))
+
+    def in_language(self, code: str) -> Site:
+        return self.shared.sites.get(code, self)
+
+    def translations(self, page: Page) -> dict[str, Page]:
+        """The page in each language it is written in, itself included, language → page."""
+        return self.shared.translations.get(page.key, {page.language: page})
+
+    @property
+    def home_url(self) -> str:
+        """'/' ('/fr/' for French): where this language's home page is."""
+        return self.language.prefix + "/"
+
     def _taken(self, url: str) -> bool:
         """Whether a URL is a page's, an alias', a file's or the engine's own."""
         return (
             url in self.by_url
             or url in self.aliases
             or url.strip("/") in self.files
-            or reserved(url, tuple(self.settings.taxonomies)) is not None
+            or reserved(url, self.url_space) is not None
         )
 
     def template_for(self, page: Page) -> str:
@@ -140,7 +201,7 @@ class Site:
         the pages under it (``page_template``), else the theme's for its kind."""
         if page.template:
             return page.template
-        if page.url == "/":
+        if page.url == self.home_url:
             return "index.html"
         if page.is_post:
             return "post.html"
@@ -190,19 +251,23 @@ class Site:
 
     @property
     def home(self) -> Page | None:
-        return self.by_url.get("/")
+        return self.by_url.get(self.home_url)
 
     @property
     def plain_pages(self) -> list[Page]:
         """Pages that are not posts nor list intros, by weight then title."""
-        return [
-            page for page in self.pages if not page.is_post and page.url not in ("/", "/posts/")
-        ]
+        intros = (self.home_url, self.home_url + f"{POSTS_SECTION}/")
+        return [page for page in self.pages if not page.is_post and page.url not in intros]
 
     @property
     def posts_intro(self) -> Page | None:
         """``posts/index.md`` (or ``posts.md``), shown above the list of posts."""
-        return self.by_url.get(f"/{POSTS_SECTION}/")
+        return self.by_url.get(self.home_url + f"{POSTS_SECTION}/")
+
+    @property
+    def url_space(self) -> UrlSpace:
+        """What the engine's URLs depend on: the site's taxonomies and languages' prefixes."""
+        return url_space(self.settings)
 
     def tag(self, slug: str) -> Tag | None:
         return self._tags_by_slug.get(slug)
@@ -235,7 +300,8 @@ class Site:
         """The URL of a content file ('docs/intro.md' → '/docs/intro/'), or None."""
         page = self.by_source.get(source)
         if page:
-            return page.url
+            # Written in this language too: its translation (as Hugo's ref finds it).
+            return self.translations(page).get(self.language.code, page).url
         return "/" + source if source in self.files else None
 
     def image_url(self, page: Page) -> str | None:
@@ -252,8 +318,9 @@ class Site:
     def render(self, page: Page) -> Rendered:
         """The page's HTML, rendered once and kept until its source or its links change."""
         if page.rendered is None:
+            resolve = self.in_language(page.language).resolve  # links lead to translations
             page.rendered = self.renderer.render(
-                page.body, page.source, page.body_line, self.resolve, self.nearest_source
+                page.body, page.source, page.body_line, resolve, self.nearest_source
             )
         return page.rendered
 
@@ -265,7 +332,7 @@ class Site:
         """Every error of the site: conflicts, front matter, and each page's Markdown (but
         for ``rendered_before``, known to render without one)."""
         errors = list(self.errors)
-        for page in self.pages:
+        for page in self.all_pages:
             if page.errors or page.source not in (rendered_before or ()):
                 errors.extend(page.errors or self.render(page).errors)
         if self.settings.links.broken == "error":
@@ -277,7 +344,7 @@ class Site:
         ``rendered_before``, known to have none)."""
         return [
             error
-            for page in self.pages
+            for page in self.all_pages
             if not page.errors and page.source not in (rendered_before or ())
             for error in self.render(page).broken_links
         ]
@@ -304,20 +371,51 @@ def build_site(
     ]
     published.sort(key=lambda page: page.source)
     files = files or []
-    errors = consistency_errors(published, files, tuple(settings.taxonomies))
-    posts = sorted(
-        (page for page in published if page.is_post and page.date),
-        key=lambda page: (-page.post_date.timestamp(), page.title.casefold(), page.source),
+    errors = consistency_errors(published, files, url_space(settings))
+    translations: dict[str, dict[str, Page]] = {}
+    for page in published:
+        other = translations.setdefault(page.key, {}).setdefault(page.language, page)
+        if other is not page:
+            errors.append(
+                SiteError(
+                    page.file,
+                    page.meta_line("translation_key") or page.meta_line("translationKey"),
+                    f"it is the {page.language!r} version of {page.key}, as {other.file} is",
+                    "remove one of them, or give one another 'translation_key'",
+                )
+            )
+    shared = Shared(
+        pages=published,
+        by_url={page.url: page for page in published},
+        by_source={page.source: page for page in published},
+        aliases={alias: page for page in published for alias in page.aliases},
+        files=frozenset(files),
+        translations={key: found for key, found in translations.items() if len(found) > 1},
     )
-    # A post without a valid date has an error saying so: it stays a page of the site so
-    # that the build reports it and the preview shows it.
-    others = sorted(
-        (page for page in published if not page.is_post or not page.date),
-        key=lambda page: (page.weight, page.title.casefold(), page.source),
-    )
-    return Site(
-        settings, others + posts, posts, _tags(posts), errors, renderer, now, files=frozenset(files)
-    )
+    for language in site_languages(settings):
+        own = [page for page in published if page.language == language.code]
+        posts = sorted(
+            (page for page in own if page.is_post and page.date),
+            key=lambda page: (-page.post_date.timestamp(), page.title.casefold(), page.source),
+        )
+        # A post without a valid date has an error saying so: it stays a page of the site so
+        # that the build reports it and the preview shows it.
+        others = sorted(
+            (page for page in own if not page.is_post or not page.date),
+            key=lambda page: (page.weight, page.title.casefold(), page.source),
+        )
+        shared.sites[language.code] = Site(
+            language.settings,
+            others + posts,
+            posts,
+            _tags(posts),
+            errors,
+            renderer,
+            now,
+            language,
+            shared,
+        )
+    return shared.sites[settings.language]
 
 
 def _tags(posts: list[Page], taxonomy: str | None = None) -> list[Tag]:
@@ -337,10 +435,11 @@ def forget_stale_html(site: Site, root: Path, rebuilt: bool) -> None:
     """Forget the HTML of pages whose included files (snippets, shortcode templates)
     changed, and, when the model was ``rebuilt``, of those whose links to content files now
     resolve differently (links move only when pages or files do)."""
-    for page in site.pages:
+    for page in site.all_pages:
         rendered = page.rendered
+        resolve = site.in_language(page.language).resolve
         if rendered and (
             (rendered.reads and not snippets.unchanged(root, rendered.reads))
-            or (rebuilt and any(site.resolve(s) != url for s, url in rendered.links.items()))
+            or (rebuilt and any(resolve(s) != url for s, url in rendered.links.items()))
         ):
             page.rendered = None

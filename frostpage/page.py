@@ -23,6 +23,7 @@ from markdown.extensions.toc import slugify_unicode
 from .config import Settings
 from .errors import SiteError
 from .frontmatter import parse_date, split, validate
+from .languages import codes, place, url_prefix
 from .markup import Rendered
 from .paths import MARKDOWN_SUFFIXES
 
@@ -90,6 +91,10 @@ class Page:
     aliases: tuple[str, ...] = ()
     image: str | None = None  # social preview, as written in the front matter
     is_post: bool = False
+    language: str = ""  # its language's code ('' on a page made outside any site)
+    key: str = ""  # what it translates: its path without the language, 'about.md'
+    # A language of its name the site does not declare, and the page it would translate.
+    undeclared: tuple[str, str] | None = None
     key_lines: dict[str, int] = field(default_factory=dict)
     errors: list[SiteError] = field(default_factory=list)
     # Keys of other generators' that frostpage does not use: (key, line, what to do).
@@ -196,25 +201,56 @@ def recording_reads() -> Iterator[set[str]]:
 def parse_page(text: str, source: str, settings: Settings) -> Page:
     """Build a Page from the text of ``content/<source>``; problems land in ``page.errors``."""
     path = f"content/{source}"
+    placed = place(source, settings)
+    language, key = placed.language, placed.key
     try:
         front = split(text, path)
     except SiteError as error:
+        url = url_prefix(language, settings) + url_for_source(key)
         return Page(
-            source, url_for_source(source), _title_from_name(source), text, 1, {}, errors=[error]
+            source,
+            url,
+            _title_from_name(key),
+            text,
+            1,
+            {},
+            language=language,
+            key=key,
+            errors=[error],
         )
     meta, errors = validate(front, path, settings.zone, tuple(settings.taxonomies))
+    if placed.problem:
+        errors.append(SiteError(path, 1, *placed.problem))
+    if meta.lang is not None and meta.lang.lower() != language:
+        line = front.key_lines.get("lang")
+        if meta.lang.lower() not in codes(settings):
+            errors.append(
+                SiteError(
+                    path,
+                    line,
+                    f"'lang: {meta.lang}' is not a language of this site",
+                    f"declare it with a table [languages.{meta.lang.lower()}] in site/config.toml",
+                )
+            )
+        elif key != source:
+            errors.append(
+                SiteError(path, line, f"'lang: {meta.lang}' differs from the language of its name")
+            )
+        else:
+            language = meta.lang.lower()
+    prefix = url_prefix(language, settings)
     body, title, title_anchor = front.body, meta.title, None
     if title is None:
         title, body = _title_from_heading(body)
         # Links to the heading (intro.md#welcome, as MkDocs makes them) lead to the title.
         title_anchor = slugify_unicode(title, "-") if title else None
     if title is None:
-        title = _title_from_name(source)
-    jekyll = source.startswith(JEKYLL_POSTS)
-    is_post = source.startswith((f"{POSTS_SECTION}/", JEKYLL_POSTS)) and not (
-        is_index(source) and source.count("/") == 1
+        title = _title_from_name(key)
+    jekyll = key.startswith(JEKYLL_POSTS)
+    is_post = key.startswith((f"{POSTS_SECTION}/", JEKYLL_POSTS)) and not (
+        is_index(key) and key.count("/") == 1
     )
-    named = DATED_NAME.fullmatch(without_suffix(source).rsplit("/", 1)[-1])
+    named = DATED_NAME.fullmatch(without_suffix(key).rsplit("/", 1)[-1])
     date = meta.date
     if named and date is None and "date" not in front.key_lines:
         date = parse_date(named["date"], settings.zone)  # Jekyll's and Zola's file names
@@ -222,10 +258,13 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         errors.append(
             SiteError(path, 1, "a post needs a 'date'", "add a line such as 'date: 2025-01-31'")
         )
-    url, aliases = url_for_source(source, meta.slug), meta.aliases
+    url, aliases = prefix + url_for_source(key, meta.slug), meta.aliases
     written = meta.url if meta.url is not None or not jekyll else JEKYLL_PERMALINK
     if written is not None:
-        url, aliases = _own_url(written, source, date, meta.terms.get("categories", ()), aliases)
+        url, aliases = _own_url(written, key, date, meta.terms.get("categories", ()), aliases)
+        # As Hugo does, under the language's prefix; written with it, it is not doubled.
+        if not url.startswith(prefix + "/"):
+            url = prefix + url
     return Page(
         source=source,
         url=url,
@@ -247,6 +286,9 @@ def parse_page(text: str, source: str, settings: Settings) -> Page:
         aliases=aliases,
         image=meta.image,
         is_post=is_post,
+        language=language,
+        key=meta.translation_key or key,
+        undeclared=placed.undeclared,
         key_lines=front.key_lines,
         errors=errors,
         foreign_keys=meta.warnings,

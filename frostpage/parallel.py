@@ -37,13 +37,14 @@ def render_all(
     cache = site.renderer if isinstance(site.renderer, CachedRenderer) else None
     to_render: list[int] = []
     done = 0
-    for index, page in enumerate(site.pages):
+    for index, page in enumerate(site.all_pages):
         if page.errors or (rendered_before and page.source in rendered_before):
             done += 1
             report(done, page)
             continue
         if page.rendered is None and cache is not None:
-            page.rendered = cache.cached(page.body, page.source, page.body_line, site.resolve)
+            resolve = site.in_language(page.language).resolve
+            page.rendered = cache.cached(page.body, page.source, page.body_line, resolve)
         if page.rendered is not None:
             done += 1
             report(done, page)
@@ -51,7 +52,7 @@ def render_all(
             to_render.append(index)
     with cache.batch() if cache else contextlib.nullcontext():
         for index, rendered in _render(site, to_render):
-            page = site.pages[index]
+            page = site.all_pages[index]
             page.rendered = rendered
             if rendered.clean and cache:
                 cache.put(cache.key(page.body, page.source, page.body_line), rendered)
@@ -100,10 +101,9 @@ def _run_work(piece: list[Any]) -> Any:
 
 
 def _render_one(site: Site, index: int) -> Rendered:
-    page = site.pages[index]
+    page = site.all_pages[index]
     renderer = (
         site.renderer.renderer if isinstance(site.renderer, CachedRenderer) else site.renderer
     )
-    return renderer.render(
-        page.body, page.source, page.body_line, site.resolve, site.nearest_source
-    )
+    resolve = site.in_language(page.language).resolve  # a link leads to its translation
+    return renderer.render(page.body, page.source, page.body_line, resolve, site.nearest_source)

@@ -20,7 +20,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from .errors import SiteError
@@ -206,16 +206,16 @@ def set_aside(folder: Path, spare: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def remove_others(folder: Path, files: set[str], spared: str = "") -> None:
+def remove_others(folder: Path, files: set[str], spared: Collection[str] = ()) -> None:
     """Remove what ``folder`` holds besides ``files`` (relative paths), the marker and the
-    folder ``spared`` (whose owner sees to it), and the folders left empty."""
+    folders ``spared`` (whose owner sees to them), and the folders left empty."""
     keep = files | {MARKER}
     for directory, _, names in os.walk(folder, topdown=False):
-        relative = Path(directory).relative_to(folder)
-        if spared and (relative.parts[:1] == (spared,)):
+        relative = Path(directory).relative_to(folder).as_posix()
+        if any(relative == name or relative.startswith(name + "/") for name in spared):
             continue
         for name in names:
-            if (relative / name).as_posix() not in keep:
+            if f"{relative}/{name}".removeprefix("./") not in keep:
                 os.unlink(os.path.join(directory, name))
         if directory != str(folder) and not os.listdir(directory):
             os.rmdir(directory)

@@ -7,34 +7,38 @@ differ in the preview (the files are read again, drafts' feeds stay on this orig
 
 from __future__ import annotations
 
-import jinja2
-from flask import Flask, Response, current_app, request
+from typing import Any
 
-from . import error_pages, templating, views
+import jinja2
+from flask import Flask, Response, current_app, g, request
+
+from . import error_pages, i18n, templating, views
 from .errors import SiteError, SiteErrors
-from .state import site_state
-from .urls import ROUTES, cross_origin, taxonomy_converter
+from .state import LANGUAGE, site_state
+from .urls import BY_ENDPOINT, ROUTES, converters, cross_origin, rules, url_space
 
 
 def register(app: Flask) -> None:
     """Add frostpage's routes, template helpers and error pages to ``app``."""
-    taxonomies = tuple(site_state(app).settings.taxonomies)
-    app.url_map.converters["taxonomy"] = taxonomy_converter(taxonomies)
+    app.url_map.converters.update(converters(url_space(site_state(app).settings)))
     for route in ROUTES:
         view = getattr(views, route.view)
         if route.endpoint == "static":
             app.view_functions["static"] = view  # Flask made the rule, for its static folder
             continue
-        app.add_url_rule(
-            route.rule,
-            route.endpoint,
-            view,
-            defaults=route.defaults or None,
-            build_only=route.build_only,
-            # The page rule also answers without the slash: a file of content/, an alias
-            # with a file name (/old.html), or a redirect to the page.
-            strict_slashes=False if route.endpoint == "page" else None,
-        )
+        for rule in rules(route):
+            app.add_url_rule(
+                rule,
+                route.endpoint,
+                view,
+                defaults=route.defaults or None,
+                build_only=route.build_only,
+                # The page rule also answers without the slash: a file of content/, an
+                # alias with a file name (/old.html), or a redirect to the page.
+                strict_slashes=False if route.endpoint == "page" else None,
+            )
+    app.url_value_preprocessor(take_language)
+    app.url_defaults(add_language)
     app.register_error_handler(404, views.not_found)
     app.register_error_handler(SiteError, error_pages.site_error)
     app.register_error_handler(SiteErrors, error_pages.site_error)
@@ -46,10 +50,36 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = templating.remembered_url_for
     app.add_template_filter(templating.format_date, "date")
     app.add_template_filter(templating.iso_date, "isodate")
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
     if app.config["FROSTPAGE_DEV"]:
         app.before_request(refresh_in_dev)
         app.before_request(error_pages.show_data_errors)
         app.after_request(allow_cross_origin)
+
+
+def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """A language's URL (/fr/posts/) is answered by the same view as the default
+    language's: the language is taken from the URL's values before the view is called."""
+    language = (values or {}).pop("lang", None)
+    if language:
+        g.setdefault(LANGUAGE, language)
+
+
+def add_language(endpoint: str, values: dict[str, Any]) -> None:
+    """url_for stays in the language of the page being written: url_for('posts') on a
+    French page is /fr/posts/. ``lang='fr'`` asks for another language's; ``lang=''`` for
+    the unprefixed URL."""
+    route = BY_ENDPOINT.get(endpoint)
+    if route is None or route.scope != "language":
+        return
+    site = site_state(current_app).site
+    if "lang" not in values:
+        values["lang"] = g.get(LANGUAGE) or site.language.code
+    if not values["lang"] or not site.in_language(values["lang"]).language.prefix:
+        del values["lang"]
 
 
 def refresh_in_dev() -> None:

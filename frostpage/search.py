@@ -66,6 +66,11 @@ def words(text: str) -> list[str]:
     return found if text.isascii() else [fold(word) for word in found]
 
 
+def folder(site: Site) -> str:
+    """Where a language's index is in the build: '_search', 'fr/_search'."""
+    return site.language.prefix.lstrip("/") + "/" + FOLDER if site.language.prefix else FOLDER
+
+
 def searchable(site: Site) -> list[Page]:
     """The pages a reader may find: every page and post, but the posts list's intro."""
     return [page for page in site.pages if page is not site.posts_intro and not page.errors]

@@ -81,13 +81,15 @@ def in_blog(source: str) -> bool:
     return source.startswith((f"{POSTS_SECTION}/", JEKYLL_POSTS))
 
 
-def build_sections(pages: list[Page], taken: Callable[[str], bool]) -> Section:
-    """The tree of sections of the site's ``pages`` (not posts), from content/'s own.
+def build_sections(pages: list[Page], taken: Callable[[str], bool], prefix: str = "") -> Section:
+    """The tree of sections of one language's ``pages`` (not posts), from content/'s own;
+    folders are read from the pages' keys (their paths without the language), and URLs are
+    under the language's ``prefix`` ('/fr').
 
     ``taken(url)`` says whether a URL belongs to something else (a page, a file, an alias,
     an engine route): a folder without an index page gets a section page only where not.
     """
-    root = Section("", "Home", "/", None, None)
+    root = Section("", "Home", prefix + "/", None, None)
     folders: dict[str, Section] = {"": root}
 
     def section_of(folder: str) -> Section:
@@ -95,7 +97,7 @@ def build_sections(pages: list[Page], taken: Callable[[str], bool]) -> Section:
         if found is None:
             parent_folder = folder.rpartition("/")[0]
             parent = section_of(parent_folder)
-            url = url_for_source(folder + "/index.md")
+            url = prefix + url_for_source(folder + "/index.md")
             found = Section(
                 folder, title_from_folder(folder), None if taken(url) else url, None, parent
             )
@@ -104,10 +106,10 @@ def build_sections(pages: list[Page], taken: Callable[[str], bool]) -> Section:
         return found
 
     for page in pages:
-        if page.is_post or in_blog(page.source) or page.url == f"/{POSTS_SECTION}/":
+        if page.is_post or in_blog(page.key) or page.url == f"{prefix}/{POSTS_SECTION}/":
             continue  # the blog, and its list's intro (posts.md)
-        folder = page.source.rpartition("/")[0]
-        if is_index(page.source):
+        folder = page.key.rpartition("/")[0]
+        if is_index(page.key):
             section = section_of(folder)
             section.index, section.url = page, page.url
             section.title = page.title
@@ -116,7 +118,7 @@ def build_sections(pages: list[Page], taken: Callable[[str], bool]) -> Section:
     for section in list(folders.values()):
         # 'about.md' beside 'about/' (Pelican's and Jekyll's way) is that folder's page.
         beside = section.parent.pages if section.parent and section.index is None else []
-        own = url_for_source(section.folder + "/index.md")
+        own = prefix + url_for_source(section.folder + "/index.md")
         for page in beside:
             if page.url == own:
                 beside.remove(page)
@@ -228,7 +230,7 @@ def site_nav(
                 missing.append(link)
         if link.children:
             return NavItem(link.title, url, [item(child) for child in link.children])
-        section = by_url.get(url) if url and url != "/" else None
+        section = by_url.get(url) if url and url != root.url else None
         return NavItem(link.title, url, section_nav(section) if section else [])
 
     if links:

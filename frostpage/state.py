@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context, request
 
 from .assets import Assets
 from .cache import CachedRenderer
@@ -46,7 +47,10 @@ class SiteState:
     warnings: list[str] = field(default_factory=list)
     fingerprinted_used: set[str] = field(default_factory=set)
     urls: dict[tuple, str] = field(default_factory=dict)  # url_for's answers, remembered
-    search: PreviewIndex = field(default_factory=PreviewIndex)  # the preview's search index
+    # The preview's search index of each language.
+    search: defaultdict[str, PreviewIndex] = field(
+        default_factory=lambda: defaultdict(PreviewIndex)
+    )
     _site: Site | None = None
     _page_ids: frozenset[int] = frozenset()
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -136,6 +140,35 @@ def site_state(app: Flask) -> SiteState:
     return app.extensions["frostpage"]
 
 
+# Where a request keeps the code of the language it is written in (flask.g).
+LANGUAGE = "frostpage_language"
+
+
 def current_site() -> Site:
-    """The site being served or built, for views, template helpers and site/hooks.py."""
-    return site_state(current_app).site
+    """The site being served or built, in the language of the page being written, for
+    views, template helpers and site/hooks.py."""
+    site = site_state(current_app).site
+    if len(site.shared.sites) == 1:
+        return site
+    return site.in_language(current_language())
+
+
+def current_language() -> str:
+    """The code of the language of the URL being answered: given by its rule (/fr/posts/),
+    else its page's, else its prefix's (/fr/missing/), else the default."""
+    code = g.get(LANGUAGE)
+    if code is None:
+        site = site_state(current_app).site
+        code = _language_of(site, request.path) if has_request_context() else None
+        code = code or site.language.code
+        setattr(g, LANGUAGE, code)
+    return code
+
+
+def _language_of(site: Site, path: str) -> str | None:
+    page = site.by_url.get(path) or site.aliases.get(path)
+    if page is not None:
+        return page.language
+    first = path.strip("/").partition("/")[0]
+    found = site.in_language(first)
+    return first if found.language.code == first and found.language.prefix else None

@@ -7,18 +7,22 @@ are remembered while the app runs, since every page asks for the same links.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin
 
 from flask import current_app, request, url_for
 from markupsafe import Markup
 
+from . import i18n
 from .diagrams import LOADER, has_diagrams
 from .frontmatter import singular
+from .languages import Language
 from .model import Tag
 from .page import Page
 from .sections import NavItem, Section
-from .state import current_site, site_state
+from .state import current_language, current_site, site_state
+from .urls import versions
 
 # The functions templates may call by name.
 HELPERS = (
@@ -40,18 +44,66 @@ HELPERS = (
     "neighbours",
     "reading_minutes",
     "is_scheduled",
+    "language_links",
+    "translated",
+    "alternate_links",
 )
 
 
 def template_context() -> dict[str, Any]:
     state = site_state(current_app)
-    site = state.site
+    site = current_site()
     return {
         "site": site,
         "config": site.settings,
+        "language": site.language,
         "data": state.data,
         "dev": current_app.config["FROSTPAGE_DEV"],
     }
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    """A language of the site as the switcher shows it, with where it leads from the page
+    being written: the same page in that language, else that language's home."""
+
+    language: Language
+    url: str
+    current: bool  # the page's own language
+    translated: bool  # leads to the same page (not to the home page)
+
+
+def language_links() -> list[LanguageLink]:
+    """The languages, for a language switcher (none on a site of one language)."""
+    site = current_site()
+    if len(site.languages) < 2:
+        return []
+    found = _versions()
+    links = []
+    for other in site.languages:
+        code = other.language.code
+        endpoint, values = found.get(code, ("home", {"lang": code}))
+        url = remembered_url_for(endpoint, **values)
+        links.append(LanguageLink(other.language, url, other is site, code in found))
+    return links
+
+
+def alternate_links() -> list[tuple[str, str]]:
+    """(hreflang, absolute URL) of each language's version of the page being written, and
+    'x-default' for the default language's: none for a page in one language only."""
+    found = _versions()
+    if len(found) < 2:
+        return []
+    links = [(code, absolute_url(remembered_url_for(e, **v))) for code, (e, v) in found.items()]
+    default = current_site().main.language.code
+    fallback = dict(links).get(default)
+    return links + ([("x-default", fallback)] if fallback else [])
+
+
+def _versions() -> dict[str, tuple[str, dict[str, Any]]]:
+    if request.endpoint is None or len(current_site().languages) < 2:
+        return {}
+    return versions(current_site(), request.endpoint, request.view_args or {})
 
 
 def content_of(page: Page) -> Markup:
@@ -86,9 +138,16 @@ def taxonomy_names() -> list[str]:
 
 
 def taxonomy_title(taxonomy: str, one: bool = False) -> str:
-    """'categories' → 'Categories' (or 'Category', ``one``), for headings."""
+    """'categories' → 'Categories' (or 'Category', ``one``), for headings, in the page's
+    language where a catalogue has it."""
     name = singular(taxonomy) if one else taxonomy
-    return name.replace("-", " ").capitalize()
+    return translated(name.replace("-", " ").capitalize())
+
+
+def translated(text: str) -> str:
+    """A title in the page's language where a catalogue has it ('Blog' → 'المدونة'):
+    looked up as it is, never read as a format, unlike ``_()``."""
+    return i18n.gettext(text)
 
 
 def neighbours(post: Page) -> tuple[Page | None, Page | None]:
@@ -108,7 +167,7 @@ def remembered_url_for(endpoint: str, **values: Any) -> str:
     and the URL map and base path do not change while the app runs."""
     if any(name.startswith("_") for name in values):
         return url_for(endpoint, **values)  # _external and the like depend on the request
-    key = (request.script_root, endpoint, *sorted(values.items()))
+    key = (request.script_root, current_language(), endpoint, *sorted(values.items()))
     urls = site_state(current_app).urls
     try:
         return urls[key]
@@ -135,10 +194,8 @@ def page_url(page: Page | Section | NavItem, _external: bool = False) -> str:
             return absolute_url(url) if _external else url
         page = page.index
     if page.url == "/":
-        url = remembered_url_for("home")
-    elif page.url == "/posts/":
-        url = remembered_url_for("posts")
-    else:
+        url = remembered_url_for("home", lang="")
+    else:  # the page's URL is whole: the language's prefix is in it
         url = remembered_url_for("page", path=page.url_path)
     return absolute_url(url) if _external else url
 
@@ -188,9 +245,12 @@ def absolute_url(url: str) -> str:
 
 
 def format_date(value: dt.datetime | None, format: str | None = None) -> str:
+    """A date as the page's language writes it: ``format``, else the language's
+    date_format (see i18n.format_date)."""
     if value is None:
         return ""
-    return value.strftime(format or current_site().settings.date_format)
+    settings = current_site().settings
+    return i18n.format_date(value, format or settings.date_format, settings.language)
 
 
 def iso_date(value: dt.datetime | None) -> str:

@@ -13,12 +13,14 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, Rule
 
 from . import diagrams
+from .config import Settings
+from .languages import codes, url_prefix
 
 if TYPE_CHECKING:
     from .model import Site
@@ -56,6 +58,31 @@ class Route:
     reserves: bool = True  # no page, file or alias may take one of its URLs...
     intro: bool = False  # ...but a page at its URL may introduce it (index.md, posts/index.md)
     build_only: bool = False  # names URLs for url_for and the freezer; never matched
+    # "language": each language has its own, under its prefix (/fr/posts/): the rule is
+    # registered a second time as /<lang:lang>/…; "pages": the values hold the language's
+    # prefix already (page URLs); "site": one for the whole site.
+    scope: str = "language"
+
+
+class UrlSpace(NamedTuple):
+    """What the engine's URLs depend on besides the table: the site's taxonomies (besides
+    tags) and the codes of its languages that have a prefix."""
+
+    taxonomies: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+
+
+PLAIN = UrlSpace()  # a site of one language, with tags only
+
+
+def url_space(settings: Settings) -> UrlSpace:
+    prefixed = tuple(code for code in codes(settings) if url_prefix(code, settings))
+    return UrlSpace(tuple(settings.taxonomies), prefixed)
+
+
+def rules(route: Route) -> list[str]:
+    """The rule of a route, and its rule under a language's prefix."""
+    return [route.rule, "/<lang:lang>" + route.rule] if route.scope == "language" else [route.rule]
 
 
 def _newest(site: Site) -> dt.datetime | None:
@@ -80,17 +107,20 @@ def _one_dated(site: Site) -> Iterator[Values]:
 
 def _home(site: Site) -> Iterator[Values]:
     yield {}, _modified(site.home) if site.home else _newest(site)
+    if site.language.default and site.language.prefix:
+        yield {"lang": ""}, None  # / itself, which leads to the default language's home
 
 
 def _pages(site: Site) -> Iterator[Values]:
+    intros = (site.home_url, f"{site.home_url}posts/")  # answered by the home and posts rows
     for page in site.pages:
-        if page.url not in ("/", "/posts/"):
+        if page.url not in intros:
             yield {"path": page.url_path}, _modified(page)
     for url in site.made_sections:
         yield {"path": url.strip("/")}, None
 
 
-def _aliases(site: Site) -> Iterator[Values]:
+def _aliases(site: Site) -> Iterator[Values]:  # the whole site's
     for alias in site.aliases:
         yield {"path": alias[1:]}, None
 
@@ -153,11 +183,12 @@ ROUTES = (
     Route("/", "home", "the home page", "home", _home, sitemap=True, intro=True),
     # Pages, aliases and the files of content/: the rest of the URL space, reserved by none.
     # The page view answers all of them (and a page URL without its slash, with a redirect).
-    Route("/<path:path>/", "page", "pages", "page", _pages, sitemap=True, reserves=False),
+    Route("/<path:path>/", "page", "pages", "page", _pages, sitemap=True, reserves=False,
+          scope="pages"),
     Route("/<path:path>", "file", "files of content/", "page", _files, reusable=False,
-          reserves=False, build_only=True),
+          reserves=False, build_only=True, scope="site"),
     Route("/<path:path>", "alias", "old URLs of pages", "page", _aliases, reserves=False,
-          build_only=True),
+          build_only=True, scope="site"),
     Route("/posts/", "posts", "the list of posts", "posts", _post_lists, sitemap=True,
           defaults={"number": 1}, intro=True),
     Route("/posts/page/<int:number>/", "posts", "pages of the list of posts", "posts"),
@@ -192,75 +223,140 @@ ROUTES = (
     Route("/search.json", "search_index", "the search index", "search_index", _one,
           content_type=JSON, cross_origin=True, whole_site=True),
     Route("/sitemap.xml", "sitemap", "the sitemap", "sitemap", _one, content_type=XML,
-          whole_site=True),
-    Route("/robots.txt", "robots", "the robots file", "robots", _one, content_type=TEXT),
+          whole_site=True, scope="site"),
+    Route("/robots.txt", "robots", "the robots file", "robots", _one, content_type=TEXT,
+          scope="site"),
     Route("/_redirects", "netlify_redirects", "the redirects of the host",
-          "netlify_redirects", _one, content_type=OCTETS),
+          "netlify_redirects", _one, content_type=OCTETS, scope="site"),
     # Enumerated by the freezer after every page: only then is every asset a page used known.
     Route("/_headers", "netlify_headers", "the headers of the host", "netlify_headers",
-          content_type=OCTETS),
+          content_type=OCTETS, scope="site"),
     Route("/404.html", "not_found_page", "the not-found page", "not_found_page", _one),
     Route("/highlight.css", "highlight_css", "the code highlighting styles",
-          "code_highlight_css", _one, content_type=CSS),
+          "code_highlight_css", _one, content_type=CSS, scope="site"),
     Route("/highlight-dark.css", "highlight_dark_css", "the code highlighting styles",
-          "code_highlight_dark_css", _one, content_type=CSS),
+          "code_highlight_dark_css", _one, content_type=CSS, scope="site"),
     Route("/_diagrams/<path:name>", "diagrams", "the diagram drawer (Mermaid)", "diagram_file",
-          _diagram_files, content_type=JAVASCRIPT, whole_site=True),
+          _diagram_files, content_type=JAVASCRIPT, whole_site=True, scope="site"),
     # Written by the build's search step after the freeze; answered by the preview.
     Route("/_search/<path:name>", "search_files", "the search index", "search_file",
           content_type=JSON),
     Route("/manifest.webmanifest", "web_manifest", "the web app manifest", "web_manifest",
-          _one, content_type=MANIFEST),
+          _one, content_type=MANIFEST, scope="site"),
     # Flask's own static rule (the view is frostpage's); Frozen-Flask lists its files.
-    Route("/static/<path:filename>", "static", "static files", "static_file"),
+    Route("/static/<path:filename>", "static", "static files", "static_file", scope="site"),
 )
 # fmt: on
 BY_ENDPOINT = {route.endpoint: route for route in reversed(ROUTES)}  # each endpoint's first row
-BY_RULE = {route.rule: route for route in ROUTES if route.reserves}
+BY_RULE = {rule: route for route in ROUTES if route.reserves for rule in rules(route)}
 ENDPOINTS = frozenset(BY_ENDPOINT)
 
 
-def taxonomy_converter(taxonomies: tuple[str, ...]) -> type[BaseConverter]:
-    """The URL converter that matches the site's own taxonomies' names, and nothing else:
-    /categories/ is a list of terms, /about/ stays a page."""
-    names = "|".join(re.escape(name) for name in taxonomies) or "(?!)"
+def one_of(names: tuple[str, ...]) -> type[BaseConverter]:
+    """A URL converter that matches one of ``names`` and nothing else: the site's own
+    taxonomies (/categories/ is a list of terms, /about/ stays a page), or its languages'
+    prefixes (/fr/)."""
+    pattern = "|".join(re.escape(name) for name in names) or "(?!)"
 
-    class Taxonomy(BaseConverter):
-        regex = f"(?:{names})"
+    class OneOf(BaseConverter):
+        regex = f"(?:{pattern})"
 
-    return Taxonomy
+    return OneOf
+
+
+def converters(space: UrlSpace) -> dict[str, type[BaseConverter]]:
+    return {"taxonomy": one_of(space.taxonomies), "lang": one_of(space.languages)}
 
 
 @functools.lru_cache(maxsize=8)
-def _reserving(taxonomies: tuple[str, ...]) -> Map:
+def _reserving(space: UrlSpace) -> Map:
     return Map(
         [
-            Rule(route.rule, endpoint=route.endpoint, defaults=route.defaults or None)
+            Rule(rule, endpoint=route.endpoint, defaults=route.defaults or None)
             for route in ROUTES
             if route.reserves
+            for rule in rules(route)
         ],
-        converters={"taxonomy": taxonomy_converter(taxonomies)},
+        converters=converters(space),
         strict_slashes=False,
         redirect_defaults=False,
     )
 
 
 def site_urls(site: Site) -> Iterator[tuple[str, dict[str, Any], dt.datetime | None, bool]]:
-    """(endpoint, values, last modified, in the sitemap) for every URL the site has."""
+    """(endpoint, values, last modified, in the sitemap) for every URL the site has, in
+    every language."""
     for route in ROUTES:
-        if route.urls is not None:
-            for values, modified in route.urls(site):
-                yield route.endpoint, values, modified, route.sitemap
+        if route.urls is None:
+            continue
+        for language in [site.main] if route.scope == "site" else site.languages:
+            code = language.language.code
+            prefixed = route.scope == "language" and language.language.prefix
+            for values, modified in route.urls(language):
+                if prefixed and "lang" not in values:
+                    values = {**values, "lang": code}
+                yield route.endpoint, values, modified, route.sitemap and values.get("lang") != ""
 
 
-def reserved(url: str, taxonomies: tuple[str, ...] = ()) -> Route | None:
-    """The engine's route that answers the site path ``url``, if any (``taxonomies``: the
-    site's, besides tags)."""
+def reserved(url: str, space: UrlSpace = PLAIN) -> Route | None:
+    """The engine's route that answers the site path ``url``, if any, in a site of the
+    taxonomies and languages of ``space``."""
     try:
-        rule, _ = _reserving(taxonomies).bind("site").match(url, return_rule=True)
+        rule, _ = _reserving(space).bind("site").match(url, return_rule=True)
     except HTTPException:
         return None
     return BY_RULE[rule.rule]
+
+
+def exists(site: Site, endpoint: str, values: dict[str, Any]) -> bool:
+    """Whether the site (in its language) has the URL of ``endpoint`` with ``values``; the
+    URLs of each endpoint are listed once per model."""
+    known = site.known_urls.get(endpoint)
+    if known is None:
+        listed = (
+            values
+            for route in ROUTES
+            if route.endpoint == endpoint and route.urls is not None
+            for values, _ in route.urls(site)
+        )
+        known = site.known_urls[endpoint] = {_frozen(values) for values in listed}
+    return _frozen(values) in known
+
+
+def _frozen(values: dict[str, Any]) -> frozenset[tuple[str, Any]]:
+    return frozenset((key, value) for key, value in values.items() if key != "lang")
+
+
+def versions(site: Site, endpoint: str, values: dict[str, Any]) -> dict[str, tuple[str, dict]]:
+    """The URL of ``endpoint`` with ``values`` in each language that has it, as (endpoint,
+    values): a page's translations, a made section's folder in each language, the same
+    list (/posts/, a tag) where that language has it. The site's own URLs have none."""
+    found: dict[str, tuple[str, dict]] = {}
+    if endpoint == "page":
+        url = f"/{values.get('path', '')}/"
+        page = site.by_url.get(url)
+        made = next((s for s in site.languages if url in s.made_sections), None)
+        folder = made.made_sections[url].folder if made else None
+        for language in site.languages:
+            code = language.language.code
+            if page is not None:
+                other = site.translations(page).get(code)
+                at = other.url if other is not None else None
+            else:  # the same folder, where that language has no page for it either
+                same = (s.url for s in language.made_sections.values() if s.folder == folder)
+                at = next(same, None) if folder is not None else None
+            if at is not None:
+                found[code] = (
+                    ("page", {"path": at.strip("/")}) if at != "/" else ("home", {"lang": ""})
+                )
+        return found
+    route = BY_ENDPOINT.get(endpoint)
+    if route is None or route.scope != "language":
+        return found
+    for language in site.languages:
+        if exists(language, endpoint, values):
+            found[language.language.code] = (endpoint, {**values, "lang": language.language.code})
+    return found
 
 
 def cross_origin(endpoint: str | None) -> bool:

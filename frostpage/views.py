@@ -30,7 +30,7 @@ from .page import Page, url_for_source
 from .paths import MARKDOWN_SUFFIXES
 from .state import current_site, site_state
 from .templating import absolute_url, page_url
-from .urls import content_type, cross_origin, site_urls
+from .urls import content_type, cross_origin, site_urls, versions
 
 LATEST_POSTS_ON_HOME = 5
 # The templates frostpage's own views render: a site may not use all of them.
@@ -62,6 +62,10 @@ def _respond(body: str | bytes) -> Response:
 
 def home() -> str:
     site = current_site()
+    if request.path == "/" and site.language.prefix:
+        # The default language has its own prefix (/en/): the site's root leads there.
+        target = {"title": site.settings.title}
+        return _render("alias.html", target=target, target_url=absolute_url(url_for("home")))
     intro = site.home
     if intro is not None:
         _raise_page_errors(intro)
@@ -269,11 +273,18 @@ def tag_json_feed(slug: str) -> Response:
 
 
 def sitemap() -> Response:
-    entries = [
-        (absolute_url(url_for(endpoint, **values)), modified)
-        for endpoint, values, modified, listed in site_urls(current_site())
-        if listed
-    ]
+    """Every URL of every language, with its versions in the others (hreflang)."""
+    site = current_site()
+    entries = []
+    for endpoint, values, modified, listed in site_urls(site):
+        if not listed:
+            continue
+        found = versions(site, endpoint, values) if len(site.languages) > 1 else {}
+        alternates = [
+            (code, absolute_url(url_for(other, **other_values)))
+            for code, (other, other_values) in found.items()
+        ]
+        entries.append((absolute_url(url_for(endpoint, **values)), modified, alternates))
     return _respond(feeds.sitemap(entries))
 
 
@@ -299,11 +310,18 @@ def robots() -> Response:
 
 
 def netlify_redirects() -> Response:
-    """A forced 301 from each alias to its page (Netlify reads build/_redirects)."""
+    """A forced 301 from each alias to its page, and each language's 404 page for its
+    URLs (Netlify reads build/_redirects)."""
     site = current_site()
     base = site.settings.base_path
     rules = [(base + alias, page_url(target)) for alias, target in site.aliases.items()]
-    return _respond(feeds.redirects(rules))
+    # Each language's own not-found page for the URLs under its prefix.
+    missing = [
+        (f"{base}{other.language.prefix}/*", url_for("not_found_page", lang=other.language.code))
+        for other in site.languages
+        if other.language.prefix
+    ]
+    return _respond(feeds.redirects(rules, missing))
 
 
 def netlify_headers() -> Response:
@@ -342,7 +360,8 @@ def diagram_file(name: str) -> Response:
 
 def search_file(name: str) -> Response:
     """A file of the preview's search index (the build writes them into _search/)."""
-    data = site_state(current_app).search.file(current_site(), name)
+    site = current_site()
+    data = site_state(current_app).search[site.language.code].file(site, name)
     if data is None:
         abort(404)
     return _respond(data)

@@ -199,7 +199,9 @@ def test_broken_link_in_a_template_names_the_template(write_site):
     root = write_site()
     tags = root / "templates/tags.html"
     tags.write_text(
-        tags.read_text("utf-8").replace("<h1>Tags</h1>", '<h1><a href="/archiv/">Tags</a></h1>')
+        tags.read_text("utf-8").replace(
+            '<h1>{{ _("Tags") }}</h1>', '<h1><a href="/archiv/">Tags</a></h1>'
+        )
     )
     errors = errors_of(root)
     assert errors == [

@@ -148,12 +148,12 @@
     const shown = query !== "";
     list.hidden = !shown;
     input.setAttribute("aria-expanded", String(shown));
-    const count = results.length === 1 ? "1 result" : `${results.length || "No"} results`;
+    const count = (form.dataset.results || "Results: {count}").replace("{count}", () => results.length);
     status.textContent = shown ? count : "";
     if (shown && !results.length) {
       const none = document.createElement("p");
       none.className = "search-none";
-      none.textContent = `Nothing found for “${query}”.`;
+      none.textContent = (form.dataset.none || "Nothing found for “{query}”.").replace("{query}", () => query);
       list.append(none);
     }
   }

@@ -8,6 +8,12 @@
   var KEY = "frostpage-theme";
   var SCHEMES = ["auto", "light", "dark"];
   var root = document.documentElement;
+  // The theme's words in the page's language, written by the template into <html>.
+  var WORDS = {auto: "auto", light: "light", dark: "dark", copy: "Copy", copied: "Copied",
+               failed: "Copy failed", code: "code"};
+  try {
+    WORDS = Object.assign(WORDS, JSON.parse(root.getAttribute("data-words") || "{}"));
+  } catch (error) { /* a theme's own template without them: English */ }
 
   function stored() {
     try {
@@ -42,7 +48,7 @@
     if (!button) return;
     var label = button.querySelector(".theme-name");
     function show(scheme) {
-      label.textContent = scheme;
+      label.textContent = WORDS[scheme];
       button.setAttribute("data-scheme", scheme);
     }
     show(stored());
@@ -69,17 +75,17 @@
       button.type = "button";
       button.className = "copy-code";
       var label = document.createElement("span");
-      label.textContent = "Copy";
+      label.textContent = WORDS.copy;
       var what = document.createElement("span");
       what.className = "visually-hidden";
-      what.textContent = " code";
+      what.textContent = " " + WORDS.code;
       button.append(label, what);
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(pre.innerText.replace(/\n$/, "")).then(
-          function () { label.textContent = "Copied"; },
-          function () { label.textContent = "Copy failed"; }
+          function () { label.textContent = WORDS.copied; },
+          function () { label.textContent = WORDS.failed; }
         );
-        setTimeout(function () { label.textContent = "Copy"; }, 2000);
+        setTimeout(function () { label.textContent = WORDS.copy; }, 2000);
       });
       box.appendChild(button);
     });
