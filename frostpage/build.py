@@ -13,6 +13,7 @@ of the others are linked from the previous build.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -229,7 +230,9 @@ def _index(
         report("Indexing", 1, 1, "search")
     for language in site.languages:
         folder = search.folder(language)
-        if (staging / folder).is_dir():
+        if not language.settings.search:
+            shutil.rmtree(staging / folder, ignore_errors=True)
+        elif (staging / folder).is_dir():
             remove_others(staging / folder, {n[len(folder) + 1 :] for n in written})
     return sorted(written), 0 if kept is not None else len(written)
 

@@ -90,7 +90,7 @@ def test_every_page_links_its_feeds_and_has_seo_tags(blog):
     assert 'type="application/atom+xml"' in html and 'href="/feed.xml"' in html
     assert 'href="/feed.json"' in html
     assert '<meta name="description" content="Text with a relative link &amp; an emphasis' in html
-    assert '<time datetime="2025-04-01T10:00:00+02:00">1 April 2025</time>' in html
+    assert '<time datetime="2025-04-01T10:00:00+02:00">April 1, 2025</time>' in html
     assert "updated <time" in html
     assert "1 min read" in html
 

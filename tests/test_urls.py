@@ -8,7 +8,7 @@ import re
 import pytest
 
 from frostpage import SiteErrors, build, create_app
-from frostpage.urls import ROUTES, reserved
+from frostpage.urls import ROUTES, UrlSpace, reserved
 
 SAMPLES = {
     "path": "x",
@@ -19,7 +19,7 @@ SAMPLES = {
     "year": "2025",
     "taxonomy": "categories",  # a site's taxonomies: categories unless it says otherwise
 }
-TAXONOMIES = ("categories",)
+SPACE = UrlSpace(taxonomies=("categories",))
 
 
 def sample(rule: str) -> str:
@@ -33,7 +33,7 @@ RESERVED = [sample(route.rule) for route in ROUTES if route.reserves and not rou
 def test_the_table_reserves_every_engine_url_but_pages():
     assert "/archive/" in RESERVED and "/tags/python/page/2/" in RESERVED
     for url in RESERVED:
-        assert reserved(url, TAXONOMIES) is not None, url
+        assert reserved(url, SPACE) is not None, url
     assert reserved("/about/") is None and reserved("/posts/hello/") is None
     assert reserved("/posts/42/") is None  # a post's slug, not a year
 
@@ -51,7 +51,7 @@ def test_no_page_file_or_alias_may_take_an_engine_url(write_site, url):
     with pytest.raises(SiteErrors) as caught:
         build(root)
     errors = [str(error).split("\n")[0] for error in caught.value.errors]
-    route = reserved(url, TAXONOMIES)
+    route = reserved(url, SPACE)
     assert any(
         error.startswith("content/moved.md:3: alias '")
         and error.endswith(f"' is reserved for {route.what}")
