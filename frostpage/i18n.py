@@ -11,9 +11,10 @@ shown as the template writes it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from babel.core import Locale
 from babel.dates import format_date as babel_date
@@ -21,14 +22,15 @@ from babel.dates import get_day_names, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
-from flask import current_app
+from flask import current_app, g
+from markupsafe import Markup
 
 from .config import locale
 from .errors import SiteError
 from .state import current_language, site_state
 
 SHIPPED = Path(__file__).parent / "locales"
-BABEL_FORMATS = ("short", "medium", "long", "full")
+CATALOGUE = "frostpage_catalogue"  # where a request keeps its language's (flask.g)
 
 
 def catalogue_files(code: str, folders: list[Path]) -> list[Path]:
@@ -43,16 +45,10 @@ def catalogue_files(code: str, folders: list[Path]) -> list[Path]:
 
 
 def translations(code: str, folders: list[Path]) -> NullTranslations:
-    """The merged catalogue of ``code``: read again when one of its files changes."""
-    files = catalogue_files(code, folders)
-    return _merged(code, tuple((path, path.stat().st_mtime_ns) for path in files), folders[0])
-
-
-@functools.lru_cache(maxsize=32)
-def _merged(code: str, files: tuple[tuple[Path, int], ...], root: Path) -> NullTranslations:
+    """The catalogue of ``code``: its layers merged, an upper layer's strings first."""
     merged: NullTranslations = NullTranslations()
-    for path, _ in files:
-        layer = _read(path, code, root)
+    for path in catalogue_files(code, folders):
+        layer = _read(path, code, folders[0])
         if isinstance(merged, Translations):
             merged.merge(layer)
         else:
@@ -80,18 +76,51 @@ def _read(path: Path, code: str, root: Path) -> Translations:
     return Translations(compiled)
 
 
-def _current() -> NullTranslations:
-    state = site_state(current_app)
-    return translations(current_language(), state.themes)
+@dataclass
+class Catalogue:
+    """One language's catalogue in the running app, with the strings without variables
+    that pages asked for, translated once (a page asks for dozens, the same each time)."""
+
+    translations: NullTranslations
+    plain: dict[str, Markup] = field(default_factory=dict)
 
 
-def gettext(message: str) -> str:
-    """The current page's language's word for ``message`` (templates: ``_('Tags')``)."""
-    return _current().ugettext(message)
+def _current() -> Catalogue:
+    """The catalogue of the page's language, read once per app (a change in site/ makes
+    the preview a new app) and kept for the request."""
+    found = g.get(CATALOGUE)
+    if found is None:
+        state = site_state(current_app)
+        code = current_language()
+        found = state.catalogues.get(code)
+        if found is None:
+            found = state.catalogues[code] = Catalogue(translations(code, state.themes))
+        setattr(g, CATALOGUE, found)
+    return found
 
 
-def ngettext(singular: str, plural: str, count: int) -> str:
-    return _current().ungettext(singular, plural, count)
+def gettext(message: str, **variables: Any) -> Markup:
+    """The page's language's words for ``message`` (``_('Tags')`` in a template), with
+    ``variables`` put in: Jinja's "new style" gettext, without its wrapper."""
+    catalogue = _current()
+    if variables:
+        return Markup(catalogue.translations.ugettext(message)) % variables
+    found = catalogue.plain.get(message)
+    if found is None:
+        found = catalogue.plain[message] = Markup(catalogue.translations.ugettext(message)) % {}
+    return found
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> Markup:
+    """The form of ``singular``/``plural`` for ``num`` in the page's language."""
+    words = _current().translations.ungettext(singular, plural, num)
+    return Markup(words) % {"num": num, **variables}
+
+
+def lookup(text: str) -> str:
+    """``text`` in the page's language where a catalogue has it, as it is otherwise; never
+    read as a format (for titles: 'Blog', 'Categories')."""
+    return str(_current().translations.ugettext(text))
 
 
 def format_date(value: dt.datetime | dt.date, pattern: str, code: str) -> str:

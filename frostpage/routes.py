@@ -50,10 +50,10 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = templating.remembered_url_for
     app.add_template_filter(templating.format_date, "date")
     app.add_template_filter(templating.iso_date, "isodate")
+    # The theme's words: _() and ngettext() in templates, {% trans %} blocks too.
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
-    )
+    app.jinja_env.globals.update(_=i18n.gettext, gettext=i18n.gettext, ngettext=i18n.ngettext)
+    app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
     if app.config["FROSTPAGE_DEV"]:
         app.before_request(refresh_in_dev)
         app.before_request(error_pages.show_data_errors)

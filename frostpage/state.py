@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, has_request_context, request
 
@@ -27,6 +27,9 @@ from .model import Site, build_site, forget_stale_html
 from .page import Page
 from .paths import MARKDOWN_SUFFIXES, SourceFiles, source_files
 from .search import PreviewIndex
+
+if TYPE_CHECKING:
+    from .i18n import Catalogue
 
 
 @dataclass
@@ -47,6 +50,7 @@ class SiteState:
     warnings: list[str] = field(default_factory=list)
     fingerprinted_used: set[str] = field(default_factory=set)
     urls: dict[tuple, str] = field(default_factory=dict)  # url_for's answers, remembered
+    catalogues: dict[str, Catalogue] = field(default_factory=dict)  # i18n's, by language
     # The preview's search index of each language.
     search: defaultdict[str, PreviewIndex] = field(
         default_factory=lambda: defaultdict(PreviewIndex)

@@ -147,7 +147,7 @@ def taxonomy_title(taxonomy: str, one: bool = False) -> str:
 def translated(text: str) -> str:
     """A title in the page's language where a catalogue has it ('Blog' → 'المدونة'):
     looked up as it is, never read as a format, unlike ``_()``."""
-    return i18n.gettext(text)
+    return i18n.lookup(text)
 
 
 def neighbours(post: Page) -> tuple[Page | None, Page | None]:
