@@ -194,7 +194,7 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
     the folders whose templates/ and static/ the site uses, the site's own first)."""
     digest = hashlib.sha256(repr((dev, include_future, site.settings)).encode())
     for number, base in enumerate([root, *themes[1:]]):
-        for folder in HASHED_FOLDERS if base == root else ("templates",):
+        for folder in HASHED_FOLDERS if base == root else ("templates", "i18n"):
             for path in _files_under(base / folder):
                 name = f"{number}:{path.relative_to(base)}"
                 digest.update(f"{name}\0".encode() + path.read_bytes())

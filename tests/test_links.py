@@ -108,7 +108,9 @@ def test_a_broken_link_in_any_folder_name_is_blamed_on_its_markdown_line(write_s
 def test_a_broken_link_under_a_base_path_is_blamed_on_its_template(write_site):
     root = write_site(config='title = "T"\nbase_url = "https://example.org/blog/"\n')
     tags = root / "templates/tags.html"
-    tags.write_text(tags.read_text("utf-8").replace('<h1>{{ _("Tags") }}</h1>', '<a href="/blog/x/">x</a>'))
+    tags.write_text(
+        tags.read_text("utf-8").replace('<h1>{{ _("Tags") }}</h1>', '<a href="/blog/x/">x</a>')
+    )
     assert errors_of(root) == [
         "templates/tags.html: broken link '/blog/x/': points to no file (in /tags/index.html)"
     ]

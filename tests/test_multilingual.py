@@ -390,6 +390,33 @@ def test_a_site_catalogue_overrides_and_adds_words(tmp_path: Path) -> None:
     ]
 
 
+def test_a_themes_catalogue_and_trans_blocks_are_read(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path / "site")
+    theme = root / "themes/plain"
+    (theme / "i18n").mkdir(parents=True)
+    (theme / "templates").mkdir()
+    (theme / "i18n/fr.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Read %(title)s"\nmsgstr "Lire %(title)s"\n',
+        "utf-8",
+    )
+    (theme / "templates/page.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p class="read">'
+        "{% trans title=page.title %}Read {{ title }}{% endtrans %}</p>{% endblock %}",
+        "utf-8",
+    )
+    config = root / "site/config.toml"
+    config.write_text('theme = "plain"\n' + config.read_text("utf-8"), "utf-8")
+    build(root)
+    assert parse(root / "build", "/fr/about/").css_first(".read").text() == "Lire À propos"
+    assert parse(root / "build", "/about/").css_first(".read").text() == "Read About us"
+    # A change to the theme's catalogue is a change of every page that uses it.
+    po = theme / "i18n/fr.po"
+    po.write_text(po.read_text("utf-8").replace("Lire", "Voir"), "utf-8")
+    build(root)
+    assert parse(root / "build", "/fr/about/").css_first(".read").text() == "Voir À propos"
+
+
 def test_every_word_of_the_theme_is_translated_in_each_shipped_language() -> None:
     wanted = {
         message
