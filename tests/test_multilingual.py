@@ -298,6 +298,36 @@ def test_the_default_language_may_have_its_own_prefix(tmp_path: Path) -> None:
     assert "/en/* /en/404.html 404" in (output / "_redirects").read_text("utf-8")
 
 
+def test_hugos_folder_per_language_regions_and_translation_keys(tmp_path: Path) -> None:
+    """Hugo's content/en/ and content/pt-br/ folders, Zola's _index.pt-br.md, and pages of
+    different names linked by translationKey."""
+    root = tmp_path / "site"
+    files = {
+        "site/config.toml": 'title = "T"\nbase_url = "https://example.org/"\n'
+        '[languages.pt-br]\ntitle = "T (Brasil)"\n[languages.he]\n',
+        "content/en/_index.md": "---\ntitle: Home\n---\nHi.\n",
+        "content/pt-br/_index.md": "---\ntitle: Início\n---\nOi.\n",
+        "content/en/team.md": "---\ntitle: Team\ntranslationKey: team\n---\nUs.\n",
+        "content/pt-br/equipe.md": "---\ntitle: Equipe\ntranslationKey: team\n---\nNós.\n",
+        "content/en/guide/_index.md": "---\ntitle: Guide\n---\nRead.\n",
+        "content/guide/_index.pt-br.md": "---\ntitle: Guia\n---\nLeia.\n",
+        "content/he/index.md": "---\ntitle: בית\n---\nשלום.\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, "utf-8")
+    build(root)
+    output = root / "build"
+    assert alternates(parse(output, "/team/"))["pt-br"] == "https://example.org/pt-br/equipe/"
+    assert switcher(parse(output, "/pt-br/equipe/"))["en"] == "/team/"
+    assert switcher(parse(output, "/guide/"))["pt-br"] == "/pt-br/guide/"
+    assert parse(output, "/pt-br/").css_first("html").attributes["lang"] == "pt-br"
+    hebrew = parse(output, "/he/").css_first("html").attributes
+    assert (hebrew["lang"], hebrew["dir"]) == ("he", "rtl")
+    names = [a.text() for a in parse(output, "/team/").css(".language-switch a")]
+    assert names == ["English", "Português (Brasil)", "עברית"]
+
+
 def errors_of(root: Path) -> list[str]:
     with pytest.raises((SiteError, SiteErrors)) as caught:
         build(root)
