@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, Rule
@@ -61,7 +61,7 @@ class Route:
     # "language": each language has its own, under its prefix (/fr/posts/): the rule is
     # registered a second time as /<lang:lang>/…; "pages": the values hold the language's
     # prefix already (page URLs); "site": one for the whole site.
-    scope: str = "language"
+    scope: Literal["language", "pages", "site"] = "language"
 
 
 class UrlSpace(NamedTuple):
