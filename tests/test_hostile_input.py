@@ -21,6 +21,8 @@ KEYS = ["title", "date", "updated", "tags", "draft", "summary", "template", "slu
 KEYS += ["aliases", "image", "anything"]
 # Other generators' keys that frostpage reads: URLs, aliases, taxonomies, dates.
 KEYS += ["url", "permalink", "path", "redirect_from", "categories", "lastmod", "taxonomies"]
+# The keys of translations (the base site has French and Arabic besides English).
+KEYS += ["lang", "translation_key", "translationKey"]
 # Strings authors (and attackers) write: paths, dates that are not, control characters.
 TRICKY = [
     "..",
@@ -50,6 +52,11 @@ TRICKY = [
     "/static/x",
     ":year/:title.html",
     "/_diagrams/x.js",
+    "fr",
+    "de",
+    "/fr/",
+    "/ar/tags/",
+    "/fr/404.html",
 ]
 text = st.one_of(st.sampled_from(TRICKY), st.text(max_size=12))
 values = st.recursive(
@@ -64,7 +71,11 @@ name_part = st.text(
     min_size=1,
     max_size=12,
 ).filter(lambda part: part not in (".", "..") and len(part.encode()) < 60)
-file_name = st.lists(name_part, min_size=1, max_size=3).map("/".join)
+# Names of translations: 'about.fr' beside 'about', in 'fr/' or 'ar/', in undeclared 'de'.
+language_part = st.sampled_from(["fr", "ar", "de", "en", "fr/posts", "ar/fr", "pt-br"])
+file_name = st.lists(name_part, min_size=1, max_size=3).map("/".join) | st.tuples(
+    name_part, language_part, st.booleans()
+).map(lambda t: f"{t[1]}/{t[0]}" if t[2] else f"{t[0]}.{t[1].replace('/', '.')}")
 markdown = st.text(
     alphabet=string.ascii_letters + "#*_`[]()<>!-|>=~:\\/.\n \t" + "é\u00a0\x0b",
     max_size=300,
@@ -101,7 +112,9 @@ def base_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("base")
     copy_theme(base)
     (base / "site").mkdir()
-    (base / "site/config.toml").write_text('title = "Hostile"\nbase_url = "https://x.example/"\n')
+    (base / "site/config.toml").write_text(
+        'title = "Hostile"\nbase_url = "https://x.example/"\n[languages.fr]\n[languages.ar]\n'
+    )
     return base
 
 
