@@ -32,17 +32,12 @@ class Language:
     settings: Settings  # the site's, with this language's own keys
     default: bool = False
 
-    @property
-    def locale(self) -> babel.Locale:
-        return locale(self.code)
-
 
 def site_languages(settings: Settings) -> list[Language]:
     """The site's languages, the default one first, then in the order of [languages]."""
     tables = {config.code: config for config in settings.languages}
-    codes = [settings.language, *(code for code in tables if code != settings.language)]
     found = []
-    for code in codes:
+    for code in codes(settings):
         table = tables.get(code)
         own = dict(table.settings) if table else {}
         default = code == settings.language
