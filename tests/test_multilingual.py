@@ -311,7 +311,7 @@ def test_hugos_folder_per_language_regions_and_translation_keys(tmp_path: Path) 
         "content/pt-br/equipe.md": "---\ntitle: Equipe\ntranslationKey: team\n---\nNós.\n",
         "content/en/guide/_index.md": "---\ntitle: Guide\n---\nRead.\n",
         "content/guide/_index.pt-br.md": "---\ntitle: Guia\n---\nLeia.\n",
-        "content/he/index.md": "---\ntitle: בית\n---\nשלום.\n",
+        "content/he/index.md": "---\ntitle: בית\n---\nשלום.\n",  # noqa: RUF001
     }
     for name, text in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
