@@ -1,4 +1,5 @@
-"""Machine-readable files: Atom and JSON feeds, the sitemap, robots.txt, Netlify's rules.
+"""Machine-readable files: Atom, RSS and JSON feeds, the sitemap, robots.txt, Netlify's
+rules.
 
 Written with ElementTree and json, never by string templates, so titles, tags and content
 are always escaped correctly. Every URL in them is absolute, and every date comes from
@@ -13,6 +14,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import quote, urljoin
 
@@ -21,6 +23,8 @@ from .model import Site
 from .page import Page
 
 ATOM = "http://www.w3.org/2005/Atom"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"  # RSS's content:encoded, the full HTML
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"  # RSS's dc:creator, an author without email
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"  # the sitemap's links to other languages' versions
 FEED_LENGTH = 20
@@ -125,6 +129,44 @@ def atom(feed: Feed) -> bytes:
         content.set("type", "html")
     etree.indent(root)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def rss(feed: Feed) -> bytes:
+    """An RSS 2.0 document, for the readers and podcast tools that want RSS: each item with
+    its summary as description and its full HTML as content:encoded."""
+    etree.register_namespace("atom", ATOM)
+    etree.register_namespace("content", CONTENT)
+    etree.register_namespace("dc", DUBLIN_CORE)
+    root = etree.Element("rss", {"version": "2.0"})
+    channel = etree.SubElement(root, "channel")
+    _plain(channel, "title", feed.title)
+    _plain(channel, "link", feed.home_url)
+    _plain(channel, "description", feed.description or feed.title)
+    _plain(channel, "language", feed.language)
+    _plain(channel, "lastBuildDate", format_datetime(feed.updated))
+    _plain(channel, "generator", "frostpage")
+    _link(channel, feed.feed_url, "self", "application/rss+xml")  # as the RSS board advises
+    for entry in feed.entries:
+        item = etree.SubElement(channel, "item")
+        _plain(item, "title", entry.page.title)
+        _plain(item, "link", entry.url)
+        _plain(item, "guid", entry.url).set("isPermaLink", "true")
+        _plain(item, "pubDate", format_datetime(entry.page.post_date))
+        if feed.author:
+            _plain(item, f"{{{DUBLIN_CORE}}}creator", feed.author)
+        for tag in entry.tags:
+            _plain(item, "category", tag)
+        _plain(item, "description", entry.summary)
+        _plain(item, f"{{{CONTENT}}}encoded", entry.content_html)
+    etree.indent(root)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _plain(parent: etree.Element, tag: str, text: str) -> etree.Element:
+    """An element of no namespace (RSS's own) with text."""
+    element = etree.SubElement(parent, tag)
+    element.text = printable(text)
+    return element
 
 
 def json_feed(feed: Feed) -> bytes:

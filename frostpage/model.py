@@ -24,6 +24,7 @@ from .sections import NavItem, Section, build_sections, places, section_nav, sit
 from .urls import UrlSpace, reserved, url_space
 
 WORDS_PER_MINUTE = 220
+RELATED_POSTS = 3  # listed under a post
 
 
 @dataclass(frozen=True)
@@ -286,6 +287,24 @@ class Site:
         """The page's tags, in the order its author wrote them."""
         found = (self._tags_by_slug.get(slugify(name) or "tag") for name in page.tags)
         return list({tag.slug: tag for tag in found if tag is not None}.values())
+
+    def related(self, post: Page, count: int = RELATED_POSTS) -> list[Page]:
+        """The posts that share the most tags and terms with ``post``, then the newest, then
+        by title: the same list on every build."""
+        shared: dict[int, int] = {}
+        groups = [self.tags_of(post)] + [
+            self.terms_of(post, name) for name in self.settings.taxonomies
+        ]
+        for group in groups:
+            for tag in group:
+                for other in tag.posts:
+                    if other is not post:
+                        shared[id(other)] = shared.get(id(other), 0) + 1
+        ranked = sorted(
+            (other for other in self.posts if id(other) in shared),
+            key=lambda other: (-shared[id(other)], self._post_index[id(other)]),
+        )
+        return ranked[:count]
 
     def neighbours(self, post: Page) -> tuple[Page | None, Page | None]:
         """The newer and the older post next to ``post``."""

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote, urljoin
 
 from flask import current_app, request, url_for
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from . import i18n
@@ -42,10 +43,12 @@ HELPERS = (
     "taxonomy_title",
     "taxonomy_names",
     "neighbours",
+    "related_posts",
     "reading_minutes",
     "is_scheduled",
     "language_links",
     "translated",
+    "structured_data",
     "alternate_links",
 )
 
@@ -154,6 +157,11 @@ def neighbours(post: Page) -> tuple[Page | None, Page | None]:
     return current_site().neighbours(post)
 
 
+def related_posts(post: Page) -> list[Page]:
+    """Up to three posts sharing the most tags and terms with ``post``."""
+    return current_site().related(post)
+
+
 def reading_minutes(page: Page) -> int:
     return current_site().reading_minutes(page)
 
@@ -206,6 +214,76 @@ def social_image(page: Page | None) -> str | None:
     if url is None or "://" in url:
         return url
     return absolute_url(site_link(quote(url)))
+
+
+def structured_data(
+    page: Page | None = None, section: Section | None = None, breadcrumbs: bool = False
+) -> Markup:
+    """schema.org's description of the page for search engines, as JSON-LD: a BlogPosting
+    for a post, the WebSite on the home page, and a BreadcrumbList on a page that shows
+    breadcrumbs (``breadcrumbs``: the documentation layout's); '' on other pages."""
+    site = current_site()
+    settings = site.settings
+    found: list[dict[str, Any]] = []
+    if request.endpoint == "home":
+        found.append(
+            {
+                "@type": "WebSite",
+                "name": settings.title,
+                "url": absolute_url(remembered_url_for("home")),
+                "inLanguage": site.language.code,
+                **({"description": settings.description} if settings.description else {}),
+            }
+        )
+    if page is not None and page.is_post and page.date:
+        url = page_url(page, _external=True)
+        image = social_image(page)
+        post: dict[str, Any] = {
+            "@type": "BlogPosting",
+            "headline": page.title,
+            "url": url,
+            "mainEntityOfPage": url,
+            "datePublished": page.date.isoformat(),
+            "dateModified": (page.updated or page.date).isoformat(),
+            "inLanguage": page.language or site.language.code,
+            "description": page.about or site.summary(page),
+        }
+        if settings.author:
+            post["author"] = {"@type": "Person", "name": settings.author}
+        if image:
+            post["image"] = [image]
+        tags = [tag.name for tag in site.tags_of(page)]
+        if tags:
+            post["keywords"] = tags
+        found.append(post)
+    current = page or section
+    if breadcrumbs and current is not None and current.parents:
+        trail = [
+            (item.title, page_url(item, _external=True)) for item in current.parents if item.url
+        ]
+        trail.append((current.title, absolute_url(request.script_root + request.path)))
+        found.append(
+            {
+                "@type": "BreadcrumbList",
+                "itemListElement": [
+                    {"@type": "ListItem", "position": number, "name": name, "item": url}
+                    for number, (name, url) in enumerate(trail, start=1)
+                ],
+            }
+        )
+    if not found:
+        return Markup("")
+    document = (
+        {"@context": "https://schema.org", **found[0]}
+        if len(found) == 1
+        else {
+            "@context": "https://schema.org",
+            "@graph": found,
+        }
+    )
+    return Markup('<script type="application/ld+json">{}</script>').format(
+        Markup(htmlsafe_json_dumps(document, sort_keys=True))
+    )
 
 
 def tag_url(tag: Tag) -> str:

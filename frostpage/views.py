@@ -6,6 +6,7 @@ Views know nothing of files on disk, and nothing of which URLs exist: the route 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from . import diagrams, feeds
+from . import diagrams, feeds, history
 from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
 from .highlighting import highlight_css
@@ -226,6 +227,11 @@ def json_feed() -> Response:
     return _respond(feeds.json_feed(feed))
 
 
+def rss_feed() -> Response:
+    site = current_site()
+    return _respond(feeds.rss(_feed(site.posts, site.settings.title, "home")))
+
+
 def _tag_feed(slug: str) -> feeds.Feed:
     return _feed_of(current_site().tag(slug), "tag", slug=slug)
 
@@ -264,6 +270,14 @@ def term_json_feed(taxonomy: str, slug: str) -> Response:
     return _respond(feeds.json_feed(_term_feed(taxonomy, slug)))
 
 
+def term_rss_feed(taxonomy: str, slug: str) -> Response:
+    return _respond(feeds.rss(_term_feed(taxonomy, slug)))
+
+
+def tag_rss_feed(slug: str) -> Response:
+    return _respond(feeds.rss(_tag_feed(slug)))
+
+
 def tag_atom_feed(slug: str) -> Response:
     return _respond(feeds.atom(_tag_feed(slug)))
 
@@ -273,12 +287,18 @@ def tag_json_feed(slug: str) -> Response:
 
 
 def sitemap() -> Response:
-    """Every URL of every language, with its versions in the others (hreflang)."""
+    """Every URL of every language, with the date it last changed and its versions in the
+    others (hreflang). A page without a date has its file's (history.last_changed); a made
+    section page, the newest of its pages'."""
     site = current_site()
+    root = site_state(current_app).root
+    changed = history.last_changed(root, [page.source for page in site.all_pages])
     entries = []
     for endpoint, values, modified, listed in site_urls(site):
         if not listed:
             continue
+        if modified is None:
+            modified = _file_date(site, endpoint, values, changed)
         found = versions(site, endpoint, values) if len(site.languages) > 1 else {}
         alternates = [
             (code, absolute_url(url_for(other, **other_values)))
@@ -303,6 +323,23 @@ def search_index() -> Response:
 def _api_entries(site: Site) -> list[tuple[Page, str]]:
     listed = [page for page in site.pages if page is not site.posts_intro]
     return [(page, page_url(page, _external=True)) for page in listed]
+
+
+def _file_date(
+    site: Site, endpoint: str, values: dict[str, Any], changed: dict[str, dt.datetime]
+) -> dt.datetime | None:
+    """When the file of a page (or the newest file of a made section) last changed."""
+    url = (
+        f"/{values['path']}/"
+        if endpoint == "page"
+        else site.in_language(values.get("lang") or site.language.code).home_url
+    )
+    page = site.by_url.get(url)
+    if page is not None:
+        return changed.get(page.source)
+    section = next((s.made_sections[url] for s in site.languages if url in s.made_sections), None)
+    dates = [changed[p.source] for p in section.pages if p.source in changed] if section else []
+    return max(dates, default=None)
 
 
 def robots() -> Response:

@@ -46,8 +46,8 @@ def test_the_build_lets_other_sites_read_the_api_and_feeds_and_nothing_else(site
     headers = (site_root / "build/_headers").read_text("utf-8")
     for path in SHARED:
         assert f"{path}\n  Access-Control-Allow-Origin: *\n" in headers, path
-    # and the python tag's JSON Feed, and the two feeds of the web-dev tag
-    assert headers.count("Access-Control-Allow-Origin") == len(SHARED) + 3
+    # and the python tag's JSON and RSS feeds, the three feeds of the web-dev tag, the RSS
+    assert headers.count("Access-Control-Allow-Origin") == len(SHARED) + 6
     assert "/about/" not in headers and "/tags/python/\n" not in headers
     # One home: netlify.toml does not send the header too (on HTML pages of /tags/, say).
     netlify = tomllib.loads((REPOSITORY / "netlify.toml").read_text("utf-8"))
