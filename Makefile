@@ -9,7 +9,7 @@ NPM    ?= npm
 # the tests that need them are skipped outside CI.
 JUDGES := $(if $(shell command -v $(NPM)),node_modules/.installed)
 
-.PHONY: serve build check test lint audit screenshots new bench clean
+.PHONY: serve build preview check test lint audit screenshots new bench clean
 
 # The site's own needs (what Netlify installs for `make build`)...
 $(VENV)/.installed: pyproject.toml
@@ -32,6 +32,10 @@ serve: $(VENV)/.installed
 
 build: $(VENV)/.installed
 	$(BIN)/python freeze.py
+
+# The built site served as Netlify serves it: _redirects, _headers, netlify.toml, 404.html.
+preview: build
+	$(BIN)/frostpage preview --port $(PORT)
 
 # The link check and the Nu Html Checker on an existing build/.
 check: $(VENV)/.installed node_modules/.installed

@@ -122,6 +122,40 @@ def serve(context: click.Context, host: str, port: int) -> None:
     )
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The built folder to serve (build/ by default).",
+)
+@click.pass_context
+def preview(context: click.Context, host: str, port: int, output: Path | None) -> None:
+    """Serve the built site as Netlify serves it: its redirects, headers and 404 page."""
+    from werkzeug.serving import run_simple
+
+    from .build import output_folder
+    from .hosting import load_host
+
+    root = context.obj["root"]
+    folder = output_folder(root, output)
+
+    def load() -> Any:
+        if not (folder / "index.html").is_file():
+            raise SiteError(f"{folder.name}/", None, "holds no built site", "run `make build`")
+        return load_host(folder, root)
+
+    site = _run(context, load)
+    for rule in site.not_previewed:
+        log.warning("%s: not previewed (conditions, query or another site)", rule)
+    log.info(
+        "Serving %s/ as Netlify would at http://%s:%s/ (Ctrl+C to stop)", folder.name, host, port
+    )
+    run_simple(host, port, site, use_reloader=False, threaded=True)
+
+
 class _ProgressBar:
     """One click progress bar per step of the build, showing the item being worked on."""
 
