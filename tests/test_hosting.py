@@ -3,6 +3,7 @@ documentation: Redirects and rewrites, Rewrites and proxies, Custom headers)."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,14 @@ def test_rules_it_cannot_emulate_are_named(served) -> None:
     _, root = served
     host = load_host(root / "build", root)
     assert host.not_previewed == ["netlify.toml: [[redirects]] number 7 (/shop)"]
+
+
+def test_netlify_keeps_the_cache_and_the_last_build_between_deploys() -> None:
+    from conftest import REPOSITORY
+
+    netlify = tomllib.loads((REPOSITORY / "netlify.toml").read_text("utf-8"))
+    (plugin,) = [p for p in netlify["plugins"] if p["package"] == "netlify-plugin-cache"]
+    assert set(plugin["inputs"]["paths"]) == {".frostpage-cache", netlify["build"]["publish"]}
 
 
 def test_the_preview_needs_a_build(write_site) -> None:
