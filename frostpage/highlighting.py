@@ -4,6 +4,8 @@ for the light and the dark scheme.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from typing import Any, ClassVar
 
@@ -38,6 +40,18 @@ def use_token_tables() -> None:
         formatter = getattr(pymdownx.highlight, name)
         if not issubclass(formatter, TokenTables):
             setattr(pymdownx.highlight, name, type(name, (TokenTables, formatter), {}))
+
+
+def stylesheets(light: str, dark: str) -> dict[str, tuple[str, str]]:
+    """The two stylesheets of code, with the digest of each (a build names its files by it,
+    so a browser may keep them for good): 'light' and 'dark' → (css, digest)."""
+    return {"light": _with_digest(light, None), "dark": _with_digest(dark, light)}
+
+
+@functools.lru_cache(maxsize=8)
+def _with_digest(style: str, over: str | None) -> tuple[str, str]:
+    css = highlight_css(style, over=over)
+    return css, hashlib.sha256(css.encode()).hexdigest()[:10]
 
 
 def highlight_css(style_name: str, over: str | None = None) -> str:

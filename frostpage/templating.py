@@ -23,7 +23,7 @@ from .model import Tag
 from .page import Page
 from .sections import NavItem, Section
 from .state import current_language, current_site, site_state
-from .urls import versions
+from .urls import code_stylesheets, versions
 
 # The functions templates may call by name.
 HELPERS = (
@@ -49,6 +49,7 @@ HELPERS = (
     "language_links",
     "translated",
     "structured_data",
+    "code_stylesheet_url",
     "alternate_links",
 )
 
@@ -293,6 +294,15 @@ def tag_url(tag: Tag) -> str:
 def site_link(url: str) -> str:
     """A root-relative link from the config ('/docs/') with the site's base path."""
     return request.script_root + url if url.startswith("/") else url
+
+
+def code_stylesheet_url(scheme: str = "light") -> str:
+    """The URL of the code stylesheet of a scheme ('light' or 'dark'): fingerprinted in the
+    build, as the files of static/ are, plain in the preview."""
+    endpoint = "highlight_css" if scheme == "light" else "highlight_dark_css"
+    if site_state(current_app).dev:
+        return remembered_url_for(endpoint)
+    return remembered_url_for(endpoint, version=code_stylesheets(current_site())[scheme][1])
 
 
 def asset_url(filename: str) -> str:

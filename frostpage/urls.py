@@ -20,6 +20,7 @@ from werkzeug.routing import BaseConverter, Map, Rule
 
 from . import diagrams
 from .config import Settings
+from .highlighting import stylesheets
 from .languages import codes, url_prefix
 
 if TYPE_CHECKING:
@@ -172,6 +173,21 @@ def _term_feeds(site: Site) -> Iterator[Values]:
             yield {"taxonomy": name, "slug": term.slug}, None
 
 
+def _highlight(scheme: str) -> Enumerator:
+    """The fingerprinted name of a code stylesheet ('light' or 'dark')."""
+
+    def urls(site: Site) -> Iterator[Values]:
+        yield {"version": code_stylesheets(site)[scheme][1]}, None
+
+    return urls
+
+
+def code_stylesheets(site: Site) -> dict[str, tuple[str, str]]:
+    """The site's two code stylesheets with their digests (highlighting.stylesheets)."""
+    markdown = site.settings.markdown
+    return stylesheets(markdown.highlight_style, markdown.highlight_style_dark)
+
+
 def _diagram_files(site: Site) -> Iterator[Values]:
     if diagrams.site_has_diagrams(site):
         for name in diagrams.files():
@@ -239,10 +255,15 @@ ROUTES = (
     Route("/_headers", "netlify_headers", "the headers of the host", "netlify_headers",
           content_type=OCTETS, scope="site"),
     Route("/404.html", "not_found_page", "the not-found page", "not_found_page", _one),
+    # The preview's plain names; a build writes them fingerprinted (highlight.<digest>.css).
     Route("/highlight.css", "highlight_css", "the code highlighting styles",
-          "code_highlight_css", _one, content_type=CSS, scope="site"),
+          "code_highlight_css", content_type=CSS, scope="site"),
+    Route("/highlight.<version>.css", "highlight_css", "the code highlighting styles",
+          "code_highlight_css", _highlight("light"), content_type=CSS, scope="site"),
     Route("/highlight-dark.css", "highlight_dark_css", "the code highlighting styles",
-          "code_highlight_dark_css", _one, content_type=CSS, scope="site"),
+          "code_highlight_dark_css", content_type=CSS, scope="site"),
+    Route("/highlight-dark.<version>.css", "highlight_dark_css", "the code highlighting styles",
+          "code_highlight_dark_css", _highlight("dark"), content_type=CSS, scope="site"),
     Route("/_diagrams/<path:name>", "diagrams", "the diagram drawer (Mermaid)", "diagram_file",
           _diagram_files, content_type=JAVASCRIPT, whole_site=True, scope="site"),
     # Written by the build's search step after the freeze; answered by the preview.

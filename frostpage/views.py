@@ -25,13 +25,12 @@ from flask import (
 from . import diagrams, feeds, history
 from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
-from .highlighting import highlight_css
 from .model import Site, Tag, paginate
 from .page import Page, url_for_source
 from .paths import MARKDOWN_SUFFIXES
 from .state import current_site, site_state
 from .templating import absolute_url, page_url
-from .urls import content_type, cross_origin, site_urls, versions
+from .urls import code_stylesheets, content_type, cross_origin, site_urls, versions
 
 LATEST_POSTS_ON_HOME = 5
 # The templates frostpage's own views render: a site may not use all of them.
@@ -366,6 +365,11 @@ def netlify_headers() -> Response:
     sites' scripts may read (the route table's cross-origin rows)."""
     used = site_state(current_app).fingerprinted_used
     immutable = [url_for("static", filename=name) for name in used]
+    stylesheets = code_stylesheets(current_site())
+    immutable += [
+        url_for(endpoint, version=stylesheets[scheme][1])
+        for endpoint, scheme in (("highlight_css", "light"), ("highlight_dark_css", "dark"))
+    ]
     shared = [
         url_for(endpoint, **values)
         for endpoint, values, _, _ in site_urls(current_site())
@@ -374,14 +378,19 @@ def netlify_headers() -> Response:
     return _respond(feeds.host_headers(immutable, shared))
 
 
-def code_highlight_css() -> Response:
-    css = highlight_css(current_site().settings.markdown.highlight_style)
-    return _respond(css)
+def code_highlight_css(version: str | None = None) -> Response:
+    return _stylesheet("light", version)
 
 
-def code_highlight_dark_css() -> Response:
-    settings = current_site().settings.markdown
-    css = highlight_css(settings.highlight_style_dark, over=settings.highlight_style)
+def code_highlight_dark_css(version: str | None = None) -> Response:
+    return _stylesheet("dark", version)
+
+
+def _stylesheet(scheme: str, version: str | None) -> Response:
+    """A code stylesheet, by its plain name or by the one with its current digest."""
+    css, digest = code_stylesheets(current_site())[scheme]
+    if version is not None and version != digest:
+        abort(404)
     return _respond(css)
 
 

@@ -36,14 +36,32 @@ def test_every_page_is_written_at_its_pretty_url(site_root):
         "tags/python/index.html",
         "tags/web-dev/index.html",
         "404.html",
-        "highlight.css",
-        "highlight-dark.css",
         "static/css/site.css",
     ):
         assert (out / name).is_file(), name
     assert result.pages == len(list(out.rglob("*.html")))
     assert "Welcome." in (out / "index.html").read_text("utf-8")
     assert "Page not found" in (out / "404.html").read_text("utf-8")
+
+
+def test_the_code_stylesheets_are_fingerprinted_and_cached_for_good(site_root):
+    build(site_root)
+    out = site_root / "build"
+    assert not (out / "highlight.css").exists() and not (out / "highlight-dark.css").exists()
+    (light,) = out.glob("highlight.*.css")
+    (dark,) = out.glob("highlight-dark.*.css")
+    page = (out / "docs/intro/index.html").read_text("utf-8")
+    assert f'<link rel="stylesheet" href="/{light.name}">' in page
+    assert f'href="/{dark.name}" media="(prefers-color-scheme: dark)"' in page
+    headers = (out / "_headers").read_text("utf-8")
+    for file in (light, dark):
+        assert f"/{file.name}\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    # Another style is another name: browsers never keep the old one.
+    config = site_root / "site/config.toml"
+    config.write_text(config.read_text("utf-8") + '[markdown]\nhighlight_style = "monokai"\n')
+    build(site_root)
+    (changed,) = out.glob("highlight.*.css")
+    assert changed.name != light.name
 
 
 def test_other_files_of_content_are_published_at_their_path(write_site):

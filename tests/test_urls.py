@@ -17,6 +17,7 @@ SAMPLES = {
     "slug": "python",
     "number": "2",
     "year": "2025",
+    "version": "0123456789",
     "taxonomy": "categories",  # a site's taxonomies: categories unless it says otherwise
 }
 SPACE = UrlSpace(taxonomies=("categories",))
