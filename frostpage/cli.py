@@ -12,6 +12,7 @@ import ipaddress
 import json
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -201,12 +202,23 @@ def _is_loopback(host: str) -> bool:
 @click.option(
     "--full", is_flag=True, help="Write every URL again, keeping nothing of the last build."
 )
+@click.option(
+    "--relative", is_flag=True, help="Links relative to each page: build/ works from any folder."
+)
 @click.pass_context
 def build(
-    context: click.Context, output: Path | None, future: bool, force: bool, full: bool
+    context: click.Context,
+    output: Path | None,
+    future: bool,
+    force: bool,
+    full: bool,
+    relative: bool,
 ) -> None:
     """Freeze the whole site into build/ (or --output), all or nothing."""
     from .build import build as build_site
+
+    if relative:
+        os.environ["FROSTPAGE_RELATIVE_URLS"] = "true"  # relative_urls = true, for this build
 
     show_bar = sys.stdout.isatty() and not context.obj["quiet"] and not context.obj["verbose"]
     reporter = _ProgressBar() if show_bar else _progress_log

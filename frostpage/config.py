@@ -100,6 +100,9 @@ class Settings:
     taxonomies: list[str] = field(default_factory=lambda: ["categories"])
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     links: LinkSettings = field(default_factory=LinkSettings)
+    # Links written relative to each page, for a build/ that works from any folder and from
+    # disk (frostpage build --relative); the preview keeps links from the site's root.
+    relative_urls: bool = False
     # The site's languages besides the default one, in the order the switcher lists them.
     languages: list[LanguageConfig] = field(default_factory=list)
     # The default language under its own prefix too (/en/), / leading to it (Hugo's
@@ -381,9 +384,13 @@ def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:
     changes: dict[str, Any] = {}
     for item in dataclasses.fields(Settings):
         value = environ.get(f"FROSTPAGE_{item.name.upper()}")
-        if value is None or item.type not in ("str", "int"):
+        if value is None or item.type not in ("str", "int", "bool"):
             continue
-        if item.type == "int":
+        if item.type == "bool":
+            if value.lower() not in ("true", "false", "1", "0"):
+                raise SiteError(f"FROSTPAGE_{item.name.upper()}", None, "must be true or false")
+            changes[item.name] = value.lower() in ("true", "1")
+        elif item.type == "int":
             if not value.isdigit() or int(value) < 1:
                 raise SiteError(
                     f"FROSTPAGE_{item.name.upper()}", None, "must be a positive whole number"

@@ -14,6 +14,7 @@ from flask import Flask, Response, current_app, g, request
 
 from . import error_pages, i18n, templating, views
 from .errors import SiteError, SiteErrors
+from .portable import relative_links
 from .state import LANGUAGE, site_state
 from .urls import BY_ENDPOINT, ROUTES, converters, cross_origin, rules, url_space
 
@@ -54,6 +55,8 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.globals.update(_=i18n.gettext, gettext=i18n.gettext, ngettext=i18n.ngettext)
     app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
+    if site_state(app).settings.relative_urls and not app.config["FROSTPAGE_DEV"]:
+        app.after_request(write_links_relative)
     if app.config["FROSTPAGE_DEV"]:
         app.before_request(refresh_in_dev)
         app.before_request(error_pages.show_data_errors)
@@ -80,6 +83,16 @@ def add_language(endpoint: str, values: dict[str, Any]) -> None:
         values["lang"] = g.get(LANGUAGE) or site.language.code
     if not values["lang"] or not site.in_language(values["lang"]).language.prefix:
         del values["lang"]
+
+
+def write_links_relative(response: Response) -> Response:
+    """A page of a portable build: its links to the site relative to it (portable.py)."""
+    if response.mimetype == "text/html" and response.status_code in (200, 404):
+        response.direct_passthrough = False
+        base_path = site_state(current_app).settings.base_path
+        page = relative_links(response.get_data(as_text=True), request.path, base_path)
+        response.set_data(page)
+    return response
 
 
 def refresh_in_dev() -> None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 from .model import Site
 from .page import Page
+from .portable import relative_url
 
 FOLDER = "_search"
 ENTRY = "index.json"
@@ -84,9 +85,17 @@ def section_label(site: Site, page: Page) -> str:
 
 
 def documents(site: Site) -> list[Document]:
+    """The language's pages as the index holds them; a page's URL is from the site's root,
+    or, in a portable build, relative to the index's folder (search.js reads it from there)."""
     base = site.settings.base_path
+
+    def url_of(page: Page) -> str:
+        if site.settings.relative_urls:
+            return relative_url(page.url, folder(site))
+        return base + page.url
+
     return [
-        Document(base + page.url, page.title, section_label(site, page), site.render(page).text)
+        Document(url_of(page), page.title, section_label(site, page), site.render(page).text)
         for page in searchable(site)
     ]
 

@@ -124,7 +124,7 @@
     list.replaceChildren();
     options = results.map((result, number) => {
       const option = document.createElement("a");
-      option.href = result.page.u;
+      option.href = new URL(result.page.u, new URL(base, location.href)).href; // relative in portable builds
       option.id = `search-result-${number}`;
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
