@@ -7,6 +7,7 @@ undefined template variable an error. Everything else is the same code path.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -28,7 +29,11 @@ from .themes import template_loader, theme_folders
 
 
 def create_app(
-    root: Path | str = ".", *, dev: bool = True, include_future: bool | None = None
+    root: Path | str = ".",
+    *,
+    dev: bool = True,
+    include_future: bool | None = None,
+    relative: bool = False,
 ) -> Flask:
     """The site's Flask app, for the dev server (``dev=True``) or the build (``dev=False``).
 
@@ -38,6 +43,8 @@ def create_app(
     # Like Flask: a .env file at the project root sets variables the environment does not.
     environ = {**dotenv_values(root / ".env"), **os.environ}
     settings, warnings = load_settings(root, {k: v for k, v in environ.items() if v is not None})
+    if relative:  # frostpage build --relative: relative_urls for this build
+        settings = dataclasses.replace(settings, relative_urls=True)
     hooks = load_hooks(root)
     data, data_errors = load_data(root)
     if include_future is None:

@@ -70,6 +70,7 @@ def build(
     include_future: bool | None = None,
     force: bool = False,
     full: bool = False,
+    relative: bool = False,
     progress: Progress | None = None,
     waiting: Callable[[], None] | None = None,
 ) -> BuildResult:
@@ -78,7 +79,8 @@ def build(
     ``progress(step, done, total, item)`` follows the two steps, "Rendering" (each page's
     Markdown) and "Writing" (each URL). Raises SiteErrors with every error found; the
     destination is then untouched. ``full`` requests every URL again, keeping nothing of
-    the previous build. A second build of the same site waits for the first (``waiting``
+    the previous build; ``relative`` writes links relative to each page, as the setting
+    relative_urls does. A second build of the same site waits for the first (``waiting``
     is called when it starts to wait).
     """
     started = time.perf_counter()
@@ -88,7 +90,7 @@ def build(
     check_destination(root, destination, force, built_before)
     with build_lock(root, waiting or (lambda: None)):
         recover(destination)
-        result = _build(root, destination, include_future, full, progress or _silent)
+        result = _build(root, destination, include_future, full, relative, progress or _silent)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -102,10 +104,15 @@ def output_folder(root: Path, destination: Path | str | None) -> Path:
 
 
 def _build(
-    root: Path, destination: Path, include_future: bool | None, full: bool, report: Progress
+    root: Path,
+    destination: Path,
+    include_future: bool | None,
+    full: bool,
+    relative: bool,
+    report: Progress,
 ) -> BuildResult:
     """The phases of a build, in order; any error stops it before ``publish``."""
-    app = create_app(root, dev=False, include_future=include_future)
+    app = create_app(root, dev=False, include_future=include_future, relative=relative)
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
     loaded = _load_and_render(app, previous, report)

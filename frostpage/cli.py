@@ -12,7 +12,6 @@ import ipaddress
 import json
 import logging
 import logging.handlers
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -217,9 +216,6 @@ def build(
     """Freeze the whole site into build/ (or --output), all or nothing."""
     from .build import build as build_site
 
-    if relative:
-        os.environ["FROSTPAGE_RELATIVE_URLS"] = "true"  # relative_urls = true, for this build
-
     show_bar = sys.stdout.isatty() and not context.obj["quiet"] and not context.obj["verbose"]
     reporter = _ProgressBar() if show_bar else _progress_log
     try:
@@ -231,6 +227,7 @@ def build(
                 include_future=True if future else None,
                 force=force,
                 full=full,
+                relative=relative,
                 progress=reporter,
                 waiting=lambda: log.warning("Another build of this site is running: waiting."),
             ),

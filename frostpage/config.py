@@ -100,6 +100,8 @@ class Settings:
     taxonomies: list[str] = field(default_factory=lambda: ["categories"])
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     links: LinkSettings = field(default_factory=LinkSettings)
+    # HTML, CSS and JS of a build minified (never in the preview).
+    minify: bool = True
     # Links written relative to each page, for a build/ that works from any folder and from
     # disk (frostpage build --relative); the preview keeps links from the site's root.
     relative_urls: bool = False

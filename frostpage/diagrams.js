@@ -1,10 +1,10 @@
-/* frostpage: draws the page's Mermaid diagrams (<div class="mermaid">) as SVG.
+/* frostpage: draws the page's Mermaid diagrams (<pre class="mermaid">) as SVG.
 
    Mermaid is imported from this site only when a diagram comes near the screen, and drawn
    again when the colour scheme changes (the theme's data-theme, or the system's). The
    Content-Security-Policy allows no inline style: the <style> Mermaid puts in each SVG
    becomes a constructed stylesheet, and its style attributes are set through the CSSOM. */
-const diagrams = [...document.querySelectorAll("div.mermaid")];
+const diagrams = [...document.querySelectorAll("pre.mermaid")];
 const root = document.documentElement;
 const darkMedia = matchMedia("(prefers-color-scheme: dark)");
 let mermaid = null;

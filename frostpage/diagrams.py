@@ -1,6 +1,6 @@
 """Mermaid diagrams, drawn in the reader's browser by a copy of Mermaid the site serves.
 
-A ```` ```mermaid ```` fence becomes ``<div class="mermaid">`` with the diagram's source
+A ```` ```mermaid ```` fence becomes ``<pre class="mermaid">`` with the diagram's source
 (pymdownx.superfences). Pages that have one load ``diagrams.js``, which imports Mermaid's
 ES module build only when a diagram comes near the screen; Mermaid then fetches just the
 parts for that kind of diagram. Mermaid is vendored (frostpage/vendor/mermaid, from the npm
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 PACKAGE = Path(__file__).parent
 MERMAID = PACKAGE / "vendor" / "mermaid"
 LOADER = "diagrams.js"
-MARK = '<div class="mermaid">'
+MARK = 'class="mermaid"><code>'  # a drawn fence: <pre tabindex="0" class="mermaid">
 # What a page's text holds when it may have a diagram: a fence, a snippet or a shortcode.
 MAY_DRAW = ("mermaid", "--8<--", "{{", "{%")
 

@@ -28,7 +28,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from pymdownx.emoji import to_alt
-from pymdownx.superfences import fence_div_format
+from pymdownx.superfences import fence_code_format
 
 from .config import MarkdownSettings
 from .errors import SiteError
@@ -82,7 +82,9 @@ EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
         "linenums_style": "pymdownx-inline",  # numbers that copying leaves out
     },
     "pymdownx.superfences": {
-        "custom_fences": [{"name": "mermaid", "class": "mermaid", "format": fence_div_format}]
+        # A <pre>: its source keeps its lines, shown as it is until it is drawn, and
+        # minified builds leave a <pre>'s text alone.
+        "custom_fences": [{"name": "mermaid", "class": "mermaid", "format": fence_code_format}]
     },
     "pymdownx.inlinehilite": {"css_class": HIGHLIGHT_CLASS},
     "pymdownx.tabbed": {"alternate_style": True},

@@ -14,7 +14,7 @@ from flask import Flask, Response, current_app, g, request
 
 from . import error_pages, i18n, templating, views
 from .errors import SiteError, SiteErrors
-from .portable import relative_links
+from .portable import minified, relative_links
 from .state import LANGUAGE, site_state
 from .urls import BY_ENDPOINT, ROUTES, converters, cross_origin, rules, url_space
 
@@ -55,8 +55,8 @@ def register(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.globals.update(_=i18n.gettext, gettext=i18n.gettext, ngettext=i18n.ngettext)
     app.jinja_env.newstyle_gettext = True  # type: ignore[attr-defined]
-    if site_state(app).settings.relative_urls and not app.config["FROSTPAGE_DEV"]:
-        app.after_request(write_links_relative)
+    if not app.config["FROSTPAGE_DEV"]:
+        app.after_request(finish_for_publishing)
     if app.config["FROSTPAGE_DEV"]:
         app.before_request(refresh_in_dev)
         app.before_request(error_pages.show_data_errors)
@@ -85,13 +85,24 @@ def add_language(endpoint: str, values: dict[str, Any]) -> None:
         del values["lang"]
 
 
-def write_links_relative(response: Response) -> Response:
-    """A page of a portable build: its links to the site relative to it (portable.py)."""
-    if response.mimetype == "text/html" and response.status_code in (200, 404):
-        response.direct_passthrough = False
-        base_path = site_state(current_app).settings.base_path
-        page = relative_links(response.get_data(as_text=True), request.path, base_path)
-        response.set_data(page)
+def finish_for_publishing(response: Response) -> Response:
+    """What a build does to a file before it is written, as the site's settings ask: its
+    links relative to it (portable.py), then minified."""
+    settings = site_state(current_app).settings
+    kind = response.mimetype
+    if response.status_code != 200 or not (settings.relative_urls or settings.minify):
+        return response
+    if kind not in ("text/html", "text/css", "text/javascript") or request.path.startswith(
+        "/_diagrams/"  # Mermaid's own files, minified already
+    ):
+        return response
+    response.direct_passthrough = False
+    text = response.get_data(as_text=True)
+    if kind == "text/html" and settings.relative_urls:
+        text = relative_links(text, request.path, settings.base_path)
+    if settings.minify:
+        text = minified(text, kind)
+    response.set_data(text)
     return response
 
 

@@ -16,11 +16,14 @@ from frostpage import create_app
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
+# Tests read the pages as the templates write them: minify = false (test_publishing.py
+# checks minified builds, the default).
 BASE_CONFIG = """\
 title = "Test site"
 base_url = "https://example.org/"
 author = "Tester"
 posts_per_page = 2
+minify = false
 """
 
 SAMPLE_FILES = {

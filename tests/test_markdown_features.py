@@ -197,7 +197,7 @@ def test_math_latex_cannot_read_is_an_error_with_its_line(root):
 
 def test_mermaid_fences_become_diagram_sources(root):
     html = render("```mermaid\ngraph TD; A-->B;\n```\n", root).html
-    assert html == '<div class="mermaid">graph TD; A--&gt;B;</div>'
+    assert html == '<pre tabindex="0" class="mermaid"><code>graph TD; A--&gt;B;</code></pre>'
 
 
 # Shortcodes, in Hugo's and Zola's spellings.

@@ -1,5 +1,7 @@
-"""Portable builds: relative_urls = true (frostpage build --relative) writes every link of a
-page to the site relative to it, so build/ works opened from disk and from any folder."""
+"""What a build does to its files for publishing: portable builds (relative_urls = true,
+frostpage build --relative) write every link of a page to the site relative to it, so
+build/ works opened from disk and from any folder; minified builds (the default) are
+smaller, valid and the same bytes every time."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from click.testing import CliRunner
+from conftest import BASE_CONFIG, REPOSITORY
 from selectolax.lexbor import LexborHTMLParser
-from test_theme import serving
+from test_theme import nu_errors, serving
 
 from frostpage import build, create_app
 from frostpage.cli import main
@@ -118,3 +121,28 @@ def test_the_preview_keeps_links_from_the_sites_root(tmp_path: Path) -> None:
     config.write_text("relative_urls = true\n" + config.read_text("utf-8"), "utf-8")
     text = create_app(root, dev=True).test_client().get("/fr/about/").text
     assert 'href="/fr/about/"' in text
+
+
+def test_a_build_is_minified_valid_and_the_same_bytes_every_time(write_site) -> None:
+    config = BASE_CONFIG.replace("minify = false\n", "")
+    root = write_site(config=config)
+    build(root)
+    output = root / "build"
+    page = (output / "docs/intro/index.html").read_text("utf-8")
+    assert "\n  " not in page and "<html" in page and "</body></html>" in page
+    first = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    build(root, full=True)
+    again = {p.relative_to(output): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+    assert first == again
+    (stylesheet,) = (output / "static/css").glob("site.*.css")
+    assert stylesheet.stat().st_size < (REPOSITORY / "static/css/site.css").stat().st_size * 0.9
+    (script,) = (output / "static/js").glob("theme.*.js")
+    assert "// " not in script.read_text("utf-8")
+    assert nu_errors(output) == ""
+    # As written with minify = false; the preview is never minified.
+    unminified = write_site(config=BASE_CONFIG, root=root.parent / "plain")
+    build(unminified)
+    plain = (unminified / "build/docs/intro/index.html").read_bytes()
+    assert len(page.encode()) < len(plain) * 0.95
+    preview = create_app(root, dev=True).test_client().get("/docs/intro/").text
+    assert "\n  <meta" in preview

@@ -309,7 +309,9 @@ def test_an_image_that_is_not_there_is_an_error_with_its_line(write_site):
 
 
 def test_web_manifest_favicon_and_theme_colour(write_site):
-    root = write_site(config='title = "Sub & Co"\nbase_url = "https://example.org/blog/"\n')
+    root = write_site(
+        config='title = "Sub & Co"\nbase_url = "https://example.org/blog/"\nminify = false\n'
+    )
     build(root)
     out = root / "build"
     manifest = json.loads((out / "manifest.webmanifest").read_text("utf-8"))
@@ -332,6 +334,7 @@ def test_web_manifest_favicon_and_theme_colour(write_site):
 def test_every_page_has_a_meta_description_even_without_one_in_the_config(write_site):
     root = write_site(
         config='title = "Bare"\ndescription = ""\nbase_url = "https://example.org/"\n'
+        "minify = false\n"
     )
     build(root)
     out = root / "build"

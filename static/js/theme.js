@@ -64,6 +64,7 @@
     if (!navigator.clipboard) return; // only on secure origins (https, localhost)
     document.querySelectorAll(".content pre").forEach(function (pre) {
       if (pre.closest(".linenos")) return; // a table's line numbers: copied with nothing
+      if (pre.classList.contains("mermaid")) return; // a diagram, drawn from its source
       var box = pre.parentElement.classList.contains("highlight") ? pre.parentElement : null;
       if (!box) {
         box = document.createElement("div");
