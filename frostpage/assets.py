@@ -1,7 +1,9 @@
-"""Fingerprinted static files: ``css/site.css`` → ``css/site.3f2a91c4e0.css`` in the build.
+"""Fingerprinted files: ``css/site.css`` → ``css/site.3f2a91c4e0.css`` in the build.
 
 A fingerprinted name changes whenever the file's bytes change, so hosts may cache it
-forever; the plain name stays available for anything that links to it directly.
+forever. Files of static/ keep their plain name too, for anything that links to them
+directly; images beside pages (``content/posts/img/a.png``) are published under their
+fingerprinted name only, as the pages that show them link them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,39 @@ from werkzeug.security import safe_join
 from .paths import escapes
 
 FINGERPRINTED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<suffix>\.[^./]+)$")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
+_digests: dict[Path, tuple[tuple[int, int], str]] = {}  # content images', by path
+
+
+def fingerprinted_name(filename: str, digest: str) -> str:
+    """``css/site.css`` and a digest → ``css/site.<digest>.css``."""
+    folder, _, name = filename.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    new_name = f"{stem}.{digest}.{suffix}" if dot and stem else f"{name}.{digest}"
+    return f"{folder}/{new_name}" if folder else new_name
+
+
+def file_digest(path: Path) -> str:
+    """The first ten hex digits of the file's SHA-256, read once per version of the file."""
+    stat = path.stat()
+    version = (stat.st_mtime_ns, stat.st_size)
+    cached = _digests.get(path)
+    if cached and cached[0] == version:
+        return cached[1]
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    _digests[path] = (version, digest)
+    return digest
+
+
+def published_names(content: Path, files: list[str], fingerprint: bool) -> dict[str, str]:
+    """The name each file of content/ is published under: an image's fingerprinted one in
+    a build (``fingerprint``), else its own."""
+    return {
+        name: fingerprinted_name(name, file_digest(content / name))
+        if fingerprint and name.lower().endswith(IMAGE_SUFFIXES)
+        else name
+        for name in files
+    }
 
 
 class Assets:
@@ -26,7 +61,6 @@ class Assets:
         # The site's folder first, then its themes': each holds a static/ (a file whose
         # links lead out of the folder that holds it is not served).
         self.folders = folders
-        self._digests: dict[str, tuple[tuple[int, int], str]] = {}
 
     def path(self, filename: str) -> Path | None:
         """The file for ``filename`` in the first static/ that has it, or None (never a
@@ -54,26 +88,12 @@ class Assets:
 
     def digest(self, filename: str) -> str | None:
         path = self.path(filename)
-        if path is None:
-            return None
-        stat = path.stat()
-        version = (stat.st_mtime_ns, stat.st_size)
-        cached = self._digests.get(filename)
-        if cached and cached[0] == version:
-            return cached[1]
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-        self._digests[filename] = (version, digest)
-        return digest
+        return file_digest(path) if path is not None else None
 
     def fingerprinted(self, filename: str) -> str | None:
         """``css/site.css`` → ``css/site.<digest>.css``; None if there is no such file."""
         digest = self.digest(filename)
-        if digest is None:
-            return None
-        folder, _, name = filename.rpartition("/")
-        stem, dot, suffix = name.rpartition(".")
-        new_name = f"{stem}.{digest}.{suffix}" if dot and stem else f"{name}.{digest}"
-        return f"{folder}/{new_name}" if folder else new_name
+        return fingerprinted_name(filename, digest) if digest is not None else None
 
     def original(self, requested: str) -> str | None:
         """The plain name behind a fingerprinted one, if the digest is the file's current one."""

@@ -203,7 +203,9 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
                 stat = path.stat()
                 name = f"{number}:{path.relative_to(base)}"
                 digest.update(f"{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
-    digest.update(repr(sorted(site.files)).encode())
+    # The files' published names: an image's changes with its bytes, and so do the pages
+    # that show it.
+    digest.update(repr(sorted(site.published_name(name) for name in site.files)).encode())
     for page in site.all_pages:
         digest.update(repr(_metadata(page)).encode())
         digest.update(b"scheduled" if site.is_scheduled(page) else b"published")

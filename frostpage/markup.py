@@ -400,7 +400,7 @@ class _LinkRewriter(Treeprocessor):
                 break
         else:
             if target.startswith("/"):
-                return self.renderer.base_path + target
+                return self.renderer.base_path + self._from_root(target)
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or not parts.path:
             return written
@@ -416,6 +416,19 @@ class _LinkRewriter(Treeprocessor):
             "#" + parts.fragment if parts.fragment else ""
         )
         return self.renderer.base_path + quote(url) + suffix
+
+    def _from_root(self, target: str) -> str:
+        """A link from the site's root, as written, but to a file of content/ published
+        under another name (a fingerprinted image: '/img/a.png' → '/img/a.<digest>.png')."""
+        parts = urlsplit(target)
+        wanted = unquote(parts.path).lstrip("/")
+        if not wanted or wanted.endswith("/") or parts.scheme or parts.netloc:
+            return target
+        url = self.resolve(wanted)
+        if url is None or url.endswith("/"):
+            return target
+        self.links[wanted] = url
+        return quote(url) + target[len(parts.path) :]
 
     def _report_broken(self, element: etree.Element | None, target: str, wanted: str) -> None:
         message = f"broken link '{target}': there is no page content/{wanted}"

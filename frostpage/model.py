@@ -73,6 +73,10 @@ class Shared:
     aliases: dict[str, Page]  # old URL → the page it moved to
     files: frozenset[str]  # other files of content/, published as they are
     translations: dict[str, dict[str, Page]]  # key → language → its page
+    # A file of content/ → the name it is published under (an image's fingerprinted one in
+    # a build), and back.
+    published: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)  # language → its site, default first
 
 
@@ -321,12 +325,16 @@ class Site:
         if page:
             # Written in this language too: its translation (as Hugo's ref finds it).
             return self.translations(page).get(self.language.code, page).url
-        return "/" + source if source in self.files else None
+        return "/" + self.published_name(source) if source in self.files else None
+
+    def published_name(self, source: str) -> str:
+        """The name a file of content/ is published under (assets.published_names)."""
+        return self.shared.published.get(source, source)
 
     def image_url(self, page: Page) -> str | None:
         """Where the page's ``image:`` is: a full URL, a site path, or a file beside the page."""
         beside = image_beside(page)
-        return "/" + beside if beside else page.image
+        return "/" + self.published_name(beside) if beside else page.image
 
     def nearest_source(self, missing: str, linking: str | None = None) -> str | None:
         """The existing content file whose path is closest to ``missing``; never ``linking``,
@@ -377,10 +385,12 @@ def build_site(
     include_future: bool = True,
     now: dt.datetime | None = None,
     files: list[str] | None = None,
+    file_names: dict[str, str] | None = None,
 ) -> Site:
     """Select what is published, order it, index it, and find URL conflicts.
 
-    ``files`` are the other files of content/ (``paths.source_files``).
+    ``files`` are the other files of content/ (``paths.source_files``), ``file_names`` the
+    names they are published under (fingerprinted images).
     """
     now = now or dt.datetime.now(dt.UTC)
     published = [
@@ -410,6 +420,8 @@ def build_site(
         aliases={alias: page for page in published for alias in page.aliases},
         files=frozenset(files),
         translations={key: found for key, found in translations.items() if len(found) > 1},
+        published=file_names or {},
+        sources={name: source for source, name in (file_names or {}).items()},
     )
     for language in site_languages(settings):
         own = [page for page in published if page.language == language.code]

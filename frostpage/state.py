@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, has_request_context, request
 
-from .assets import Assets
+from .assets import Assets, published_names
 from .cache import CachedRenderer
 from .config import Settings
 from .content_files import ContentFiles
@@ -99,6 +99,8 @@ class SiteState:
             include_future=self.include_future,
             now=dt.datetime.now(dt.UTC),
             files=content.files,
+            # A build publishes images beside pages under fingerprinted names.
+            file_names=published_names(self.root / "content", content.files, not self.dev),
         )
         site.errors.extend(content.errors + others.errors + self.data_errors)
         self.files.write_cache(in_background=self.dev)

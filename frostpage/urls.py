@@ -128,7 +128,7 @@ def _aliases(site: Site) -> Iterator[Values]:  # the whole site's
 
 def _files(site: Site) -> Iterator[Values]:
     for name in sorted(site.files):
-        yield {"path": name}, None
+        yield {"path": site.published_name(name)}, None
 
 
 def _post_lists(site: Site) -> Iterator[Values]:

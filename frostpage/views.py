@@ -84,8 +84,9 @@ def page(path: str) -> Any:
     if not request.path.endswith("/"):
         # A file of content/, an alias with a file name (/old/post.html), or a page URL
         # without its slash.
-        if path in site.files:
-            return send_from_directory(site_state(current_app).root / "content", path)
+        source = site.shared.sources.get(path, path)
+        if source in site.files and site.published_name(source) == path:
+            return send_from_directory(site_state(current_app).root / "content", source)
         if f"/{path}" in site.aliases:
             return _render_alias(site.aliases[f"/{path}"])
         if url in site.by_url or url in site.aliases:
@@ -365,7 +366,13 @@ def netlify_headers() -> Response:
     sites' scripts may read (the route table's cross-origin rows)."""
     used = site_state(current_app).fingerprinted_used
     immutable = [url_for("static", filename=name) for name in used]
-    stylesheets = code_stylesheets(current_site())
+    site = current_site()
+    immutable += [
+        url_for("file", path=name)
+        for source, name in sorted(site.shared.published.items())
+        if name != source
+    ]
+    stylesheets = code_stylesheets(site)
     immutable += [
         url_for(endpoint, version=stylesheets[scheme][1])
         for endpoint, scheme in (("highlight_css", "light"), ("highlight_dark_css", "dark"))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 
 import pytest
 from sitecheck import parse, tree, unresolved_links
 
-from frostpage import SiteError, SiteErrors, build
+from frostpage import SiteError, SiteErrors, build, create_app
 
 BASE_URL = "https://example.org/"
 
@@ -67,16 +68,41 @@ def test_the_code_stylesheets_are_fingerprinted_and_cached_for_good(site_root):
 def test_other_files_of_content_are_published_at_their_path(write_site):
     root = write_site(
         {
-            "content/docs/guide.md": "# Guide\n\n![The home page](img/home.png)\n",
+            "content/docs/guide.md": (
+                "# Guide\n\n![The home page](img/home.png)\n\n![Again](/docs/img/home.png)\n\n"
+                "[The manual](manual.pdf)\n"
+            ),
             "content/docs/img/home.png": "PNG bytes",
+            "content/docs/manual.pdf": "PDF bytes",
             "content/.notes/secret.txt": "hidden",
         }
     )
     build(root)
     out = root / "build"
-    assert (out / "docs/img/home.png").read_text() == "PNG bytes"
-    assert 'src="/docs/img/home.png"' in (out / "docs/guide/index.html").read_text("utf-8")
+    # An image beside a page: under its fingerprinted name only, linked by it, kept for good.
+    (image,) = (out / "docs/img").iterdir()
+    assert re.fullmatch(r"home\.[0-9a-f]{10}\.png", image.name)
+    assert image.read_text() == "PNG bytes"
+    guide = (out / "docs/guide/index.html").read_text("utf-8")
+    assert guide.count(f'src="/docs/img/{image.name}"') == 2  # relative, and from the root
+    headers = (out / "_headers").read_text("utf-8")
+    assert (
+        f"/docs/img/{image.name}\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    )
+    # Any other file keeps its name; the preview serves images by their own names.
+    assert (out / "docs/manual.pdf").read_text() == "PDF bytes"
+    assert 'href="/docs/manual.pdf"' in guide
     assert not (out / ".notes").exists()
+    preview = create_app(root, dev=True).test_client()
+    assert 'src="/docs/img/home.png"' in preview.get("/docs/guide/").text
+    with preview.get("/docs/img/home.png") as served:
+        assert served.data == b"PNG bytes"
+    # New bytes, a new name; the page that shows it follows.
+    (root / "content/docs/img/home.png").write_text("other bytes")
+    build(root)
+    (changed,) = (out / "docs/img").iterdir()
+    assert changed.name != image.name
+    assert f'src="/docs/img/{changed.name}"' in (out / "docs/guide/index.html").read_text()
 
 
 def test_a_content_file_may_not_replace_a_page(write_site):
