@@ -362,11 +362,12 @@ def netlify_redirects() -> Response:
 
 
 def netlify_headers() -> Response:
-    """Long cache lifetimes for the fingerprinted files the pages used, and the URLs other
-    sites' scripts may read (the route table's cross-origin rows)."""
+    """Long cache lifetimes for the fingerprinted files (those of static/ the pages used,
+    the images beside pages, the code stylesheets), and the URLs other sites' scripts may
+    read (the route table's cross-origin rows)."""
+    site = current_site()
     used = site_state(current_app).fingerprinted_used
     immutable = [url_for("static", filename=name) for name in used]
-    site = current_site()
     immutable += [
         url_for("file", path=name)
         for source, name in sorted(site.shared.published.items())
@@ -379,7 +380,7 @@ def netlify_headers() -> Response:
     ]
     shared = [
         url_for(endpoint, **values)
-        for endpoint, values, _, _ in site_urls(current_site())
+        for endpoint, values, _, _ in site_urls(site)
         if cross_origin(endpoint)
     ]
     return _respond(feeds.host_headers(immutable, shared))

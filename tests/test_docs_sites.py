@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import BASE_CONFIG, REPOSITORY, need
 from selectolax.lexbor import LexborHTMLParser
-from test_theme import AXE, AXE_TAGS, nu_errors, serving
+from test_theme import AXE, axe_violations, nu_errors, serving
 
 from frostpage import build
 from frostpage.errors import SiteError, SiteErrors
@@ -489,12 +489,6 @@ def test_the_docs_site_passes_the_nu_checker_and_axe_in_both_schemes(
             page.keyboard.press("/")
             page.keyboard.type("zanzibar")  # with the list of results open
             page.locator(".search-results a").first.wait_for()
-            page.add_script_tag(path=str(AXE))
-            found = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-                ".then(result => result.violations.map(v => v.id + ': ' + v.help))",
-                AXE_TAGS,
-            )
-            failures += [f"{scheme} {url} {violation}" for violation in found]
+            failures += [f"{scheme} {url} {violation}" for violation in axe_violations(page)]
         page.close()
     assert failures == [], "\n".join(failures)

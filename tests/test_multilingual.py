@@ -22,7 +22,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from conftest import REPOSITORY, need
 from selectolax.lexbor import LexborHTMLParser
-from test_theme import AXE, AXE_TAGS, nu_errors, serving
+from test_theme import AXE, axe_violations, nu_errors, serving
 
 from frostpage import build, create_app
 from frostpage.errors import SiteError, SiteErrors
@@ -519,12 +519,6 @@ def test_every_language_passes_the_nu_checker_and_axe(built: Path, served: str, 
         "/fr/tags/",
     ]:
         page.goto(served + url)
-        page.add_script_tag(path=str(AXE))
-        found = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-            ".then(result => result.violations.map(v => v.id + ': ' + v.help))",
-            AXE_TAGS,
-        )
-        failures += [f"{url} {violation}" for violation in found]
+        failures += [f"{url} {violation}" for violation in axe_violations(page)]
     page.close()
     assert failures == [], "\n".join(failures)

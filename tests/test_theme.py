@@ -124,6 +124,18 @@ def html_pages(built: Path) -> list[str]:
     return pages
 
 
+def axe_violations(page) -> list[str]:
+    """What axe-core finds wrong on the page open in ``page`` (opened with bypass_csp: axe
+    is put in it): 'rule: help (at where)'."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(result => result.violations.map(v => v.id + ': ' + v.help + ' (at '"
+        " + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')'))",
+        AXE_TAGS,
+    )
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_page_has_no_axe_violation(built, served, browser, scheme: str) -> None:
     need(AXE.is_file(), "axe-core (npm install)")
@@ -131,15 +143,7 @@ def test_every_page_has_no_axe_violation(built, served, browser, scheme: str) ->
     failures = []
     for path in html_pages(built):
         page.goto(served + path)
-        page.add_script_tag(path=str(AXE))
-        violations = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-            ".then(result => result.violations.map(v => ["
-            "v.id + ': ' + v.help, v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')"
-            "]))",
-            AXE_TAGS,
-        )
-        failures += [f"{path} {rule} (at {where})" for rule, where in violations]
+        failures += [f"{path} {violation}" for violation in axe_violations(page)]
     page.close()
     assert failures == [], "\n".join(failures)
 
