@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +27,7 @@ LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROME_FLAGS = "--headless --no-sandbox --disable-gpu --disable-background-networking"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+HIGHLIGHTED = re.compile(r"""class=["']?[^"'>]*\bhighlight\b""")  # quoted or minified
 
 
 def longest_post_with_code(build: Path) -> str | None:
@@ -33,7 +35,7 @@ def longest_post_with_code(build: Path) -> str | None:
     posts = [
         path
         for path in (build / "posts").glob("*/index.html")
-        if ' highlight">' in path.read_text("utf-8")
+        if HIGHLIGHTED.search(path.read_text("utf-8"))
     ]
     if not posts:
         return None
