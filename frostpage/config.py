@@ -188,11 +188,8 @@ def _check_languages(settings: Settings, text: str) -> None:
             problem = "must be a language tag in lower case, such as 'fr' or 'pt-br'"
         elif code in settings.taxonomies or code in ("tags", "posts", "page", "static"):
             problem = "is a URL of the engine's"
-        else:
-            try:
-                locale(code)
-            except (ValueError, babel.UnknownLocaleError):
-                problem = "is not a language Babel knows"
+        elif not is_language(code):
+            problem = "is not a language Babel knows"
         if problem:
             raise SiteError(
                 CONFIG_PATH,
@@ -205,6 +202,15 @@ def _check_languages(settings: Settings, text: str) -> None:
 def locale(code: str) -> babel.Locale:
     """Babel's locale for a language code ('pt-br' → pt_BR)."""
     return babel.Locale.parse(code.replace("-", "_"))
+
+
+def is_language(code: str) -> bool:
+    """Whether Babel knows the language ``code`` ('fr', 'pt-br'; not 'xx')."""
+    try:
+        locale(code)
+    except (ValueError, babel.UnknownLocaleError):
+        return False
+    return True
 
 
 def _read(path: Path) -> str:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 
 from .errors import SiteError
@@ -107,10 +108,10 @@ class Host:
 
     def file(self, path: str) -> Path | None:
         """The file that answers ``path``: itself, or the index.html of its folder."""
-        relative = path.lstrip("/")
-        if ".." in relative.split("/"):
+        joined = safe_join(str(self.folder), path.lstrip("/"))  # never outside the folder
+        if joined is None:
             return None
-        candidate = self.folder / relative
+        candidate = Path(joined)
         if candidate.is_file():
             return candidate
         index = candidate / "index.html"

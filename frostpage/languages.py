@@ -13,9 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-import babel
-
-from .config import Settings, locale
+from .config import Settings, is_language, locale
 
 # A file name's last part that reads as a language: 'fr', 'pt-br', 'zh_hant'.
 MARKER = re.compile(r"[a-z]{2}([-_][a-z0-9]{2,4})?", re.IGNORECASE)
@@ -117,16 +115,8 @@ def place(source: str, settings: Settings) -> Placed:
                 )
             language = code
             key = f"{folder}/{base}.{suffix}" if folder else f"{base}.{suffix}"
-        elif _is_language(code):
+        elif is_language(code):
             # 'about.de.md' is a translation only beside its original ('how.to.md' is not).
             original = f"{folder}/{base}.{suffix}" if folder else f"{base}.{suffix}"
             return Placed(language, key, undeclared=(code, original))
     return Placed(language, key)
-
-
-def _is_language(code: str) -> bool:
-    try:
-        locale(code)
-    except (ValueError, babel.UnknownLocaleError):
-        return False
-    return True

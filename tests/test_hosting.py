@@ -112,6 +112,9 @@ def test_missing_urls_get_the_not_found_page_with_status_404(served) -> None:
     missing = client.get("/nowhere/")
     assert missing.status_code == 404
     assert missing.data == (root / "build/404.html").read_bytes()
+    # Nothing outside build/ is served, however the path is written.
+    for outside in ("/%2e%2e/site/config.toml", "/..%2fsite/config.toml"):
+        assert client.get(outside).status_code == 404, outside
     private = client.get("/private/notes/")
     assert private.status_code == 404 and private.data == missing.data
 
