@@ -72,7 +72,8 @@ def create_app(
     app.jinja_env.finalize = lambda value: printable(value) if isinstance(value, str) else value
     files = ContentFiles(app, settings, PageCache(root / CACHE_FOLDER, settings))
     renderer = CachedRenderer(
-        Renderer(settings.markdown, settings.base_path, root), root / CACHE_FOLDER
+        Renderer(settings.markdown, settings.base_path, root, settings.images),
+        root / CACHE_FOLDER,
     )
     themes = theme_folders(root, settings.theme)
     app.jinja_loader = template_loader(themes)

@@ -22,14 +22,14 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import incremental, search
+from . import images, incremental, search
 from .app import create_app
 from .errors import SiteError, SiteErrors
 from .freezer import Progress, SiteFreezer, freeze, unused_templates
 from .links import Anchors, attribute, check_links
 from .model import Site
 from .page import Page
-from .parallel import render_all
+from .parallel import in_workers, render_all
 from .paths import CACHE_FOLDER
 from .publish import (
     build_lock,
@@ -53,11 +53,14 @@ class BuildResult:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     requested: int = 0  # URLs requested from the app; the others were kept from the last build
+    images_made: int = 0  # resized copies of images and social cards not in the cache before
 
     def summary(self) -> str:
         kept = self.files - self.requested
+        made = self.images_made
         return (
             f"Built {self.pages} pages ({self.files} files, {self.written} changed"
+            f"{f', {made} image copies made' if made else ''}"
             f"{f', {kept} kept from the last build' if kept else ''}) "
             f"into {self.destination.name}/ in {self.seconds:.2f} s"
         )
@@ -116,6 +119,7 @@ def _build(
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
     loaded = _load_and_render(app, previous, report)
+    images_made = _make_images(loaded.site, root, report)
     kept = previous.reusable(loaded.unchanged, destination) if previous else {}
     reused = previous if kept else None  # the build whose files this one keeps
     spare = incremental.spare_path(record_file)
@@ -134,14 +138,18 @@ def _build(
     finally:
         if staging.exists():
             set_aside(staging, spare)
+    images.prune(images.cache_folder(root), loaded.site.shared.copies.values())
     state = site_state(app)
     used = state.fingerprinted_used
     _remember(record_file, destination, loaded, freezer, anchors, used, (search_key, index))
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
     warnings += _broken_links(loaded, broken)
+    warnings += [str(warning) for warning in loaded.site.markdown_warnings(loaded.unchanged)]
     warnings += unused_templates(app, freezer.templates_loaded)
     requested = freezer.requested + indexed
-    return BuildResult(destination, pages, len(files), written, 0.0, warnings, requested)
+    return BuildResult(
+        destination, pages, len(files), written, 0.0, warnings, requested, images_made
+    )
 
 
 @dataclass
@@ -177,6 +185,29 @@ def _load_and_render(
     if errors:
         raise SiteErrors(errors)
     return Loaded(site, inputs, content, unchanged)
+
+
+def _make_images(site: Site, root: Path, report: Progress) -> int:
+    """Make the image copies the cache lacks, an image at a time on every core; return
+    how many were made."""
+    content, cache = root / "content", images.cache_folder(root)
+    groups = images.missing(site.shared.copies.values(), cache)
+    made = 0
+    try:
+        for done, counts in enumerate(
+            in_workers(
+                lambda part: [images.make_group(group, content, cache) for group in part],
+                groups,
+                minimum=2,
+                size=1,
+            ),
+            start=1,
+        ):
+            made += sum(counts)
+            report("Images", done, len(groups), groups[done - 1][0].source)
+    except SiteError as error:
+        raise SiteErrors([error]) from None
+    return made
 
 
 def _write(

@@ -63,6 +63,26 @@ class LinkSettings:
 
 
 @dataclass(frozen=True)
+class ImageSettings:
+    """How the images of content/ are made ready for readers (the ``[images]`` table)."""
+
+    # Widths of the resized copies, in pixels; an image narrower than the widest is also
+    # copied at its own width, and never enlarged.
+    widths: list[int] = field(default_factory=lambda: [480, 800, 1200, 1600])
+    # Formats of the resized copies, best first; the original stays the fallback. Those the
+    # installed Pillow cannot write are left out.
+    formats: list[str] = field(default_factory=lambda: ["avif", "webp"])
+    quality: int = 80  # 1–100, for every format
+    # How wide an image is shown, for the browser to pick a copy: the theme's text column.
+    sizes: str = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+    # Every image but a page's first loads only when it is scrolled near.
+    lazy: bool = True
+
+
+IMAGE_FORMATS = ("avif", "webp", "jpeg", "png")
+
+
+@dataclass(frozen=True)
 class LanguageConfig:
     """A table of [languages]: one language of the site, with the settings that differ in it."""
 
@@ -100,6 +120,7 @@ class Settings:
     taxonomies: list[str] = field(default_factory=lambda: ["categories"])
     markdown: MarkdownSettings = field(default_factory=MarkdownSettings)
     links: LinkSettings = field(default_factory=LinkSettings)
+    images: ImageSettings = field(default_factory=ImageSettings)
     # HTML, CSS and JS of a build minified (never in the preview).
     minify: bool = True
     # Links written relative to each page, for a build/ that works from any folder and from
@@ -172,9 +193,28 @@ def load_settings(root: Path, environ: dict[str, str] | None = None) -> tuple[Se
             f'\'links.broken\' must be "error" or "warn", not {settings.links.broken!r}',
         )
     _check_languages(settings, text)
+    _check_images(settings.images, text)
     if not settings.base_url.endswith("/"):
         settings = dataclasses.replace(settings, base_url=settings.base_url + "/")
     return settings, warnings
+
+
+def _check_images(images: ImageSettings, text: str) -> None:
+    """Formats Pillow may write for the web, and a quality it accepts."""
+    for name in images.formats:
+        if name not in IMAGE_FORMATS:
+            raise SiteError(
+                CONFIG_PATH,
+                _line_containing(text, name),
+                f"unknown image format {name!r} in 'images.formats'",
+                f"formats are: {', '.join(IMAGE_FORMATS)}",
+            )
+    if not 1 <= images.quality <= 100:
+        raise SiteError(
+            CONFIG_PATH,
+            line_of(text, "quality"),
+            f"'images.quality' must be from 1 to 100, not {images.quality}",
+        )
 
 
 def _check_languages(settings: Settings, text: str) -> None:
@@ -277,7 +317,7 @@ def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: lis
             warnings.append(f"{CONFIG_PATH}:{line_of(text, key)}: unknown key '{name}' (ignored)")
             continue
         expected = hints[key]
-        if expected in (MarkdownSettings, LinkSettings):
+        if expected in (MarkdownSettings, LinkSettings, ImageSettings):
             if not isinstance(value, dict):
                 raise _type_error(text, key, name, "a table")
             values[key] = _build(expected, value, text, f"{name}.", warnings)
@@ -296,9 +336,18 @@ def _build(cls: type, raw: dict[str, Any], text: str, prefix: str, warnings: lis
             if not all(isinstance(item, str) for item in items):
                 raise _type_error(text, key, name, "a list of strings")
             values[key] = items
+        elif expected == list[int]:
+            items = _as_list(value, text, key, name)
+            if not items or not all(_is_count(item) for item in items):
+                raise _type_error(text, key, name, "a list of positive whole numbers")
+            values[key] = items
         else:
             values[key] = _check_scalar(value, expected, text, key, name)
     return cls(**values)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
 
 def _check_scalar(value: Any, expected: type, text: str, key: str, name: str) -> Any:

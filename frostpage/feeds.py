@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from urllib.parse import quote, urljoin
 from .markup import printable
 from .model import Site
 from .page import Page
+from .portable import rewrite_links
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"  # RSS's content:encoded, the full HTML
@@ -28,7 +28,6 @@ DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"  # RSS's dc:creator, an author 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML = "http://www.w3.org/1999/xhtml"  # the sitemap's links to other languages' versions
 FEED_LENGTH = 20
-LINK_ATTRIBUTE = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""")
 
 
 @dataclass(frozen=True)
@@ -67,15 +66,12 @@ class Feed:
 def absolute_links(page_html: str, page_url: str) -> str:
     """Make every href and src absolute: feed readers show content away from the site."""
 
-    def replace(match: re.Match[str]) -> str:
-        value = match.group(3)
-        if value.startswith(("#", "mailto:", "data:")):
-            value = page_url + value if value.startswith("#") else value
-        else:
-            value = urljoin(page_url, value)
-        return f"{match.group(1)}{match.group(2)}{value}{match.group(2)}"
+    def absolute(link: str) -> str:
+        if link.startswith("#"):
+            return page_url + link
+        return link if link.startswith(("mailto:", "data:")) else urljoin(page_url, link)
 
-    return LINK_ATTRIBUTE.sub(replace, page_html)
+    return rewrite_links(page_html, absolute)
 
 
 def feed_entries(

@@ -31,7 +31,7 @@ from .paths import CACHE_FOLDER
 RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.
 LIBRARIES: tuple[str, ...] = ("flask", "werkzeug", "jinja2", "markupsafe", "frozen-flask")
-LIBRARIES += ("markdown", "pygments", "pymdown-extensions", "latex2mathml")
+LIBRARIES += ("markdown", "pygments", "pymdown-extensions", "latex2mathml", "pillow")
 # Inputs besides the content of pages: hashed as they are (small) or by their stat (big).
 HASHED_FOLDERS = ("templates", "site")
 STATTED_FOLDERS = ("static",)
@@ -152,12 +152,12 @@ def content_key(page: Page) -> str:
 
 def recorded_content(site: Site, content: dict[str, str]) -> dict[str, str]:
     """The content keys to record: none for a page that included other files of the project
-    (snippets, shortcode templates), so the next build writes it again; its render cache
-    entry checks those files."""
+    (snippets, shortcode templates), so the next build writes it again (its render cache
+    entry checks those files), nor for one with broken links or warnings, to be told again."""
     recorded = dict(content)
     for page in site.all_pages:
         rendered = page.__dict__.get("_rendered")
-        if rendered is not None and (rendered.reads or rendered.broken_links):
+        if rendered is not None and (rendered.reads or rendered.broken_links or rendered.warnings):
             recorded.pop(page.source, None)
     return recorded
 

@@ -29,8 +29,11 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 from pymdownx.emoji import to_alt
 from pymdownx.superfences import fence_code_format
+from selectolax.lexbor import LexborHTMLParser
 
-from .config import MarkdownSettings
+from . import images
+from .assets import file_digest
+from .config import ImageSettings, MarkdownSettings
 from .errors import SiteError
 from .fences import code_block
 from .highlighting import HIGHLIGHT_CLASS, use_token_tables
@@ -137,6 +140,9 @@ class Rendered:
     reads: dict[str, str] = field(default_factory=dict)
     # Links to pages that do not exist: errors, or warnings with [links] broken = "warn".
     broken_links: list[SiteError] = field(default_factory=list)
+    # The images of content/ it shows: source → digest, so a changed image renders it again.
+    images: dict[str, str] = field(default_factory=dict)
+    warnings: list[SiteError] = field(default_factory=list)  # images without alt text
 
     @property
     def clean(self) -> bool:
@@ -151,13 +157,19 @@ class Renderer:
     """Renders page bodies with the site's Markdown settings."""
 
     def __init__(
-        self, settings: MarkdownSettings, base_path: str = "", root: Path | None = None
+        self,
+        settings: MarkdownSettings,
+        base_path: str = "",
+        root: Path | None = None,
+        images: ImageSettings | None = None,
     ) -> None:
         self.settings = settings
         self.base_path = base_path
         self.root = (root or Path.cwd()).resolve()
+        self.images = images or ImageSettings()
         self._lock = threading.Lock()
         self._links = _LinkRewriter(self)
+        self._pictures = _Pictures(self._links)
         self._math = MathExtension()
         self._shortcodes = Shortcodes(self.root, self._shortcode_functions())
         use_token_tables()
@@ -186,6 +198,8 @@ class Renderer:
         # Runs after inline links exist and after the TOC has added heading anchors.
         instance.treeprocessors.register(self._links, "frostpage_links", 0)
         instance.postprocessors.register(_ScrollableBlocks(instance), "frostpage_scrolling", 0)
+        if math is self._math:  # the page's own converter: a shortcode's Markdown is in it
+            instance.postprocessors.register(self._pictures, "frostpage_pictures", 1)
         return instance, source
 
     def _configs(self) -> dict[str, dict[str, Any]]:
@@ -261,6 +275,7 @@ class Renderer:
             return _unrenderable(body, source, body_line, "is nested too deeply to render")
         with self._lock:
             self._links.start(body, source, body_line, resolve, suggest)
+            self._pictures.start()
             read = Source(f"content/{source}", body_line)
             self._source.start(read)
             self._math.converter.errors = []
@@ -273,6 +288,7 @@ class Renderer:
             toc_html = getattr(converter, "toc", "")
             broken, links = self._links.finish()
             errors = read.errors + self._math_errors(body, source, body_line)
+            errors += self._pictures.errors
         return Rendered(
             html=output,
             toc_html=_unwrap_toc(toc_html) if toc_tokens else "",
@@ -283,6 +299,8 @@ class Renderer:
             links=links,
             reads=read.reads,
             broken_links=broken,
+            images=self._pictures.shown,
+            warnings=self._links.warnings + self._pictures.warnings,
         )
 
     def _math_errors(self, body: str, source: str, body_line: int) -> list[SiteError]:
@@ -351,7 +369,10 @@ class _LinkRewriter(Treeprocessor):
         self.resolve = resolve
         self.suggest = suggest
         self.errors: list[SiteError] = []
+        self.warnings: list[SiteError] = []
         self.links: dict[str, str | None] = {}
+        # A URL written for a file of content/ → the file, and the link as written.
+        self.files: dict[str, tuple[str, str]] = {}
 
     def finish(self) -> tuple[list[SiteError], dict[str, str | None]]:
         return self.errors, self.links
@@ -362,6 +383,33 @@ class _LinkRewriter(Treeprocessor):
             target = element.get(attribute) if attribute else None
             if attribute and target:
                 element.set(attribute, self._rewrite(element, target))
+            if element.tag == "img" and not (element.get("alt") or "").strip():
+                self.warn_alt(target or "")
+
+    def warn_alt(self, target: str, in_html: bool = False) -> None:
+        """An image without a text for those who cannot see it: a warning, with its line
+        (``in_html``: written as an <img> element)."""
+        line = self.line_of(f'"{target}"' if in_html else target) if target else None
+        self.warnings.append(
+            SiteError(
+                f"content/{self.source}",
+                line or self.body_line,
+                f"the image '{target}' has no alt text",
+                'say what it shows: ![a red kite over the hill](kite.jpg), or alt="…" in HTML',
+            )
+        )
+
+    def file_of(self, src: str) -> tuple[str, str, str] | None:
+        """The file of content/ an image's ``src`` leads to, its URL, and the link as
+        written: one of the Markdown, rewritten already, or one written relative to the
+        page in its HTML."""
+        if src in self.files:
+            return (*self.files[src], src)
+        parts = urlsplit(src)
+        if parts.scheme or parts.netloc or not parts.path or src.startswith(("/", "#")):
+            return None
+        url = self._rewrite(None, src)
+        return (*self.files[url], url) if url in self.files else None
 
     def page_url(self, written: str, from_root: bool = False) -> str:
         """The URL of a page named by its file, for Hugo's ref and relref, Jekyll's link and
@@ -415,6 +463,8 @@ class _LinkRewriter(Treeprocessor):
         suffix = ("?" + parts.query if parts.query else "") + (
             "#" + parts.fragment if parts.fragment else ""
         )
+        if not url.endswith("/"):  # a file, not a page
+            self.files[self.renderer.base_path + quote(url)] = (wanted, written)
         return self.renderer.base_path + quote(url) + suffix
 
     def _from_root(self, target: str) -> str:
@@ -428,6 +478,7 @@ class _LinkRewriter(Treeprocessor):
         if url is None or url.endswith("/"):
             return target
         self.links[wanted] = url
+        self.files[self.renderer.base_path + quote(url)] = (wanted, target)
         return quote(url) + target[len(parts.path) :]
 
     def _report_broken(self, element: etree.Element | None, target: str, wanted: str) -> None:
@@ -451,6 +502,70 @@ class _LinkRewriter(Treeprocessor):
             if position >= 0:
                 return self.body_line + self.body.count("\n", 0, position)
         return self.body_line
+
+
+class _Pictures(Postprocessor):
+    """Each image of content/ with its size and its copies (images.picture_html), and one
+    alone in its paragraph with a title as a <figure> with that caption: on the final HTML,
+    so images of shortcodes and of raw HTML are seen too."""
+
+    IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+    ALONE = re.compile(r"<p>\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)\s*</p>", re.IGNORECASE)
+    TITLE = re.compile(r"""\stitle=(["'])(.*?)\1""", re.DOTALL)
+
+    def __init__(self, links: _LinkRewriter) -> None:
+        super().__init__()
+        self.links = links
+        self.start()
+
+    def start(self) -> None:
+        self.first = True
+        self.shown: dict[str, str] = {}
+        self.errors: list[SiteError] = []
+        self.warnings: list[SiteError] = []
+
+    def run(self, text: str) -> str:
+        if "<img" not in text:
+            return text
+        return self.IMG.sub(self._picture, self.ALONE.sub(self._figure, text))
+
+    def _figure(self, match: re.Match[str]) -> str:
+        inner = match.group(1)
+        title = self.TITLE.search(inner)
+        if not title or not title.group(2).strip():
+            return match.group(0)
+        inner = inner[: title.start()] + inner[title.end() :]
+        return f"<figure>{inner}<figcaption>{title.group(2)}</figcaption></figure>"
+
+    def _picture(self, match: re.Match[str]) -> str:
+        tag = match.group(0)
+        found = LexborHTMLParser(tag).css_first("img")
+        if found is None:
+            return tag
+        attributes = dict(found.attributes)
+        src = attributes.get("src") or ""
+        if "alt" not in attributes:
+            self.links.warn_alt(src, in_html=True)
+        found_file = self.links.file_of(src)
+        first, self.first = self.first, False
+        if found_file is None or not images.is_image(found_file[0]):
+            return tag
+        source, written, attributes["src"] = found_file
+        renderer = self.links.renderer
+        content = renderer.root / "content"
+        try:
+            shown = images.picture(content, source, renderer.images)
+        except images.UnreadableImage as error:
+            problem = f"the image {source} cannot be shown: {error}"
+            where = self.links.line_of(written)
+            self.errors.append(SiteError(f"content/{self.links.source}", where, problem))
+            return tag
+        self.shown[source] = file_digest(content / source)
+
+        def url_of(name: str) -> str:
+            return renderer.base_path + "/" + quote(name)
+
+        return images.picture_html(shown, attributes, url_of, renderer.images, first)
 
 
 class _GitHubAlerts(Treeprocessor):

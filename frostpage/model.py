@@ -7,15 +7,17 @@ Any other file of content/ (an image beside its post) is published at its own pa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import snippets
+from . import images, snippets
 from .checks import consistency_errors
-from .config import CONFIG_PATH, NavLink, Settings
+from .config import CONFIG_PATH, ImageSettings, NavLink, Settings
 from .errors import SiteError
 from .languages import Language, site_languages
 from .markup import PageRenderer, Rendered, plain_text
@@ -78,6 +80,33 @@ class Shared:
     published: dict[str, str] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)  # language → its site, default first
+    content: Path | None = None  # the folder of content/, whose images get copies
+    image_settings: ImageSettings = field(default_factory=ImageSettings)
+
+    @functools.cached_property
+    def copies(self) -> dict[str, images.Copy]:
+        """Every resized copy and social card of the images of content/, by published name
+        (an image Pillow cannot read has none: the pages that show it say so)."""
+        if self.content is None:
+            return {}
+        found: list[images.Copy] = []
+        for source in sorted(self.files):
+            if images.is_image(source):
+                with contextlib.suppress(images.UnreadableImage):
+                    found += images.picture(self.content, source, self.image_settings).copies
+        found += filter(None, map(self.card, sorted(self.social_images)))
+        return {copy.name: copy for copy in found}
+
+    @property
+    def social_images(self) -> set[str]:
+        """The images of content/ that pages name in ``image:``."""
+        return {name for page in self.pages if (name := image_beside(page)) in self.files}
+
+    def card(self, source: str) -> images.Copy | None:
+        """The social card of an image of content/ (None for one that cannot have one)."""
+        if self.content is None or source not in self.files:
+            return None
+        return images.card(self.content, source, self.image_settings)
 
 
 @dataclass
@@ -332,9 +361,13 @@ class Site:
         return self.shared.published.get(source, source)
 
     def image_url(self, page: Page) -> str | None:
-        """Where the page's ``image:`` is: a full URL, a site path, or a file beside the page."""
+        """Where the page's ``image:`` is: a full URL, a site path, or a file beside the page
+        (as its social card, when it can have one)."""
         beside = image_beside(page)
-        return "/" + self.published_name(beside) if beside else page.image
+        if not beside:
+            return page.image
+        card = self.shared.card(beside)
+        return "/" + (card.name if card else self.published_name(beside))
 
     def nearest_source(self, missing: str, linking: str | None = None) -> str | None:
         """The existing content file whose path is closest to ``missing``; never ``linking``,
@@ -376,6 +409,16 @@ class Site:
             for error in self.render(page).broken_links
         ]
 
+    def markdown_warnings(self, rendered_before: set[str] | None = None) -> list[SiteError]:
+        """What the pages' Markdown warns of (images without alt text), but for the pages
+        in ``rendered_before``, known to have no warning."""
+        return [
+            warning
+            for page in self.all_pages
+            if not page.errors and page.source not in (rendered_before or ())
+            for warning in self.render(page).warnings
+        ]
+
 
 def build_site(
     pages: list[Page],
@@ -386,11 +429,13 @@ def build_site(
     now: dt.datetime | None = None,
     files: list[str] | None = None,
     file_names: dict[str, str] | None = None,
+    content: Path | None = None,
 ) -> Site:
     """Select what is published, order it, index it, and find URL conflicts.
 
     ``files`` are the other files of content/ (``paths.source_files``), ``file_names`` the
-    names they are published under (fingerprinted images).
+    names they are published under (fingerprinted images); ``content`` the folder of
+    content/, for its images' copies.
     """
     now = now or dt.datetime.now(dt.UTC)
     published = [
@@ -422,6 +467,8 @@ def build_site(
         translations={key: found for key, found in translations.items() if len(found) > 1},
         published=file_names or {},
         sources={name: source for source, name in (file_names or {}).items()},
+        content=content,
+        image_settings=settings.images,
     )
     for language in site_languages(settings):
         own = [page for page in published if page.language == language.code]
@@ -463,14 +510,15 @@ def _tags(posts: list[Page], taxonomy: str | None = None) -> list[Tag]:
 
 
 def forget_stale_html(site: Site, root: Path, rebuilt: bool) -> None:
-    """Forget the HTML of pages whose included files (snippets, shortcode templates)
-    changed, and, when the model was ``rebuilt``, of those whose links to content files now
-    resolve differently (links move only when pages or files do)."""
+    """Forget the HTML of pages whose included files (snippets, shortcode templates) or
+    images changed, and, when the model was ``rebuilt``, of those whose links to content
+    files now resolve differently (links move only when pages or files do)."""
     for page in site.all_pages:
         rendered = page.rendered
         resolve = site.in_language(page.language).resolve
         if rendered and (
             (rendered.reads and not snippets.unchanged(root, rendered.reads))
+            or (rendered.images and not images.unchanged(root / "content", rendered.images))
             or (rebuilt and any(resolve(s) != url for s, url in rendered.links.items()))
         ):
             page.rendered = None

@@ -73,14 +73,15 @@ def in_workers(
     *,
     minimum: int | None = None,
     start: Callable[[], None] | None = None,
+    size: int = SLICE,
 ) -> Iterator[R]:
     """``work`` on slices of ``items``, in order: in forked worker processes, which share
     everything this one has loaded, when there are enough items; else right here.
 
     ``start`` runs first in each worker (to let go of what must not be shared, such as a
-    database connection).
+    database connection); ``size`` items make a slice.
     """
-    slices = [items[first : first + SLICE] for first in range(0, len(items), SLICE)]
+    slices = [items[first : first + size] for first in range(0, len(items), size)]
     workers = min(os.cpu_count() or 1, 8)
     enough = len(items) >= (MINIMUM_FOR_WORKERS if minimum is None else minimum)
     if workers < 2 or not enough or "fork" not in multiprocessing.get_all_start_methods():

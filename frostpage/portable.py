@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from urllib.parse import unquote
 
 import minify_html
@@ -43,6 +44,13 @@ def relative_links(html: str, page: str, base_path: str) -> str:
         except ValueError:
             return link  # not a path of the site: left for the link check to name
         return relative_url(link, folder)
+
+    return rewrite_links(html, rewrite)
+
+
+def rewrite_links(html: str, rewrite: Callable[[str], str]) -> str:
+    """``html`` with the link of each link attribute (each candidate of a srcset) passed
+    through ``rewrite``."""
 
     def replace(match: re.Match[str]) -> str:
         name, quote, value = match.groups()

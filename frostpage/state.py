@@ -101,6 +101,7 @@ class SiteState:
             files=content.files,
             # A build publishes images beside pages under fingerprinted names.
             file_names=published_names(self.root / "content", content.files, not self.dev),
+            content=self.root / "content",
         )
         site.errors.extend(content.errors + others.errors + self.data_errors)
         self.files.write_cache(in_background=self.dev)

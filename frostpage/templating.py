@@ -20,7 +20,7 @@ from .diagrams import LOADER, has_diagrams
 from .frontmatter import singular
 from .languages import Language
 from .model import Tag
-from .page import Page
+from .page import Page, image_beside
 from .sections import NavItem, Section
 from .state import current_language, current_site, site_state
 from .urls import code_stylesheets, versions
@@ -29,6 +29,7 @@ from .urls import code_stylesheets, versions
 HELPERS = (
     "page_url",
     "social_image",
+    "social_image_size",
     "tag_url",
     "site_link",
     "absolute_url",
@@ -215,6 +216,14 @@ def social_image(page: Page | None) -> str | None:
     if url is None or "://" in url:
         return url
     return absolute_url(site_link(quote(url)))
+
+
+def social_image_size(page: Page | None) -> tuple[int, int] | None:
+    """The width and height of the page's social card (its ``image:`` beside it, resized
+    to 1200×630), for Open Graph; None for any other image."""
+    beside = image_beside(page) if page else None
+    card = current_site().shared.card(beside) if beside else None
+    return (card.width, card.height) if card else None
 
 
 def structured_data(

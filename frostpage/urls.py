@@ -129,6 +129,8 @@ def _aliases(site: Site) -> Iterator[Values]:  # the whole site's
 def _files(site: Site) -> Iterator[Values]:
     for name in sorted(site.files):
         yield {"path": site.published_name(name)}, None
+    for name in site.shared.copies:  # resized copies of images and social cards
+        yield {"path": name}, None
 
 
 def _post_lists(site: Site) -> Iterator[Values]:

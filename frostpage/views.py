@@ -18,11 +18,12 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     send_from_directory,
     url_for,
 )
 
-from . import diagrams, feeds, history
+from . import diagrams, feeds, history, images
 from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
 from .model import Site, Tag, paginate
@@ -85,8 +86,13 @@ def page(path: str) -> Any:
         # A file of content/, an alias with a file name (/old/post.html), or a page URL
         # without its slash.
         source = site.shared.sources.get(path, path)
+        root = site_state(current_app).root
         if source in site.files and site.published_name(source) == path:
-            return send_from_directory(site_state(current_app).root / "content", source)
+            return send_from_directory(root / "content", source)
+        copy = site.shared.copies.get(path)  # a resized copy of an image, made when asked
+        if copy is not None:
+            made = images.make(copy, root / "content", images.cache_folder(root))
+            return send_file(made, mimetype=images.MEDIA_TYPES[copy.format])
         if f"/{path}" in site.aliases:
             return _render_alias(site.aliases[f"/{path}"])
         if url in site.by_url or url in site.aliases:
@@ -373,6 +379,7 @@ def netlify_headers() -> Response:
         for source, name in sorted(site.shared.published.items())
         if name != source
     ]
+    immutable += [url_for("file", path=name) for name in site.shared.copies]
     stylesheets = code_stylesheets(site)
     immutable += [
         url_for(endpoint, version=stylesheets[scheme][1])
