@@ -1,11 +1,13 @@
 """Write a realistic Markdown corpus for benchmarks: N files, the same bytes for the same N.
 
-    python bench/corpus.py OUT N
+    python bench/corpus.py OUT N [PHOTOS]
 
 OUT/posts/ holds dated blog posts (nine in ten files), OUT/pages/ plain pages. Each file
 has YAML front matter (title, date, tags, summary) and a body of 300 to 1,500 words:
 headings, paragraphs with emphasis and inline code, lists, a table, fenced code in several
 languages, quotes, footnotes, links to other files of the corpus and to other sites.
+With PHOTOS, that many posts each show a photo of their own (a JPEG of 2,400 × 1,600
+pixels beside them in OUT/posts/img/), with alt text and a caption.
 """
 
 from __future__ import annotations
@@ -120,7 +122,47 @@ def write_corpus(out: Path, count: int, seed: int = 7) -> list[Path]:
     return written
 
 
+def write_photos(posts: list[Path], count: int, seed: int = 7) -> list[Path]:
+    """Give ``count`` of ``posts`` a photo each, shown in the post; return the photos.
+
+    Each is drawn (a sky, a sun, ridges of hills, grain): with the detail of a photo, so
+    its copies cost what a photo's do, and different from every other."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    width, height = 2400, 1600
+    grain = Image.effect_noise((width, height), 24).convert("RGB")
+    photos = []
+    for post in sorted(posts)[:count]:
+        top, bottom = (tuple(rng.randint(20, 240) for _ in range(3)) for _ in range(2))
+        sky = Image.linear_gradient("L").resize((width, height))
+        image = Image.composite(
+            Image.new("RGB", sky.size, bottom), Image.new("RGB", sky.size, top), sky
+        )
+        draw = ImageDraw.Draw(image)
+        x, y, r = rng.randint(200, width - 200), rng.randint(150, height // 2), rng.randint(50, 120)
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 230, 190))
+        for level in range(4):
+            base = height * (0.45 + 0.13 * level)
+            shade = tuple(max(0, c - 45 * (level + 1)) for c in top)
+            points = [(0, height)] + [
+                (step, base - rng.randint(0, 160)) for step in range(0, width + 80, 80)
+            ]
+            draw.polygon([*points, (width, height)], fill=shade)
+        image = Image.blend(image, grain, 0.08).filter(ImageFilter.SMOOTH)
+        photo = post.parent / "img" / f"{post.stem}.jpg"
+        photo.parent.mkdir(exist_ok=True)
+        image.save(photo, quality=85)
+        text = post.read_text("utf-8")
+        shown = f'\n![Hills under a sky, drawn for {post.stem}](img/{photo.name} "{post.stem}")\n'
+        post.write_text(text + shown, "utf-8")
+        photos.append(photo)
+    return photos
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or not sys.argv[2].isdigit():
+    if len(sys.argv) not in (3, 4) or not all(arg.isdigit() for arg in sys.argv[2:]):
         sys.exit(__doc__)
-    write_corpus(Path(sys.argv[1]), int(sys.argv[2]))
+    written = write_corpus(Path(sys.argv[1]), int(sys.argv[2]))
+    if len(sys.argv) == 4:
+        write_photos([path for path in written if path.parent.name == "posts"], int(sys.argv[3]))

@@ -8,6 +8,7 @@ import shutil
 import sys
 
 import pytest
+from PIL import Image
 from sitecheck import parse, tree, unresolved_links
 
 from frostpage import SiteError, SiteErrors, build, create_app
@@ -72,19 +73,21 @@ def test_other_files_of_content_are_published_at_their_path(write_site):
                 "# Guide\n\n![The home page](img/home.png)\n\n![Again](/docs/img/home.png)\n\n"
                 "[The manual](manual.pdf)\n"
             ),
-            "content/docs/img/home.png": "PNG bytes",
             "content/docs/manual.pdf": "PDF bytes",
             "content/.notes/secret.txt": "hidden",
         }
     )
+    (root / "content/docs/img").mkdir()
+    Image.new("RGB", (40, 30), "blue").save(root / "content/docs/img/home.png")
+    png = (root / "content/docs/img/home.png").read_bytes()
     build(root)
     out = root / "build"
     # An image beside a page: under its fingerprinted name only, linked by it, kept for good.
-    (image,) = (out / "docs/img").iterdir()
+    (image,) = (out / "docs/img").glob("home.*.png")
     assert re.fullmatch(r"home\.[0-9a-f]{10}\.png", image.name)
-    assert image.read_text() == "PNG bytes"
+    assert image.read_bytes() == png
     guide = (out / "docs/guide/index.html").read_text("utf-8")
-    assert guide.count(f'src="/docs/img/{image.name}"') == 2  # relative, and from the root
+    assert guide.count(f' src="/docs/img/{image.name}"') == 2  # relative, and from the root
     headers = (out / "_headers").read_text("utf-8")
     assert (
         f"/docs/img/{image.name}\n  Cache-Control: public, max-age=31536000, immutable" in headers
@@ -96,11 +99,11 @@ def test_other_files_of_content_are_published_at_their_path(write_site):
     preview = create_app(root, dev=True).test_client()
     assert 'src="/docs/img/home.png"' in preview.get("/docs/guide/").text
     with preview.get("/docs/img/home.png") as served:
-        assert served.data == b"PNG bytes"
+        assert served.data == png
     # New bytes, a new name; the page that shows it follows.
-    (root / "content/docs/img/home.png").write_text("other bytes")
+    Image.new("RGB", (40, 30), "red").save(root / "content/docs/img/home.png")
     build(root)
-    (changed,) = (out / "docs/img").iterdir()
+    (changed,) = (out / "docs/img").glob("home.*.png")
     assert changed.name != image.name
     assert f'src="/docs/img/{changed.name}"' in (out / "docs/guide/index.html").read_text()
 

@@ -194,4 +194,5 @@ def test_highlight_css_is_compact_and_the_dark_style_resets_what_the_light_one_s
 
 def test_smart_punctuation_leaves_attribute_lists_alone():
     html = render('![Shot](a.png){: width="300" title="A \'shot\'" }\n').html
-    assert '<img alt="Shot" src="a.png" title="A \'shot\'" width="300">' in html
+    # Alone in its paragraph, the image's title is its caption.
+    assert '<img alt="Shot" src="a.png" width="300"><figcaption>A \'shot\'</figcaption>' in html
