@@ -75,7 +75,7 @@ class ImageSettings:
     quality: int = 80  # 1–100, of JPEG and WebP copies
     avif_quality: int = 55  # AVIF looks as good as WebP at a lower number, in fewer bytes
     # How wide an image is shown, for the browser to pick a copy: the theme's text column.
-    sizes: str = "(min-width: 46rem) 44rem, calc(100vw - 2rem)"
+    sizes: str = "(min-width: 50rem) 48rem, calc(100vw - 2rem)"
     # Every image but a page's first loads only when it is scrolled near.
     lazy: bool = True
 

@@ -288,9 +288,9 @@ def picture_html(
     first: bool,
 ) -> str:
     """An <img> with its size, as a <picture> with a <source> per format when it has
-    copies; every image but the page's ``first`` loads lazily. A width or height the
-    author gave is kept (the other follows the image's proportions), and is the size the
-    browser picks a copy for."""
+    copies; every image but the page's ``first`` loads lazily, and the first is fetched
+    early. A width or height the author gave is kept (the other follows the image's
+    proportions), and is the size the browser picks a copy for."""
     width, height = _given(attributes.get("width")), _given(attributes.get("height"))
     if width and not height:
         height = round(width * shown.height / shown.width)
@@ -299,7 +299,9 @@ def picture_html(
     sizes = f"{width}px" if width else settings.sizes
     width, height = width or shown.width, height or shown.height
     attributes = {**attributes, "width": str(width), "height": str(height)}
-    if settings.lazy and not first:
+    if first:  # perhaps the largest paint: fetched before the others
+        attributes.setdefault("fetchpriority", "high")
+    elif settings.lazy:
         attributes.setdefault("loading", "lazy")
         attributes.setdefault("decoding", "async")
     img = "<img" + "".join(_attribute(name, value) for name, value in attributes.items()) + ">"

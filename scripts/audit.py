@@ -1,6 +1,7 @@
 """Lighthouse scores of the built site (make audit): performance, accessibility, best
-practices and SEO for the home page, the longest post with code, and the page of every
-Markdown feature (docs/writing-content/, when the site has it).
+practices and SEO for the home page, the longest post with code, the post with the most
+pictures, and the page of every Markdown feature (docs/writing-content/, when the site
+has it).
 
 The site in build/ is served as a static host serves it, and Lighthouse (npm) drives
 Debian's Chromium. Scores vary by machine, so this prints them and checks nothing.
@@ -41,6 +42,19 @@ def longest_post_with_code(build: Path) -> str | None:
         return None
     longest = max(posts, key=lambda path: (path.stat().st_size, path.as_posix()))
     return "/" + longest.parent.relative_to(build).as_posix() + "/"
+
+
+def post_with_most_pictures(build: Path) -> str | None:
+    """The URL of the built post that shows the most images as <picture>s."""
+    counts = {
+        path: path.read_text("utf-8").count("<picture>")
+        for path in (build / "posts").glob("*/index.html")
+    }
+    counts = {path: count for path, count in counts.items() if count}
+    if not counts:
+        return None
+    most = max(counts, key=lambda path: (counts[path], path.as_posix()))
+    return "/" + most.parent.relative_to(build).as_posix() + "/"
 
 
 def scores(url: str) -> dict[str, int]:
@@ -91,7 +105,9 @@ def main() -> None:
         sys.exit("Chromium is missing: apt-get install chromium")
     features = "/docs/writing-content/" if (build / "docs/writing-content").is_dir() else None
     pages = options.pages or [
-        page for page in ("/", longest_post_with_code(build), features) if page
+        page
+        for page in ("/", longest_post_with_code(build), post_with_most_pictures(build), features)
+        if page
     ]
     with serving(build) as base:
         rows = [(page, scores(base + page)) for page in pages]

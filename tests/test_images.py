@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, features
 from selectolax.lexbor import LexborHTMLParser
+from test_theme import serving
 
 from frostpage import create_app
 from frostpage.build import build
@@ -84,8 +85,10 @@ def test_images_get_their_size_copies_in_modern_formats_and_lazy_loading(walk):
     assert sizes == [(2400, 1600), (1000, 800), (1200, 1600)]
     # The first image may be the largest paint: loaded at once; the others lazily.
     assert "loading" not in hill.attributes and "decoding" not in hill.attributes
+    assert hill.attributes["fetchpriority"] == "high"
     for later in (kite, tall):
         assert later.attributes["loading"] == "lazy" and later.attributes["decoding"] == "async"
+        assert "fetchpriority" not in later.attributes
     # The original is the fallback, under its fingerprinted name.
     with Image.open(out / hill.attributes["src"].lstrip("/")) as original:
         assert original.size == (2400, 1600) and original.format == "JPEG"
@@ -192,6 +195,7 @@ def test_settings_choose_widths_formats_and_quality(walk):
         ('formats = ["webp", "gif"]', "site/config.toml:3: unknown image format 'gif'"),
         ("quality = 0", "site/config.toml:3: 'images.quality' must be a positive whole number"),
         ("quality = 101", "site/config.toml:3: 'images.quality' must be from 1 to 100"),
+        ("avif_quality = 101", "site/config.toml:3: 'images.avif_quality' must be from 1 to"),
         ("widths = []", "site/config.toml:3: 'images.widths' must be a list of positive"),
     ],
 )
@@ -308,3 +312,29 @@ def test_copies_are_cached_for_good_by_the_host(walk):
     for item in srcset.split(","):
         url = item.split()[0]
         assert f"{url}\n  Cache-Control: public, max-age=31536000, immutable" in headers
+
+
+def test_chromium_downloads_a_copy_that_fits_and_nothing_moves(walk, browser):
+    build(walk)
+    with serving(walk / "build") as base:
+        for width, wanted in ((412, 480), (1400, 800)):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto(base + "/posts/walk/", wait_until="load")
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_function("[...document.images].every(i => i.complete)")
+            chosen = page.evaluate(
+                "[...document.querySelectorAll('main img')].map(i => i.currentSrc)"
+            )
+            assert chosen[0].endswith(f".{FORMATS[0]}") if FORMATS else chosen[0].endswith(".jpg")
+            assert f"/posts/walk/hill-{wanted}w." in chosen[0]
+            # Every image had its box before it arrived: nothing shifted.
+            shifted = page.evaluate(
+                """new Promise(done => {
+                    new PerformanceObserver(list => done(
+                        list.getEntries().reduce((sum, entry) => sum + entry.value, 0)
+                    )).observe({type: 'layout-shift', buffered: true});
+                    setTimeout(() => done(0), 500);
+                })"""
+            )
+            assert shifted == 0
+            page.close()
