@@ -24,8 +24,11 @@ CACHE_FOLDER = ".frostpage-cache"
 # What Jekyll, Hugo, Zola, Pelican and MkDocs read as Markdown: the pages of content/.
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 # Characters no URL path of the site may hold: control characters (a newline would split a
-# line of _redirects), and the backslash, a folder separator to some hosts.
+# line of _redirects), and the backslash, a folder separator to some hosts...
 FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
+# ...and those a URL reads as the start of a fragment, a query or an escape: a file named
+# with them would be asked for by another name.
+URL_MARKS = re.compile(r"[#?%]")
 # The longest file name most file systems take (ext4, APFS, NTFS): each part of a URL is one.
 LONGEST_NAME = 255
 
@@ -37,6 +40,8 @@ def url_problem(path: str) -> str | None:
         return "must be a path on this site starting with '/', such as /old/post/"
     if FORBIDDEN.search(path):
         return "holds a control character or a backslash"
+    if URL_MARKS.search(path):
+        return "holds '#', '?' or '%', which a URL reads as a fragment, a query or an escape"
     segments = path[1:].removesuffix("/").split("/")
     if path != "/" and any(segment in ("", ".", "..") for segment in segments):
         return "has an empty, '.' or '..' part"
@@ -147,6 +152,10 @@ def source_files(
                 continue  # read, and reported if it cannot be, where it is parsed
             elif not os.access(path, os.R_OK):
                 found.errors.append(SiteError(where, None, "cannot be read: Permission denied"))
+            elif folder == "static" and (problem := url_problem(url := f"/static/{name}")):
+                found.errors.append(
+                    SiteError(where, None, f"its URL {url!r} {problem}", "rename it")
+                )
             else:
                 found.files.append(name)
 

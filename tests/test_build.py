@@ -108,6 +108,26 @@ def test_other_files_of_content_are_published_at_their_path(write_site):
     assert f'src="/docs/img/{changed.name}"' in (out / "docs/guide/index.html").read_text()
 
 
+def test_a_file_whose_name_a_url_would_misread_is_an_error_naming_it(write_site):
+    # '#', '?' and '%' start a fragment, a query and an escape: the file would be asked for
+    # by another name, and the build would fail on a URL that names no file.
+    root = write_site()
+    build(root)
+    before = tree(root / "build")
+    for name in ("content/img/a#1.png", "content/b?.pdf", "content/c%41.txt", "static/d#e.css"):
+        (root / name).parent.mkdir(exist_ok=True)
+        (root / name).write_text("bytes")
+    found = errors_of(root)
+    assert [error.split(":")[0] for error in found] == [
+        "content/b?.pdf",
+        "content/c%41.txt",
+        "content/img/a#1.png",
+        "static/d#e.css",
+    ]
+    assert all("holds '#', '?' or '%', which a URL reads as" in error for error in found)
+    assert tree(root / "build") == before
+
+
 def test_a_content_file_may_not_replace_a_page(write_site):
     root = write_site()
     build(root)
