@@ -161,6 +161,7 @@ class Loaded:
     inputs: str
     content: dict[str, str]
     unchanged: set[str] | None
+    linked: dict[str, tuple[str, ...]]  # each page's files of content/
 
 
 def _load_and_render(
@@ -174,17 +175,21 @@ def _load_and_render(
         inputs = incremental.fingerprint(
             state.root, site, dev=False, include_future=state.include_future, themes=state.themes
         )
-        content = {page.source: incremental.content_key(page) for page in site.all_pages}
+        before = previous.linked if previous else {}
+        content = incremental.content_keys(site, before)
         unchanged = previous.unchanged(inputs, content) if previous else None
         render_all(
             site,
             lambda done, page: report("Rendering", done, len(site.all_pages), page.file),
             rendered_before=unchanged,
         )
+        # The keys of rendered pages, with the files they show now.
+        linked = incremental.linked_files(site, before)
+        content = incremental.content_keys(site, linked)
         errors = site.all_errors(rendered_before=unchanged)
     if errors:
         raise SiteErrors(errors)
-    return Loaded(site, inputs, content, unchanged)
+    return Loaded(site, inputs, content, unchanged, linked)
 
 
 def _make_images(site: Site, root: Path, report: Progress) -> int:
@@ -340,6 +345,7 @@ def _remember(
         set(assets),
         index[0],
         dict.fromkeys(index[1]),
+        loaded.linked,
     )
     incremental.save_record(record_file, record, destination)
 

@@ -2,8 +2,10 @@
 
 After each build, a record of it is kept in ``.frostpage-cache/``: a fingerprint of every
 input a URL may depend on besides the content of pages (frostpage's code and libraries, the
-settings, templates/, static/, site/, the files of content/, and every page's front matter
-and place on the site), a key of each page's content, and for each URL the file written
+settings, templates/, static/, site/, the names of the files of content/, and every page's
+front matter and place on the site), a key of each page's content (its text, and the names
+under which the files it shows are published: an edited image changes the key of the pages
+that show it, and of no other), and for each URL the file written
 and the pages whose content it read (``content.recording_reads``). The next build into the
 same folder, if that fingerprint is unchanged, keeps the file of a URL when none of the
 pages it read has changed and the file is still the one the record names (same inode, size
@@ -61,6 +63,8 @@ class BuildRecord:
     assets: set[str] = field(default_factory=set)  # fingerprinted files the pages used
     search_key: str = ""  # what its search index was made of (search_key)
     search_files: dict[str, Stat | None] = field(default_factory=dict)  # the index's files
+    # Each page → the files of content/ it links or shows (images), for its content key.
+    linked: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def search_index(self, key: str, destination: Path) -> list[str] | None:
         """The files of this build's search index, if it was made of the same ``key`` and
@@ -146,8 +150,31 @@ def forget_record(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def content_key(page: Page) -> str:
-    return hashlib.blake2b(page.body.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def content_keys(site: Site, linked: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each page's content key: its text, the names its ``linked`` files of content/ are
+    published under, and its ``image:``'s (a social card's name follows its image)."""
+    keys = {}
+    for page in site.all_pages:
+        digest = hashlib.blake2b(page.body.encode("utf-8", "surrogatepass"), digest_size=16)
+        names = [site.published_name(name) for name in linked.get(page.source, ())]
+        digest.update(repr((names, site.image_url(page))).encode("utf-8", "surrogatepass"))
+        keys[page.source] = digest.hexdigest()
+    return keys
+
+
+def linked_files(site: Site, before: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The files of content/ each page links or shows: as its rendering in this process
+    found them, else (a page rendered by no one here, its content unchanged) as ``before``."""
+    linked = {}
+    for page in site.all_pages:
+        rendered = page.__dict__.get("_rendered")
+        if rendered is not None:
+            linked[page.source] = tuple(
+                sorted(name for name in rendered.links if name in site.files)
+            )
+        elif page.source in before:
+            linked[page.source] = before[page.source]
+    return linked
 
 
 def recorded_content(site: Site, content: dict[str, str]) -> dict[str, str]:
@@ -203,9 +230,9 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
                 stat = path.stat()
                 name = f"{number}:{path.relative_to(base)}"
                 digest.update(f"{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
-    # The files' published names: an image's changes with its bytes, and so do the pages
-    # that show it.
-    digest.update(repr(sorted(site.published_name(name) for name in site.files)).encode())
+    # The files of content/ (their published names are in the keys of the pages that show
+    # them).
+    digest.update(repr(sorted(site.files)).encode())
     for page in site.all_pages:
         digest.update(repr(_metadata(page)).encode())
         digest.update(b"scheduled" if site.is_scheduled(page) else b"published")

@@ -152,10 +152,8 @@ def source_files(
                 continue  # read, and reported if it cannot be, where it is parsed
             elif not os.access(path, os.R_OK):
                 found.errors.append(SiteError(where, None, "cannot be read: Permission denied"))
-            elif folder == "static" and (problem := url_problem(url := f"/static/{name}")):
-                found.errors.append(
-                    SiteError(where, None, f"its URL {url!r} {problem}", "rename it")
-                )
+            elif folder == "static" and (wrong := url_problem(url := f"/static/{name}")):
+                found.errors.append(SiteError(where, None, f"its URL {url!r} {wrong}", "rename it"))
             else:
                 found.files.append(name)
 

@@ -151,9 +151,18 @@ def test_each_copy_is_made_once_and_a_changed_image_only_remakes_its_own(walk):
 
     page = walk / "build/posts/walk/index.html"
     before = page.read_text("utf-8")
+    others = {
+        path: path.stat().st_mtime_ns
+        for path in (walk / "build").rglob("index.html")
+        if "walk" not in path.read_text("utf-8")
+    }
     photo(walk / "content/posts/walk/kite.png", (900, 600), 7, mode="RGBA")
     changed = build(walk)
     assert changed.images_made == len(FORMATS) * 3  # 480, 800 and its own 900
+    # Only the pages that show the walk (its own, lists of its posts) are written again.
+    assert others and all(path.stat().st_mtime_ns == stamp for path, stamp in others.items())
+    # Its page, the lists that show it, and the search index: not every URL (46 more).
+    assert changed.requested - again.requested < 25
     after = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
     kept = {name: stamp for name, stamp in made.items() if name in after}
     assert len(kept) == len(made) - len(FORMATS) * 3  # the kite's old copies are gone
