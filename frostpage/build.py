@@ -245,13 +245,14 @@ def _index(
     counted: Path,
 ) -> tuple[list[str], int]:
     """Write each language's search index into ``staging`` (_search/, fr/_search/…), linked
-    from the previous build when it was made of the same pages; return its files, and how
-    many were made anew.
+    from the previous build when it was made of the same pages (or, in a rebuild, file by
+    file when a file is as it was); return its files, and how many were written anew.
 
     The freeze leaves a spare build's index in place: a file that is the same is kept (a
     stat, not a new link), the others are replaced or removed here."""
     kept = previous.search_index(key, destination) if previous else None
     written: set[str] = set()
+    made = 0
     if kept is not None:
         for name in kept:
             link_file(destination / name, staging / name)
@@ -265,11 +266,16 @@ def _index(
             files = search.index_files(documents, [next(counts) for _ in documents])
             folder = search.folder(language)
             for name, data in files.items():
+                written.add(f"{folder}/{name}")
+                published = os.path.join(destination, folder, name)
+                if previous and _holds(published, data):  # most pages' files, after an edit
+                    link_file(published, os.path.join(staging, folder, name))
+                    continue
                 path = staging / folder / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.unlink(missing_ok=True)  # in a spare build: a link to a published file
                 path.write_bytes(data)
-                written.add(f"{folder}/{name}")
+                made += 1
         report("Indexing", 1, 1, "search")
     for language in site.languages:
         folder = search.folder(language)
@@ -277,7 +283,18 @@ def _index(
             shutil.rmtree(staging / folder, ignore_errors=True)
         elif (staging / folder).is_dir():
             remove_others(staging / folder, {n[len(folder) + 1 :] for n in written})
-    return sorted(written), 0 if kept is not None else len(written)
+    return sorted(written), made
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` holds ``data`` (a size first, to read few files)."""
+    try:
+        if os.path.getsize(path) != len(data) or os.path.islink(path):
+            return False
+        with open(path, "rb") as file:
+            return file.read() == data
+    except OSError:
+        return False
 
 
 def _count_words(found: list[search.Document], path: Path) -> list[Counter[str]]:

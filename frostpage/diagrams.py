@@ -42,7 +42,3 @@ def has_diagrams(site: Site, page: Page) -> bool:
     if page.__dict__.get("_rendered") is None and not any(mark in body for mark in MAY_DRAW):
         return False
     return MARK in site.render(page).html
-
-
-def site_has_diagrams(site: Site) -> bool:
-    return any(has_diagrams(site, page) for page in site.all_pages if not page.errors)

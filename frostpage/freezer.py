@@ -8,6 +8,7 @@ build must know (files, pages read, assets used, templates, warnings).
 
 from __future__ import annotations
 
+import os
 import reprlib
 import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -146,7 +147,7 @@ class SiteFreezer(Freezer):
             if kept is None:
                 urls.append((url, modified))
                 continue
-            link_file(self.previous / kept.file, self.root / kept.file)
+            link_file(os.path.join(self.previous, kept.file), os.path.join(self.root, kept.file))
             self.written[url] = kept
             yield self._frozen(url, Path(kept.file))
         state = site_state(self.app)

@@ -92,7 +92,7 @@ class BuildRecord:
             for url, written in self.urls.items()
             if written.reads <= unchanged
             and written.stat is not None
-            and _stat(destination / written.file) == written.stat
+            and _stat(os.path.join(destination, written.file)) == written.stat
         }
 
 
@@ -116,7 +116,7 @@ def load_record(path: Path) -> BuildRecord | None:
 def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
     """Store ``record`` with the stat of each published file; a failure only costs speed."""
     record.urls = {
-        url: Written(written.file, written.reads, _stat(destination / written.file))
+        url: Written(written.file, written.reads, _stat(os.path.join(destination, written.file)))
         for url, written in record.urls.items()
     }
     record.search_files = {name: _stat(destination / name) for name in record.search_files}
@@ -256,9 +256,9 @@ def _files_under(folder: Path) -> list[Path]:
     return [path for path in found if "__pycache__" not in path.parts]
 
 
-def _stat(path: Path) -> Stat | None:
+def _stat(path: str | Path) -> Stat | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return stat.st_ino, stat.st_size, stat.st_mtime_ns

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import images, snippets
+from . import diagrams, images, snippets
 from .checks import consistency_errors
 from .config import CONFIG_PATH, ImageSettings, NavLink, Settings
 from .errors import SiteError
@@ -96,6 +96,13 @@ class Shared:
                     found += images.picture(self.content, source, self.image_settings).copies
         found += filter(None, map(self.card, sorted(self.social_images)))
         return {copy.name: copy for copy in found}
+
+    @functools.cached_property
+    def has_diagrams(self) -> bool:
+        """Whether a page of the site draws a diagram (then the build ships Mermaid): asked
+        by every enumeration of the site's URLs, found once."""
+        site = next(iter(self.sites.values()))
+        return any(diagrams.has_diagrams(site, page) for page in self.pages if not page.errors)
 
     @property
     def social_images(self) -> set[str]:
@@ -522,3 +529,4 @@ def forget_stale_html(site: Site, root: Path, rebuilt: bool) -> None:
             or (rebuilt and any(resolve(s) != url for s, url in rendered.links.items()))
         ):
             page.rendered = None
+            site.shared.__dict__.pop("has_diagrams", None)  # found again from the new HTML

@@ -155,10 +155,11 @@ def publish(staging: Path, destination: Path, files: list[str], spare: Path) -> 
     """
     written = 0
     for name in (*files, MARKER):
-        new, old = staging / name, destination / name
+        # Plain strings: tens of thousands of files, for which Path objects cost seconds.
+        new, old = os.path.join(staging, name), os.path.join(destination, name)
         if same_file(old, new):
             continue  # linked from the previous build
-        if old.is_file() and not old.is_symlink() and filecmp.cmp(old, new, shallow=False):
+        if os.path.isfile(old) and not os.path.islink(old) and filecmp.cmp(old, new, False):
             keep_old(old, new)
         else:
             written += name != MARKER
@@ -221,24 +222,24 @@ def remove_others(folder: Path, files: set[str], spared: Collection[str] = ()) -
             os.rmdir(directory)
 
 
-def same_file(old: Path, new: Path) -> bool:
+def same_file(old: str | Path, new: str | Path) -> bool:
     try:
-        return os.path.samestat(old.stat(), new.stat())
+        return os.path.samestat(os.stat(old), os.stat(new))
     except OSError:
         return False
 
 
-def link_file(old: Path, new: Path) -> None:
+def link_file(old: str | Path, new: str | Path) -> None:
     """Make ``new`` the file ``old`` (a link, so its bytes are not copied), unless it is."""
     if not same_file(old, new):
-        new.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(new), exist_ok=True)
         keep_old(old, new)
 
 
-def keep_old(old: Path, new: Path) -> None:
+def keep_old(old: str | Path, new: str | Path) -> None:
     """Put the previous build's file in place of ``new`` (a link, else a copy)."""
     try:
-        link = new.with_name(new.name + ".frostpage-link")
+        link = f"{new}.frostpage-link"
         os.link(old, link)
         os.replace(link, new)
     except OSError:

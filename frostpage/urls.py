@@ -191,7 +191,7 @@ def code_stylesheets(site: Site) -> dict[str, tuple[str, str]]:
 
 
 def _diagram_files(site: Site) -> Iterator[Values]:
-    if diagrams.site_has_diagrams(site):
+    if site.shared.has_diagrams:
         for name in diagrams.files():
             yield {"name": name}, None
 
