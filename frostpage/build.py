@@ -120,7 +120,8 @@ def _build(
     previous = None if full else incremental.load_record(record_file)
     loaded = _load_and_render(app, previous, report)
     images_made = _make_images(loaded.site, root, report)
-    kept = previous.reusable(loaded.unchanged, destination) if previous else {}
+    templates = incremental.template_digests(app.jinja_env)
+    kept = previous.reusable(loaded.unchanged, destination, templates) if previous else {}
     reused = previous if kept else None  # the build whose files this one keeps
     spare = incremental.spare_path(record_file)
     staging = new_staging(destination, spare)
@@ -141,7 +142,9 @@ def _build(
     images.prune(images.cache_folder(root), loaded.site.shared.copies.values())
     state = site_state(app)
     used = state.fingerprinted_used
-    _remember(record_file, destination, loaded, freezer, anchors, used, (search_key, index))
+    _remember(
+        record_file, destination, loaded, freezer, anchors, used, (search_key, index), templates
+    )
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
     warnings += _broken_links(loaded, broken)
     warnings += [str(warning) for warning in loaded.site.markdown_warnings(loaded.unchanged)]
@@ -349,9 +352,10 @@ def _remember(
     anchors: Anchors,
     assets: set[str],
     index: tuple[str, list[str]],
+    templates: dict[str, str],
 ) -> None:
     """Keep what the next build needs to know of this one (``index``: the search index's
-    key and files)."""
+    key and files; ``templates``: each template's digest)."""
     record = incremental.BuildRecord(
         loaded.inputs,
         incremental.recorded_content(loaded.site, loaded.content),
@@ -363,6 +367,7 @@ def _remember(
         index[0],
         dict.fromkeys(index[1]),
         loaded.linked,
+        templates,
     )
     incremental.save_record(record_file, record, destination)
 

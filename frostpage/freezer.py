@@ -72,6 +72,9 @@ class SiteFreezer(Freezer):
         self.kept = kept
         self.previous = previous
         self.written_by: dict[str, str] = {}  # URL → the template or hook that wrote it
+        self.rendering: set[str] = set()  # the templates rendered for the URL being written
+        # Each template → those it extends, includes or imports (None: names it computes).
+        self.template_graph = incremental.template_graph(app.jinja_env)
         self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
         self.written: dict[str, incremental.Written] = {}  # what a rebuild may keep
         self.requested = 0  # URLs requested from the app (not kept)
@@ -160,9 +163,12 @@ class SiteFreezer(Freezer):
             for message in written.warnings:
                 warnings.warn(message, FrozenFlaskWarning, stacklevel=1)
             self.requested += len(written.paths)
-            for (url, path), reads in zip(written.paths, written.reads, strict=True):
+            for (url, path), reads, rendered in zip(
+                written.paths, written.reads, written.templates, strict=True
+            ):
                 if url in reusable:
-                    self.written[url] = incremental.Written(path.as_posix(), reads)
+                    templates = incremental.closure(rendered, self.template_graph)
+                    self.written[url] = incremental.Written(path.as_posix(), reads, templates)
                 yield self._frozen(url, path)
         self.url_generators, page_generators = [assets], self.url_generators
         try:
@@ -229,12 +235,15 @@ class SiteFreezer(Freezer):
             warnings.simplefilter("always", FrozenFlaskWarning)
             paths = []
             reads = []
+            rendered = []
             try:
                 for url, modified in urls:
+                    self.rendering = set()
                     with recording_reads() as read:
                         path = self._build_one(url, modified)
                     paths.append((url, path.relative_to(self.root)))
                     reads.append(frozenset(read))
+                    rendered.append(frozenset(self.rendering))
             except (Exception, SystemExit) as error:
                 raise _as_site_errors(error, self.app) from None
             finally:
@@ -242,6 +251,7 @@ class SiteFreezer(Freezer):
         return WrittenSlice(
             paths,
             reads,
+            rendered,
             state.fingerprinted_used - assets_before,
             templates,
             {key[1] for key in (self.app.jinja_env.cache or {})},
@@ -294,6 +304,7 @@ class WrittenSlice:
 
     paths: list[tuple[str, Path]]
     reads: list[frozenset[str]]  # for each path: the sources of the pages whose content it read
+    templates: list[frozenset[str]]  # for each path: the templates rendered for it
     assets: set[str]
     written_by: dict[str, str]
     templates_loaded: set[str]
@@ -340,6 +351,8 @@ def freeze(
         # A template given as a string (render_template_string) is a hook's.
         name = f"templates/{template.name}" if template.name else HOOKS_PATH
         freezer.written_by.setdefault(request.path, name)
+        if template.name:
+            freezer.rendering.add(template.name)
 
     static_files = len(site_state(app).assets.files())
     expected = sum(1 for _ in site_urls(site)) + static_files + 2

@@ -1,17 +1,18 @@
 """What a rebuild may keep of the previous build: the files of URLs whose inputs are unchanged.
 
 After each build, a record of it is kept in ``.frostpage-cache/``: a fingerprint of every
-input a URL may depend on besides the content of pages (frostpage's code and libraries, the
-settings, templates/, static/, site/, the names of the files of content/, and every page's
-front matter and place on the site), a key of each page's content (its text, and the names
-under which the files it shows are published: an edited image changes the key of the pages
-that show it, and of no other), and for each URL the file written
-and the pages whose content it read (``content.recording_reads``). The next build into the
+input a URL may depend on besides the content of pages and the templates (frostpage's code
+and libraries, the settings, static/, site/, the names of the files of content/, and every
+page's front matter and place on the site); a key of each page's content (its text, and
+the names under which the files it shows are published: an edited image changes the key
+of the pages that show it, and of no other); a digest of each template; and for each URL
+the file written, the pages whose content it read (``page.recording_reads``) and the
+templates it rendered, with those they extend, include or import. The next build into the
 same folder, if that fingerprint is unchanged, keeps the file of a URL when none of the
-pages it read has changed and the file is still the one the record names (same inode, size
-and modification time); every other URL is requested from the app again. A record that is
-missing, unreadable or of other code, or a file touched since, means writing again: never
-trusting.
+pages it read and none of its templates has changed, and the file is still the one the
+record names (same inode, size and modification time); every other URL is requested from
+the app again. A record that is missing, unreadable or of other code, or a file touched
+since, means writing again: never trusting.
 """
 
 from __future__ import annotations
@@ -22,9 +23,13 @@ import importlib.metadata
 import os
 import pickle
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import jinja2
+import jinja2.meta
 
 from .model import Site
 from .page import Page
@@ -35,7 +40,7 @@ RECORDS_FOLDER = "builds"
 LIBRARIES: tuple[str, ...] = ("flask", "werkzeug", "jinja2", "markupsafe", "frozen-flask")
 LIBRARIES += ("markdown", "pygments", "pymdown-extensions", "latex2mathml", "pillow")
 # Inputs besides the content of pages: hashed as they are (small) or by their stat (big).
-HASHED_FOLDERS = ("templates", "site")
+HASHED_FOLDERS = ("site",)  # templates are followed one by one (template_graph)
 STATTED_FOLDERS = ("static",)
 
 Stat = tuple[int, int, int]  # inode, size, modification time (ns)
@@ -47,6 +52,9 @@ class Written:
 
     file: str  # under the build folder, e.g. 'posts/hello/index.html'
     reads: frozenset[str]  # sources under content/
+    # The templates its answer rendered, with those they extend, include or import ("*":
+    # one of them names a template it computes, so it may use any).
+    templates: frozenset[str] = frozenset()
     stat: Stat | None = None  # of the published file
 
 
@@ -65,6 +73,7 @@ class BuildRecord:
     search_files: dict[str, Stat | None] = field(default_factory=dict)  # the index's files
     # Each page → the files of content/ it links or shows (images), for its content key.
     linked: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)  # each template → its digest
 
     def search_index(self, key: str, destination: Path) -> list[str] | None:
         """The files of this build's search index, if it was made of the same ``key`` and
@@ -82,15 +91,26 @@ class BuildRecord:
             return None
         return {source for source, key in content.items() if self.content.get(source) == key}
 
-    def reusable(self, unchanged: set[str] | None, destination: Path) -> dict[str, Written]:
-        """The URLs whose files may be kept: they read only ``unchanged`` pages, and their
+    def reusable(
+        self, unchanged: set[str] | None, destination: Path, templates: dict[str, str]
+    ) -> dict[str, Written]:
+        """The URLs whose files may be kept: they read only ``unchanged`` pages, rendered
+        no template that differs from this build's ``templates`` (name → digest), and their
         files in ``destination`` are untouched since."""
         if unchanged is None:
             return {}
+        changed = {
+            name
+            for name in self.templates.keys() | templates.keys()
+            if self.templates.get(name) != templates.get(name)
+        }
+        if changed:
+            changed.add("*")
         return {
             url: written
             for url, written in self.urls.items()
             if written.reads <= unchanged
+            and not written.templates & changed
             and written.stat is not None
             and _stat(os.path.join(destination, written.file)) == written.stat
         }
@@ -116,7 +136,12 @@ def load_record(path: Path) -> BuildRecord | None:
 def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
     """Store ``record`` with the stat of each published file; a failure only costs speed."""
     record.urls = {
-        url: Written(written.file, written.reads, _stat(os.path.join(destination, written.file)))
+        url: Written(
+            written.file,
+            written.reads,
+            written.templates,
+            _stat(os.path.join(destination, written.file)),
+        )
         for url, written in record.urls.items()
     }
     record.search_files = {name: _stat(destination / name) for name in record.search_files}
@@ -221,7 +246,7 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
     the folders whose templates/ and static/ the site uses, the site's own first)."""
     digest = hashlib.sha256(repr((dev, include_future, site.settings)).encode())
     for number, base in enumerate([root, *themes[1:]]):
-        for folder in HASHED_FOLDERS if base == root else ("templates", "i18n"):
+        for folder in HASHED_FOLDERS if base == root else ("i18n",):
             for path in _files_under(base / folder):
                 name = f"{number}:{path.relative_to(base)}"
                 digest.update(f"{name}\0".encode() + path.read_bytes())
@@ -237,6 +262,49 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
         digest.update(repr(_metadata(page)).encode())
         digest.update(b"scheduled" if site.is_scheduled(page) else b"published")
     return digest.hexdigest()
+
+
+def template_digests(environment: jinja2.Environment) -> dict[str, str]:
+    """Each template the site's templates/ and its themes' give, as the loader finds it
+    (the site's own over a theme's), with a digest of its source."""
+    assert environment.loader is not None
+    digests = {}
+    for name in environment.loader.list_templates():
+        source = environment.loader.get_source(environment, name)[0]
+        digests[name] = hashlib.blake2b(source.encode(), digest_size=16).hexdigest()
+    return digests
+
+
+def template_graph(environment: jinja2.Environment) -> dict[str, frozenset[str] | None]:
+    """Each template → the templates it extends, includes or imports by name; None for one
+    that computes a name (``{% include page.template %}``): it may use any."""
+    assert environment.loader is not None
+    graph: dict[str, frozenset[str] | None] = {}
+    for name in environment.loader.list_templates():
+        try:
+            source = environment.loader.get_source(environment, name)[0]
+            found = list(jinja2.meta.find_referenced_templates(environment.parse(source)))
+        except (jinja2.TemplateError, UnicodeDecodeError):
+            found = [None]  # not a template Jinja reads: followed as one that may use any
+        graph[name] = None if None in found else frozenset(n for n in found if n)
+    return graph
+
+
+def closure(rendered: Iterable[str], graph: dict[str, frozenset[str] | None]) -> frozenset[str]:
+    """The templates ``rendered`` and all they use, or {"*"} with them when one may use any."""
+    found: set[str] = set()
+    waiting = list(rendered)
+    while waiting:
+        name = waiting.pop()
+        if name in found:
+            continue
+        found.add(name)
+        uses = graph.get(name, frozenset())
+        if uses is None:
+            found.add("*")
+        else:
+            waiting.extend(uses)
+    return frozenset(found)
 
 
 def _metadata(page: Page) -> list[tuple[str, object]]:

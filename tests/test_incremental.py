@@ -69,11 +69,11 @@ def test_a_rebuild_writes_the_same_bytes_as_a_full_build(write_site, tmp_path):
     "change",
     [
         ("content/posts/first.md", "title: First post", "title: The first post"),
-        ("templates/post.html", "</article>", "</article><!-- changed -->"),
+        ("templates/base.html", "</body>", "<!-- changed --></body>"),
         ("site/config.toml", 'title = "Test site"', 'title = "Another title"'),
         ("static/css/site.css", "body", "body "),
     ],
-    ids=["front matter", "template", "config", "static file"],
+    ids=["front matter", "the base template", "config", "static file"],
 )
 def test_other_changes_request_every_url_again(write_site, tmp_path, monkeypatch, change):
     root = marked_site(write_site)
@@ -85,10 +85,55 @@ def test_other_changes_request_every_url_again(write_site, tmp_path, monkeypatch
     path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
     monkeypatch.setenv("BUILD_MARK", "second")
     result = build(root)
-    # Every URL; of the search index, the files whose bytes change (its pages' files stay).
-    index = {path for path in (root / "build/_search").rglob("*") if path.is_file()}
-    assert result.files - len(index) <= result.requested < result.files
-    assert mark_of(root, "index.html") == mark_of(root, "posts/second/index.html") == "second"
+    # Every page; every other URL but where only templates changed (feeds, the sitemap and
+    # the like render none); of the search index, the files whose bytes change.
+    pages = [path.relative_to(root / "build") for path in (root / "build").rglob("*.html")]
+    assert pages and all(mark_of(root, page) == "second" for page in pages)
+    if not name.startswith("templates/"):
+        index = {path for path in (root / "build/_search").rglob("*") if path.is_file()}
+        assert result.files - len(index) <= result.requested < result.files
+
+
+def test_an_edited_template_requests_only_the_urls_that_render_it(
+    write_site, tmp_path, monkeypatch
+):
+    root = marked_site(write_site)
+    monkeypatch.setenv("BUILD_MARK", "first")
+    build(root)
+    post = root / "templates/post.html"
+    post.write_text(post.read_text("utf-8").replace("</article>", "</article><!-- new -->"))
+    monkeypatch.setenv("BUILD_MARK", "second")
+    build(root)
+    for written in ("posts/first/index.html", "posts/second/index.html"):
+        assert mark_of(root, written) == "second"
+        assert "<!-- new -->" in (root / "build" / written).read_text("utf-8")
+    for kept in ("index.html", "about/index.html", "tags/index.html", "posts/index.html"):
+        assert mark_of(root, kept) == "first", kept
+    # A template that names what it includes at run time may include any: its URLs are
+    # written again whichever template changes.
+    tags = root / "templates/tags.html"
+    tags.write_text(tags.read_text("utf-8") + '{% include "_" ~ "none.html" ignore missing %}')
+    monkeypatch.setenv("BUILD_MARK", "third")
+    build(root)
+    assert mark_of(root, "tags/index.html") == "third"
+    (root / "templates/unrelated.html").write_text("{{ 1 }}", "utf-8")
+    monkeypatch.setenv("BUILD_MARK", "fourth")
+    result = build(root)
+    assert mark_of(root, "tags/index.html") == "fourth"
+    assert mark_of(root, "posts/first/index.html") == "second"
+    assert "templates/unrelated.html: not used by any page" in result.warnings
+
+
+@pytest.mark.parametrize("template", ["post.html", "_macros.html", "base.html"])
+def test_a_rebuild_after_a_template_edit_writes_the_same_bytes_as_a_full_build(
+    write_site, tmp_path, template
+):
+    root = write_site()
+    build(root)
+    path = root / "templates" / template
+    path.write_text(path.read_text("utf-8") + "{# edited #}<!-- edited -->", "utf-8")
+    build(root)
+    assert contents(root / "build") == full_build_of(root, tmp_path)
 
 
 def test_full_requests_every_url(write_site, monkeypatch):
