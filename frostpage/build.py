@@ -12,11 +12,12 @@ of the others are linked from the previous build.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -129,9 +130,8 @@ def _build(
         freezer, warnings = _write(app, loaded.site, staging, report, kept, destination, reused)
         anchors, broken = _check_links(staging, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
-        counted = root / CACHE_FOLDER / "search-words.pickle"
         index, indexed = _index(
-            loaded.site, staging, search_key, previous, destination, report, counted
+            loaded, staging, search_key, previous, destination, report, root / CACHE_FOLDER
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
@@ -239,13 +239,13 @@ def _write(
 
 
 def _index(
-    site: Site,
+    loaded: Loaded,
     staging: Path,
     key: str,
     previous: incremental.BuildRecord | None,
     destination: Path,
     report: Progress,
-    counted: Path,
+    cache: Path,
 ) -> tuple[list[str], int]:
     """Write each language's search index into ``staging`` (_search/, fr/_search/…), linked
     from the previous build when it was made of the same pages (or, in a rebuild, file by
@@ -262,9 +262,11 @@ def _index(
         written = set(kept)
     else:
         report("Indexing", 0, 1, "search")
-        indexed = [language for language in site.languages if language.settings.search]
-        found = [search.documents(language) for language in indexed]
-        counts = iter(_count_words([document for each in found for document in each], counted))
+        indexed = [language for language in loaded.site.languages if language.settings.search]
+        with _texts(loaded, cache / "search-texts.pickle") as text_of:
+            found = [search.documents(language, text_of) for language in indexed]
+        everything = [document for each in found for document in each]
+        counts = iter(_count_words(everything, cache / "search-words.pickle"))
         for language, documents in zip(indexed, found, strict=True):
             files = search.index_files(documents, [next(counts) for _ in documents])
             folder = search.folder(language)
@@ -280,13 +282,39 @@ def _index(
                 path.write_bytes(data)
                 made += 1
         report("Indexing", 1, 1, "search")
-    for language in site.languages:
+    for language in loaded.site.languages:
         folder = search.folder(language)
         if not language.settings.search:
             shutil.rmtree(staging / folder, ignore_errors=True)
         elif (staging / folder).is_dir():
             remove_others(staging / folder, {n[len(folder) + 1 :] for n in written})
     return sorted(written), made
+
+
+@contextlib.contextmanager
+def _texts(loaded: Loaded, path: Path) -> Iterator[Callable[[Page], str]]:
+    """Each page's text for the search index: a page whose content key and the inputs are
+    as when its text was kept in ``path`` is not rendered (nor read from the render cache)
+    again. A page that includes other files of the project is rendered every time."""
+    kept = incremental.load_stamped(path)
+    inputs, known = kept if isinstance(kept, tuple) else ("", {})
+    if inputs != loaded.inputs:
+        known = {}
+    fresh: dict[str, tuple[str, str]] = {}
+
+    def text_of(page: Page) -> str:
+        key = loaded.content.get(page.source, "")
+        found = known.get(page.source)
+        if found and found[0] == key and page.__dict__.get("_rendered") is None:
+            fresh[page.source] = found
+            return found[1]
+        rendered = loaded.site.render(page)
+        if not rendered.reads:
+            fresh[page.source] = (key, rendered.text)
+        return rendered.text
+
+    yield text_of
+    incremental.save_stamped(path, (loaded.inputs, fresh))
 
 
 def _holds(path: str, data: bytes) -> bool:

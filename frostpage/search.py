@@ -23,7 +23,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .model import Site
@@ -84,9 +84,11 @@ def section_label(site: Site, page: Page) -> str:
     return " › ".join(section.title for section in page.parents[1:])
 
 
-def documents(site: Site) -> list[Document]:
+def documents(site: Site, text_of: Callable[[Page], str] | None = None) -> list[Document]:
     """The language's pages as the index holds them; a page's URL is from the site's root,
-    or, in a portable build, relative to the index's folder (search.js reads it from there)."""
+    or, in a portable build, relative to the index's folder (search.js reads it from there).
+    ``text_of`` gives a page's text (its rendering's, by default)."""
+    text_of = text_of or (lambda page: site.render(page).text)
     base = site.settings.base_path
 
     def url_of(page: Page) -> str:
@@ -95,7 +97,7 @@ def documents(site: Site) -> list[Document]:
         return base + page.url
 
     return [
-        Document(url_of(page), page.title, section_label(site, page), site.render(page).text)
+        Document(url_of(page), page.title, section_label(site, page), text_of(page))
         for page in searchable(site)
     ]
 

@@ -292,3 +292,29 @@ def test_a_rebuild_with_nothing_changed_reads_no_page_from_the_render_cache(
     assert "0 changed" in result.summary()
     assert len(reads) == 1  # the one page whose text says "mermaid": is it still a diagram?
     assert (root / "build/_diagrams/diagrams.js").is_file()
+
+
+def test_the_search_index_follows_edits_of_pages_and_of_the_files_they_include(write_site):
+    root = write_site(
+        {
+            "content/docs/notice.md": None,
+            "content/snippets/notice.txt": "A notice about kestrels.\n",
+            "content/about.md": '# About\n\n--8<-- "content/snippets/notice.txt"\n',
+        }
+    )
+
+    def indexed() -> str:
+        return "".join(
+            path.read_text("utf-8") for path in (root / "build/_search/pages").glob("*.json")
+        )
+
+    build(root)
+    assert "kestrels" in indexed() and "Welcome." in indexed()
+    (root / "content/index.md").write_text("---\ntitle: Home\n---\nWelcome, owls.\n", "utf-8")
+    build(root)
+    assert "Welcome, owls." in indexed()
+    # The page's own text is the same; what it includes is not.
+    (root / "content/snippets/notice.txt").write_text("A notice about falcons.\n", "utf-8")
+    build(root)
+    assert "falcons" in indexed() and "kestrels" not in indexed()
+    assert "Welcome, owls." in indexed()
