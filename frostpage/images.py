@@ -223,6 +223,8 @@ def make_group(copies: list[Copy], content: Path, cache: Path) -> int:
         with Image.open(content / source) as opened:
             image = ImageOps.exif_transpose(opened)
             image.load()
+        if image.mode in ("I", "I;16", "I;16B", "I;16L"):  # grey in 16 bits: brought to 8
+            image = image.convert("I").point(lambda value: value / 256).convert("L")
         resized: dict[tuple[int, int, bool, bool], Image.Image] = {}
         for copy in copies:  # one resizing for the copies of each size, whatever the format
             alpha = image.has_transparency_data and copy.format != "jpeg"

@@ -347,3 +347,34 @@ def test_chromium_downloads_a_copy_that_fits_and_nothing_moves(walk, browser):
             )
             assert shifted == 0
             page.close()
+
+
+def test_copies_keep_the_colours_of_images_in_any_mode(write_site):
+    """Grey in 16 bits, CMYK, a palette with a transparent colour, grey with alpha, black
+    and white: each copy looks like its image (sampled in the middle)."""
+    folder = write_site({"content/index.md": "# Home\n"}, sample=False) / "content/odd"
+    folder.mkdir()
+    images = {
+        "deep.png": Image.new("I;16", (900, 600), 30000),  # 46 % grey
+        "cmyk.jpg": Image.new("CMYK", (900, 600), (0, 255, 255, 0)),  # red
+        "palette.png": Image.new("P", (900, 600), 0),
+        "grey-alpha.png": Image.new("LA", (900, 600), (100, 128)),
+        "bw.png": Image.new("1", (900, 600), 1),
+    }
+    for name, image in images.items():
+        image.save(folder / name)
+    page = "".join(f"![{name}]({name})\n\n" for name in images)
+    (folder / "index.md").write_text("---\ntitle: Odd\n---\n" + page, "utf-8")
+    build(folder.parent.parent)
+    out = folder.parent.parent / "build/odd"
+    for name, image in images.items():
+        stem = name.rsplit(".", 1)[0]
+        expected = image.convert("RGBA").getpixel((450, 300))
+        if name == "deep.png":
+            expected = (117, 117, 117, 255)
+        copies = list(out.glob(f"{stem}-*w.*"))
+        assert len(copies) == len(FORMATS) * 3, name  # 480, 800 and 900 pixels wide
+        for copy in copies:
+            with Image.open(copy) as made:
+                found = made.convert("RGBA").getpixel((made.width // 2, made.height // 2))
+            assert all(abs(a - b) <= 12 for a, b in zip(found, expected, strict=True)), copy
