@@ -14,13 +14,14 @@ import hashlib
 import html
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
-from .assets import file_digest, fingerprinted_name
+from .assets import IMAGE_SUFFIXES, file_digest, fingerprinted_name
 from .config import ImageSettings
 from .errors import SiteError
 from .paths import CACHE_FOLDER
@@ -28,7 +29,6 @@ from .paths import CACHE_FOLDER
 # The way copies are made: a change here makes every copy again.
 METHOD = "lanczos, orientation applied, metadata left out, 1"
 CARD = (1200, 630)  # Open Graph's size for a large link preview
-RASTER_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif")
 MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 SUFFIXES = {"avif": "avif", "webp": "webp", "jpeg": "jpg", "png": "png"}
 # A number with an optional "px": a length in pixels, as <svg> and <img> may give it.
@@ -81,7 +81,7 @@ def writable_formats(wanted: Iterable[str]) -> list[str]:
 
 
 def is_image(source: str) -> bool:
-    return source.lower().endswith((*RASTER_SUFFIXES, ".svg"))
+    return source.lower().endswith(IMAGE_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -95,13 +95,13 @@ class _Measured:
 _measured: dict[str, _Measured] = {}  # by the digest of the file
 
 
-def picture(content: Path, source: str, settings: ImageSettings) -> Picture:
-    """``source`` (an image file of content/) measured, with the copies it gets; raises
-    UnreadableImage."""
+def picture(content: Path, source: str, settings: ImageSettings) -> Picture | None:
+    """``source`` (an image file of content/) measured, with the copies it gets; None for
+    an SVG that gives itself no size (browsers show it at theirs). Raises UnreadableImage."""
     path = content / source
     if source.lower().endswith(".svg"):
-        width, height = _svg_size(path)
-        return Picture(source, width, height)
+        size = _svg_size(path)
+        return Picture(source, *size) if size else None
     found = _measure(path)
     width, height = found.width, found.height
     if not found.copied:
@@ -165,7 +165,7 @@ def _measure(path: Path) -> _Measured:
     return found
 
 
-def _svg_size(path: Path) -> tuple[int, int]:
+def _svg_size(path: Path) -> tuple[int, int] | None:
     """The pixel size an SVG gives itself: its width and height, else its viewBox."""
     try:
         start = path.read_bytes()[:8192].decode("utf-8", "replace")
@@ -179,14 +179,14 @@ def _svg_size(path: Path) -> tuple[int, int]:
         for name, value in re.findall(r'([\w:-]+)\s*=\s*["\']([^"\']*)["\']', tag.group(1))
     }
     lengths = [PIXELS.fullmatch(attributes.get(name, "")) for name in ("width", "height")]
-    if lengths[0] and lengths[1]:
-        return round(float(lengths[0].group(1))), round(float(lengths[1].group(1)))
     box = attributes.get("viewbox", "").replace(",", " ").split()
-    try:
+    if lengths[0] and lengths[1]:
+        width, height = float(lengths[0].group(1)), float(lengths[1].group(1))
+    elif len(box) == 4 and all(PIXELS.fullmatch(number) for number in box[2:]):
         width, height = float(box[2]), float(box[3])
-    except (IndexError, ValueError):
-        raise UnreadableImage("it gives no size in pixels (width and height, or viewBox)") from None
-    return round(width), round(height)
+    else:
+        return None
+    return (round(width), round(height)) if round(width) > 0 and round(height) > 0 else None
 
 
 def _reason(error: BaseException) -> str:
@@ -264,7 +264,7 @@ def _save(image: Image.Image, copy: Copy, path: Path) -> None:
         options.update(optimize=True, progressive=True)
     elif copy.format == "png":
         options = {"optimize": True}
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         image.save(partial, format=copy.format.upper(), **options)
@@ -283,31 +283,33 @@ def prune(cache: Path, kept: Iterable[Copy]) -> None:
 
 
 def picture_html(
-    shown: Picture,
+    shown: Picture | None,
     attributes: dict[str, str | None],
     url_of: Callable[[str], str],
     settings: ImageSettings,
     first: bool,
 ) -> str:
-    """An <img> with its size, as a <picture> with a <source> per format when it has
-    copies; every image but the page's ``first`` loads lazily, and the first is fetched
-    early. A width or height the author gave is kept (the other follows the image's
-    proportions), and is the size the browser picks a copy for."""
+    """An <img> with its size (unless ``shown`` is None: an SVG of no size), as a <picture>
+    with a <source> per format when it has copies; every image but the page's ``first``
+    loads lazily, and the first is fetched early. A width or height the author gave is kept
+    (the other follows the image's proportions), and is the size the browser picks a copy
+    for."""
     width, height = _given(attributes.get("width")), _given(attributes.get("height"))
-    if width and not height:
-        height = round(width * shown.height / shown.width)
-    elif height and not width:
-        width = round(height * shown.width / shown.height)
     sizes = f"{width}px" if width else settings.sizes
-    width, height = width or shown.width, height or shown.height
-    attributes = {**attributes, "width": str(width), "height": str(height)}
+    if shown is not None:
+        if width and not height:
+            height = round(width * shown.height / shown.width)
+        elif height and not width:
+            width = round(height * shown.width / shown.height)
+        width, height = width or shown.width, height or shown.height
+        attributes = {**attributes, "width": str(width), "height": str(height)}
     if first:  # perhaps the largest paint: fetched before the others
         attributes.setdefault("fetchpriority", "high")
     elif settings.lazy:
         attributes.setdefault("loading", "lazy")
         attributes.setdefault("decoding", "async")
     img = "<img" + "".join(_attribute(name, value) for name, value in attributes.items()) + ">"
-    if not shown.copies:
+    if shown is None or not shown.copies:
         return img
     sources = []
     for kind in dict.fromkeys(copy.format for copy in shown.copies):

@@ -93,7 +93,8 @@ class Shared:
         for source in sorted(self.files):
             if images.is_image(source):
                 with contextlib.suppress(images.UnreadableImage):
-                    found += images.picture(self.content, source, self.image_settings).copies
+                    shown = images.picture(self.content, source, self.image_settings)
+                    found += shown.copies if shown else ()
         found += filter(None, map(self.card, sorted(self.social_images)))
         return {copy.name: copy for copy in found}
 

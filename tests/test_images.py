@@ -257,7 +257,8 @@ def test_svg_and_gif_get_their_size_and_no_copies(write_site):
         {
             "content/posts/shapes/index.md": (
                 "---\ntitle: Shapes\ndate: 2025-01-01\n---\n"
-                "![a circle](circle.svg)\n\n![a box](box.svg)\n\n![a dot](dot.gif)\n"
+                "![a circle](circle.svg)\n\n![a box](box.svg)\n\n![a dot](dot.gif)\n\n"
+                "![no size](free.svg)\n\n![none at all](zero.svg)\n"
             ),
             "content/posts/shapes/circle.svg": (
                 '<svg xmlns="http://www.w3.org/2000/svg" width="120px" height="80">'
@@ -266,14 +267,21 @@ def test_svg_and_gif_get_their_size_and_no_copies(write_site):
             "content/posts/shapes/box.svg": (
                 '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 150"></svg>'
             ),
+            # Browsers show these at a size of their own: no size is given for them.
+            "content/posts/shapes/free.svg": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "content/posts/shapes/zero.svg": (
+                '<svg xmlns="http://www.w3.org/2000/svg" width="50%" viewBox="0 0 0 0"/>'
+            ),
         }
     )
     Image.new("RGB", (64, 32), "red").save(root / "content/posts/shapes/dot.gif")
     build(root)
     found = images_of(root / "build/posts/shapes/index.html")
-    sizes = [(n.attributes["width"], n.attributes["height"]) for n in found]
-    assert sizes == [("120", "80"), ("300", "150"), ("64", "32")]
+    sizes = [(n.attributes.get("width"), n.attributes.get("height")) for n in found]
+    assert sizes == [("120", "80"), ("300", "150"), ("64", "32"), (None, None), (None, None)]
     assert all(node.parent.tag != "picture" for node in found)
+    # Under their fingerprinted names all the same.
+    assert found[3].attributes["src"].startswith("/posts/shapes/free.")
 
 
 def test_a_width_given_by_the_author_is_kept_and_the_copies_chosen_for_it(walk):
