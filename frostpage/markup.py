@@ -300,7 +300,7 @@ class Renderer:
             reads=read.reads,
             broken_links=broken,
             images=self._pictures.shown,
-            warnings=self._links.warnings + self._pictures.warnings,
+            warnings=self._links.warnings,
         )
 
     def _math_errors(self, body: str, source: str, body_line: int) -> list[SiteError]:
@@ -522,7 +522,6 @@ class _Pictures(Postprocessor):
         self.first = True
         self.shown: dict[str, str] = {}
         self.errors: list[SiteError] = []
-        self.warnings: list[SiteError] = []
 
     def run(self, text: str) -> str:
         if "<img" not in text:
