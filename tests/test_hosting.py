@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPOSITORY
 from werkzeug.test import Client
 
 from frostpage import build
@@ -149,8 +150,6 @@ def test_rules_it_cannot_emulate_are_named(served) -> None:
 
 
 def test_netlify_keeps_the_cache_and_the_last_build_between_deploys() -> None:
-    from conftest import REPOSITORY
-
     netlify = tomllib.loads((REPOSITORY / "netlify.toml").read_text("utf-8"))
     (plugin,) = [p for p in netlify["plugins"] if p["package"] == "netlify-plugin-cache"]
     assert set(plugin["inputs"]["paths"]) == {".frostpage-cache", netlify["build"]["publish"]}
@@ -161,3 +160,19 @@ def test_the_preview_needs_a_build(write_site) -> None:
     result = CliRunner().invoke(main, ["--root", str(root), "preview"])
     assert result.exit_code == 1
     assert "build/: holds no built site" in result.stderr
+
+
+def test_fingerprinted_files_get_one_cache_lifetime_with_the_projects_netlify_toml(
+    write_site,
+) -> None:
+    # Netlify joins the values of a header that several matching rules give: a second
+    # Cache-Control on /* would contradict the year-long one of build/_headers.
+    root = write_site({"netlify.toml": (REPOSITORY / "netlify.toml").read_text("utf-8")})
+    build(root)
+    client = Client(load_host(root / "build", root))
+    stylesheet = next((root / "build/static/css").glob("site.*.css")).name
+    asset = client.get(f"/static/css/{stylesheet}")
+    assert asset.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    page = client.get("/posts/first/")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert "Cache-Control" not in page.headers  # Netlify's own: revalidated every time
