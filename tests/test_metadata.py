@@ -12,9 +12,15 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
 from frostpage import build
+from frostpage.config import Settings
+from frostpage.markup import Renderer
+from frostpage.model import build_site
+from frostpage.page import parse_page
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 POSTS = {
@@ -176,3 +182,47 @@ def test_the_sitemap_dates_need_no_git(write_site, monkeypatch) -> None:
     text = (root / "build/sitemap.xml").read_text("utf-8")
     day = dt.datetime.fromtimestamp(1700000000, dt.UTC).date().isoformat()
     assert f"<loc>https://example.org/about/</loc>\n    <lastmod>{day}</lastmod>" in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sets(st.sampled_from(["a", "b", "c", "d", "e", "f"]), max_size=4),
+            st.sets(st.sampled_from(["news", "notes", "essays"]), max_size=2),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(min_value=1, max_value=6),
+)
+def test_related_posts_are_those_sharing_most_groups_then_the_newest(posts, count) -> None:
+    """The definition, counted the long way, against the site model's quick one."""
+    config = Settings(taxonomies=["categories"])
+    pages = [
+        parse_page(
+            f"---\ntitle: Post {n}\ndate: 2025-01-{n + 1:02d}\ntags: [{', '.join(sorted(tags))}]\n"
+            f"categories: [{', '.join(sorted(categories))}]\n---\nText.\n",
+            f"posts/p{n}.md",
+            config,
+        )
+        for n, (tags, categories) in enumerate(posts)
+    ]
+    site = build_site(pages, config, Renderer(config.markdown), include_drafts=False)
+    groups = {
+        page.source: [{tag.slug} for tag in site.tags_of(page)]
+        + [{f"c:{term.slug}"} for term in site.terms_of(page, "categories")]
+        for page in site.posts
+    }
+    for post in site.posts:
+        mine = {name for group in groups[post.source] for name in group}
+        shared = {
+            other.source: len(mine & {n for g in groups[other.source] for n in g})
+            for other in site.posts
+            if other is not post
+        }
+        expected = sorted(
+            (other for other in site.posts if shared.get(other.source)),
+            key=lambda other: (-shared[other.source], site.posts.index(other)),
+        )[:count]
+        assert site.related(post, count) == expected
