@@ -8,6 +8,7 @@ build must know (files, pages read, assets used, templates, warnings).
 
 from __future__ import annotations
 
+import functools
 import os
 import reprlib
 import warnings
@@ -73,8 +74,6 @@ class SiteFreezer(Freezer):
         self.previous = previous
         self.written_by: dict[str, str] = {}  # URL → the template or hook that wrote it
         self.rendering: set[str] = set()  # the templates rendered for the URL being written
-        # Each template → those it extends, includes or imports (None: names it computes).
-        self.template_graph = incremental.template_graph(app.jinja_env)
         self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
         self.written: dict[str, incremental.Written] = {}  # what a rebuild may keep
         self.requested = 0  # URLs requested from the app (not kept)
@@ -179,6 +178,12 @@ class SiteFreezer(Freezer):
         finally:
             self.url_generators = page_generators
         self.unfrozen = self._endpoints_never_frozen(seen_endpoints)
+
+    @functools.cached_property
+    def template_graph(self) -> dict[str, frozenset[str] | None]:
+        """Each template → those it extends, includes or imports (None: it computes a
+        name); parsed only when a URL is written, not when every file is kept."""
+        return incremental.template_graph(self.app.jinja_env)
 
     def _endpoints_never_frozen(self, seen: set[str | None]) -> list[str]:
         """The site's own GET routes (site/hooks.py) that no URL generator gave a URL;
