@@ -15,11 +15,11 @@ from pathlib import Path
 
 from werkzeug.security import safe_join
 
-from .paths import escapes
+from .paths import escapes, file_version
 
 FINGERPRINTED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{10})(?P<suffix>\.[^./]+)$")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg")
-_digests: dict[Path, tuple[tuple[int, int], str]] = {}  # content images', by path
+_digests: dict[Path, tuple[tuple[int, ...], str]] = {}  # content images', by path
 
 
 def fingerprinted_name(filename: str, digest: str) -> str:
@@ -32,8 +32,7 @@ def fingerprinted_name(filename: str, digest: str) -> str:
 
 def file_digest(path: Path) -> str:
     """The first ten hex digits of the file's SHA-256, read once per version of the file."""
-    stat = path.stat()
-    version = (stat.st_mtime_ns, stat.st_size)
+    version = file_version(path.stat())
     cached = _digests.get(path)
     if cached and cached[0] == version:
         return cached[1]

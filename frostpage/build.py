@@ -23,7 +23,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import images, incremental, search
+from . import images, incremental, search, snapshot
 from .app import create_app
 from .errors import SiteError, SiteErrors
 from .freezer import Progress, SiteFreezer, freeze, unused_templates
@@ -55,8 +55,14 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     requested: int = 0  # URLs requested from the app; the others were kept from the last build
     images_made: int = 0  # resized copies of images and social cards not in the cache before
+    up_to_date: bool = False  # nothing had changed: the site was not even loaded
 
     def summary(self) -> str:
+        if self.up_to_date:
+            return (
+                f"Nothing changed since the last build: {self.destination.name}/ is up to date"
+                f" ({self.pages} pages, {self.files} files), checked in {self.seconds:.2f} s"
+            )
         kept = self.files - self.requested
         made = self.images_made
         return (
@@ -94,7 +100,17 @@ def build(
     check_destination(root, destination, force, built_before)
     with build_lock(root, waiting or (lambda: None)):
         recover(destination)
-        result = _build(root, destination, include_future, full, relative, progress or _silent)
+        saved = snapshot.snapshot_path(incremental.record_path(root, destination))
+        key = snapshot.key(root, destination, include_future, relative)
+        last = None if full else snapshot.unchanged(saved, key, destination)
+        if last is not None:
+            result = BuildResult(
+                destination, last.pages, last.files, 0, 0.0, list(last.warnings), up_to_date=True
+            )
+        else:
+            snapshot.forget(saved)
+            report = progress or _silent
+            result = _build(root, destination, include_future, full, relative, report, saved, key)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -114,8 +130,13 @@ def _build(
     full: bool,
     relative: bool,
     report: Progress,
+    saved: Path,
+    key: str,
 ) -> BuildResult:
-    """The phases of a build, in order; any error stops it before ``publish``."""
+    """The phases of a build, in order; any error stops it before ``publish``. Once it is
+    published, its snapshot is ``saved`` with ``key``."""
+    folders = snapshot.input_folders(root, [])
+    inputs = snapshot.input_stats(folders)  # before anything is read
     app = create_app(root, dev=False, include_future=include_future, relative=relative)
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
@@ -150,9 +171,25 @@ def _build(
     warnings += [str(warning) for warning in loaded.site.markdown_warnings(loaded.unchanged)]
     warnings += unused_templates(app, freezer.templates_loaded)
     requested = freezer.requested + indexed
-    return BuildResult(
+    result = BuildResult(
         destination, pages, len(files), written, 0.0, warnings, requested, images_made
     )
+    if not (state.hooks.blueprint or state.hooks.url_generators):  # hooks may read anything
+        themes = [
+            folder for folder in snapshot.input_folders(root, state.themes) if folder not in folders
+        ]
+        taken = snapshot.Snapshot(
+            key,
+            folders + themes,
+            inputs | snapshot.input_stats(themes),
+            snapshot.output_stats(destination),
+            _due(state.files.all(), loaded.site),
+            pages,
+            len(files),
+            warnings,
+        )
+        snapshot.save(saved, taken)
+    return result
 
 
 @dataclass
@@ -402,6 +439,12 @@ def _remember(
 
 def _silent(step: str, done: int, total: int, item: str) -> None:
     pass
+
+
+def _due(pages: list[Page], site: Site) -> float | None:
+    """When the first scheduled page is due (a Unix time): the build then changes."""
+    due = [p.date.timestamp() for p in pages if p.date and not p.errors and site.is_scheduled(p)]
+    return min(due, default=None)
 
 
 def _left_out(pages: list[Page], site: Site) -> list[str]:

@@ -225,8 +225,9 @@ class PageCache:
 
     One pickle file, stamped with the code that parses (frostpage's version, the front
     matter and page modules) and the site's settings; an entry is used only while its
-    file keeps the same size and modification time. A file that cannot be read or was
-    written by other code is ignored and replaced, never trusted.
+    file has the same ``paths.file_version`` (inode, size, modification and change times).
+    A file that cannot be read or was written by other code is ignored and replaced, never
+    trusted.
     """
 
     def __init__(self, folder: Path, settings: Settings) -> None:
@@ -236,8 +237,8 @@ class PageCache:
         )
         self.stamp = hashlib.sha256(f"{VERSION} {SCHEMA} {settings!r}".encode() + code).hexdigest()
 
-    def load(self) -> dict[str, tuple[Page, tuple[int, int]]]:
-        """filename → (page, (mtime_ns, size)), or nothing when the file is not ours."""
+    def load(self) -> dict[str, tuple[Page, tuple[int, ...]]]:
+        """filename → (page, its file's ``file_version``), or nothing when the file is not ours."""
         try:
             with self.path.open("rb") as file:
                 stamp, entries = pickle.load(file)
@@ -245,7 +246,7 @@ class PageCache:
             return {}
         return entries if stamp == self.stamp and isinstance(entries, dict) else {}
 
-    def save(self, entries: dict[str, tuple[Page, tuple[int, int]]]) -> None:
+    def save(self, entries: dict[str, tuple[Page, tuple[int, ...]]]) -> None:
         """Write the pages that parsed without error (a broken one is cheap to read again)."""
         kept = {name: entry for name, entry in entries.items() if not entry[0].errors}
         partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")

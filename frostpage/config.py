@@ -14,6 +14,7 @@ import os
 import re
 import tomllib
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -27,6 +28,8 @@ from pygments.util import ClassNotFound
 from .errors import SiteError
 
 CONFIG_PATH = "site/config.toml"
+# The variables Netlify sets that give base_url (besides FROSTPAGE_<KEY>).
+NETLIFY_VARIABLES = ("NETLIFY", "CONTEXT", "URL", "DEPLOY_PRIME_URL")
 
 
 @dataclass(frozen=True)
@@ -462,6 +465,16 @@ def _apply_environment(settings: Settings, environ: dict[str, str]) -> Settings:
         if netlify_url:
             changes["base_url"] = netlify_url
     return dataclasses.replace(settings, **changes)
+
+
+def environment_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """The variables of ``environ`` that settings or options read: FROSTPAGE_<KEY> and
+    Netlify's deploy URLs."""
+    return {
+        name: value
+        for name, value in environ.items()
+        if name.startswith("FROSTPAGE_") or name in NETLIFY_VARIABLES
+    }
 
 
 def _netlify_url(environ: dict[str, str]) -> str | None:

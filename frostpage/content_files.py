@@ -21,7 +21,7 @@ from .cache import PageCache
 from .config import Settings
 from .errors import SiteError
 from .page import Page, parse_page, url_for_source
-from .paths import MARKDOWN_SUFFIXES, escapes, link_problem
+from .paths import MARKDOWN_SUFFIXES, escapes, file_version, link_problem
 
 
 class ContentFiles(FlatPages):
@@ -57,7 +57,7 @@ class ContentFiles(FlatPages):
             stat = os.stat(filename)
             if not S_ISREG(stat.st_mode):
                 return None  # reported with the other files of content/; never read
-            key = (stat.st_mtime_ns, stat.st_size)
+            key = file_version(stat)
             cached = self._file_cache.get(filename)
             if cached and cached[1] == key:
                 return cached[0]

@@ -33,7 +33,7 @@ import jinja2.meta
 
 from .model import Site
 from .page import Page
-from .paths import CACHE_FOLDER
+from .paths import CACHE_FOLDER, file_version
 
 RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.
@@ -252,9 +252,8 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
                 digest.update(f"{name}\0".encode() + path.read_bytes())
         for folder in STATTED_FOLDERS:
             for path in _files_under(base / folder):
-                stat = path.stat()
                 name = f"{number}:{path.relative_to(base)}"
-                digest.update(f"{name} {stat.st_size} {stat.st_mtime_ns}\n".encode())
+                digest.update(f"{name} {file_version(path.stat())}\n".encode())
     # The files of content/ (their published names are in the keys of the pages that show
     # them).
     digest.update(repr(sorted(site.files)).encode())

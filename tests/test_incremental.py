@@ -3,6 +3,11 @@ always what a full build writes."""
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import subprocess
+import time
+
 import pytest
 from sitecheck import contents, tree
 
@@ -288,6 +293,7 @@ def test_a_rebuild_with_nothing_changed_reads_no_page_from_the_render_cache(
     monkeypatch.setattr(
         CachedRenderer, "_get", lambda self, key: reads.append(key) or original(self, key)
     )
+    os.utime(root / "content/index.md")  # touched, not changed: the site is loaded
     result = build(root)
     assert "0 changed" in result.summary()
     assert len(reads) == 1  # the one page whose text says "mermaid": is it still a diagram?
@@ -318,3 +324,151 @@ def test_the_search_index_follows_edits_of_pages_and_of_the_files_they_include(w
     build(root)
     assert "falcons" in indexed() and "kestrels" not in indexed()
     assert "Welcome, owls." in indexed()
+
+
+# A build with nothing changed since the last one: known from the stats of its inputs and
+# outputs, without loading the site.
+
+
+def test_a_build_with_nothing_changed_keeps_everything_and_says_it(site_root):
+    first = build(site_root)
+    before = tree(site_root / "build")
+    again = build(site_root)
+    assert again.up_to_date
+    assert "Nothing changed since the last build: build/ is up to date" in again.summary()
+    assert (again.pages, again.files, again.written) == (first.pages, first.files, 0)
+    assert again.warnings == first.warnings  # told again, as a build would
+    assert any("a draft, not published" in warning for warning in first.warnings)
+    assert tree(site_root / "build") == before
+
+
+def _same_size_and_time(root):
+    about = root / "content/about.md"
+    stat = about.stat()
+    text = about.read_text("utf-8").replace("We write", "We edit ")
+    about.write_text(text, "utf-8")
+    os.utime(about, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert about.stat().st_size == stat.st_size
+    return "about/index.html", "We edit "
+
+
+def _new_page(root):
+    (root / "content/notes.md").write_text("# Notes\n\nNew notes.\n", "utf-8")
+    return "notes/index.html", "New notes."
+
+
+def _restored(root):
+    (root / "build/about/index.html").unlink()
+    return "about/index.html", "About us"
+
+
+def _stray_file_removed(root):
+    (root / "build/stray.txt").write_text("mine", "utf-8")
+    return "index.html", "Welcome"
+
+
+def _environment(root):
+    os.environ["FROSTPAGE_BASE_URL"] = "https://other.example.net/"
+    return "sitemap.xml", "https://other.example.net/about/"
+
+
+def _dot_env(root):
+    (root / ".env").write_text("FROSTPAGE_TITLE=A title from .env\n", "utf-8")
+    return "index.html", "A title from .env"
+
+
+def _template(root):
+    base = root / "templates/base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "<!-- new --></body>"), "utf-8")
+    return "about/index.html", "<!-- new -->"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _same_size_and_time,
+        _new_page,
+        _restored,
+        _stray_file_removed,
+        _environment,
+        _dot_env,
+        _template,
+    ],
+)
+def test_a_build_after_any_change_is_not_skipped(site_root, tmp_path, monkeypatch, change):
+    monkeypatch.delenv("FROSTPAGE_BASE_URL", raising=False)  # restored after the test
+    build(site_root)
+    name, expected = change(site_root)
+    result = build(site_root)
+    assert not result.up_to_date
+    assert expected in (site_root / "build" / name).read_text("utf-8")
+    assert not (site_root / "build/stray.txt").exists()
+    assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
+    assert build(site_root).up_to_date
+
+
+def test_an_edited_data_file_is_seen(write_site):
+    root = write_site({"site/data/team.toml": 'lead = "Ada"\n'})
+    base = root / "templates/base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "{{ data.team.lead }}</body>"))
+    build(root)
+    (root / "site/data/team.toml").write_text('lead = "Grace"\n', "utf-8")
+    assert not build(root).up_to_date
+    assert "Grace</body>" in (root / "build/index.html").read_text("utf-8")
+
+
+def test_options_and_output_folders_are_not_mixed_up(site_root, tmp_path):
+    build(site_root)
+    assert not build(site_root, relative=True).up_to_date
+    assert 'href="../about/index.html"' in (site_root / "build/docs/index.html").read_text("utf-8")
+    assert not build(site_root).up_to_date
+    assert not build(site_root, tmp_path / "elsewhere", force=True).up_to_date
+    assert build(site_root).up_to_date
+    assert not build(site_root, full=True).up_to_date
+
+
+def test_a_scheduled_post_is_published_when_its_time_comes(site_root):
+    due = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+    (site_root / "content/posts/soon.md").write_text(
+        f"---\ntitle: Soon\ndate: {due:%Y-%m-%d %H:%M:%S}+00:00\n---\nOut soon.\n", "utf-8"
+    )
+    build(site_root)
+    assert not (site_root / "build/posts/soon").exists()
+    assert build(site_root).up_to_date
+    time.sleep(max(0.0, (due - dt.datetime.now(dt.UTC)).total_seconds()) + 0.1)
+    result = build(site_root)
+    assert not result.up_to_date
+    assert "Out soon." in (site_root / "build/posts/soon/index.html").read_text("utf-8")
+
+
+def test_a_commit_changes_the_sitemap_dates_so_the_site_is_built(site_root):
+    def git(*command: str, date: str) -> None:
+        environment = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+        identity = ["-c", "user.name=T", "-c", "user.email=t@example.org"]
+        subprocess.run(["git", "-C", str(site_root), *identity, *command], env=environment)
+
+    git("init", "-q", date="2024-05-06T07:08:09Z")
+    git("add", "content", date="2024-05-06T07:08:09Z")
+    git("commit", "-qm", "pages", date="2024-05-06T07:08:09Z")
+    build(site_root)
+    assert build(site_root).up_to_date
+    git("commit", "-q", "--amend", "-m", "pages", date="2023-02-03T04:05:06Z")
+    assert not build(site_root).up_to_date
+    sitemap = (site_root / "build/sitemap.xml").read_text("utf-8")
+    assert "<loc>https://example.org/about/</loc>\n    <lastmod>2023-02-03" in sitemap
+
+
+def test_a_site_with_routes_of_its_own_is_always_built(write_site):
+    root = write_site(
+        {
+            "site/hooks.py": (
+                "from flask import Blueprint\n\nblueprint = Blueprint('hooks', __name__)\n\n\n"
+                "@blueprint.route('/now/')\ndef now():\n    import time\n"
+                "    return str(time.time_ns())\n"
+            )
+        }
+    )
+    build(root)
+    first = (root / "build/now/index.html").read_text("utf-8")
+    assert not build(root).up_to_date  # the route may read anything: it is asked again
+    assert (root / "build/now/index.html").read_text("utf-8") != first

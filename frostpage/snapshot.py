@@ -1,0 +1,177 @@
+"""Whether a build would change nothing, known without loading the site.
+
+After a build, the stat of every file it may read (content/, templates/, static/, site/,
+themes/, .env, and the theme folders elsewhere) and of every file of the output folder is
+kept beside the build record, with what else the output depends on: frostpage's code and
+libraries, the build's options, the environment variables the settings read, the state of
+the git repository (the sitemap's dates), and when the next scheduled page is due. A
+build that finds all of them as they were has nothing to write: it keeps the output folder
+and tells the last build's warnings again, without reading a page.
+
+Inputs are compared by inode, size, modification time and change time: a change time cannot
+be set back, so an edit that keeps a file's size and modification time is still seen. A
+site with routes of its own in site/hooks.py, which may read anything, is always built.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import environment_settings
+from .incremental import engine_stamp, load_stamped, save_stamped
+from .paths import file_version
+
+# What a build reads of the project, and of each theme besides it.
+PROJECT_INPUTS = ("content", "templates", "static", "site", "themes", ".env")
+THEME_INPUTS = ("templates", "static", "i18n")
+
+Stats = dict[str, tuple[int, ...]]
+
+
+@dataclass
+class Snapshot:
+    """A successful build: what it depended on, what it wrote, and what it said."""
+
+    key: str  # code, options, environment and repository state (``key``)
+    folders: list[str]  # what was looked at (``input_folders``)
+    inputs: Stats  # every file under them → inode, size, mtime, ctime
+    outputs: Stats  # every file of the output folder → inode, size, mtime
+    due: float | None  # when the first scheduled page is due (a Unix time), if any
+    pages: int
+    files: int
+    warnings: list[str]
+
+
+def snapshot_path(record: Path) -> Path:
+    return record.with_suffix(".snapshot")
+
+
+def key(root: Path, destination: Path, include_future: bool | None, relative: bool) -> str:
+    """Everything besides the files that a build's output depends on."""
+    parts = [
+        engine_stamp(),
+        str(destination),
+        repr((include_future, relative)),
+        repr(sorted(environment_settings(os.environ).items())),
+        repr(_repository_state(root)),
+    ]
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def input_folders(root: Path, themes: Iterable[Path]) -> list[str]:
+    """The project's folders (and files) a build reads, and those of its themes outside it."""
+    folders = [os.path.join(root, name) for name in PROJECT_INPUTS]
+    for theme in themes:
+        if theme.resolve() != root and root not in theme.resolve().parents:
+            folders += [os.path.join(theme, name) for name in THEME_INPUTS]
+    return folders
+
+
+def input_stats(folders: Iterable[str]) -> Stats:
+    """Each file under ``folders`` → its inode, size, modification and change times."""
+    return {
+        os.path.join(folder, name): file_version(stat)
+        for folder in folders
+        for name, stat in _walk(folder)
+    }
+
+
+def output_stats(destination: Path) -> Stats:
+    """Each file of the output folder → its inode, size and modification time (its change
+    time moves when the next build links it into its staging folder)."""
+    return {
+        name: (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+        for name, stat in _walk(str(destination))
+    }
+
+
+def unchanged(path: Path, key: str, destination: Path) -> Snapshot | None:
+    """The last build's snapshot if nothing it depended on or wrote has changed, else None."""
+    snapshot = load_stamped(path)
+    if not isinstance(snapshot, Snapshot) or snapshot.key != key:
+        return None
+    if snapshot.due is not None and time.time() >= snapshot.due:
+        return None
+    if input_stats(snapshot.folders) != snapshot.inputs:
+        return None
+    if output_stats(destination) != snapshot.outputs:
+        return None
+    return snapshot
+
+
+def save(path: Path, snapshot: Snapshot) -> None:
+    save_stamped(path, snapshot)
+
+
+def forget(path: Path) -> None:
+    path.unlink(missing_ok=True)
+
+
+def _walk(top: str) -> Iterable[tuple[str, os.stat_result]]:
+    """Every file under ``top`` (or ``top`` itself when it is a file), with its stat; links
+    to folders are not followed, as a build does not follow them. What cannot be read is
+    left out: it then differs from the snapshot of a build, which could read everything."""
+    try:
+        if not os.path.isdir(top):
+            yield "", os.stat(top)
+            return
+    except OSError:
+        return
+    waiting = [""]
+    while waiting:
+        relative = waiting.pop()
+        try:
+            entries = list(os.scandir(os.path.join(top, relative)))
+        except OSError:
+            continue  # its files are missed: a difference, so the site is built and told
+        for entry in entries:
+            name = f"{relative}/{entry.name}" if relative else entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    waiting.append(name)
+                else:
+                    yield name, entry.stat()
+            except OSError:
+                continue  # a broken link, missed in the same way
+
+
+def _repository_state(root: Path) -> tuple[object, ...]:
+    """What a commit, a checkout or a change of the index touches in the git repository
+    that holds ``root`` (the sitemap dates pages by their last commit), or () outside one."""
+    for folder in (root, *root.parents):
+        dot = folder / ".git"
+        if dot.is_dir():
+            git = dot
+            break
+        if dot.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = dot.read_text("utf-8", "replace").strip()
+            git = (folder / text.removeprefix("gitdir:").strip()).resolve()
+            break
+    else:
+        return ()
+    common = git
+    if (git / "commondir").is_file():
+        common = (git / (git / "commondir").read_text("utf-8", "replace").strip()).resolve()
+    head = _read(git / "HEAD")
+    files = [git / "HEAD", git / "index", common / "packed-refs"]
+    if head.startswith("ref:"):
+        files.append(common / head.removeprefix("ref:").strip())
+    stats: list[tuple[int, ...] | None] = []
+    for file in files:
+        try:
+            stats.append(file_version(os.stat(file)))
+        except OSError:
+            stats.append(None)
+    return head, tuple(stats)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8", "replace")
+    except OSError:
+        return ""
