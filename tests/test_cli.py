@@ -155,12 +155,15 @@ def test_quiet_verbose_and_log_file(site_root, tmp_path):
     quiet = frostpage(site_root, "--quiet", "build")
     assert quiet.returncode == 0 and quiet.stdout == ""
     assert "a draft, not published" in quiet.stderr  # warnings still show
-    verbose = frostpage(site_root, "--verbose", "build")
+    verbose = frostpage(site_root, "--verbose", "build", "--full")
     assert "wrote /about/team/" in verbose.stdout
     log_file = tmp_path / "build.log"
     frostpage(site_root, "--log-file", str(log_file), "build")
     text = log_file.read_text("utf-8")
-    assert "INFO Built " in text and "WARNING warning: content/posts/secret.md" in text
+    assert (
+        "INFO Nothing changed since the last build" in text
+        and "WARNING warning: content/posts/secret.md" in text
+    )
 
 
 def test_warnings_are_printed_once_at_the_end(site_root):

@@ -4,6 +4,7 @@ HTML and the written images back (with Pillow)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -144,6 +145,8 @@ def test_each_copy_is_made_once_and_a_changed_image_only_remakes_its_own(walk):
     cache = walk / ".frostpage-cache/images"
     made = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
     assert first.images_made == len(made) > 0
+    assert build(walk).up_to_date
+    os.utime(walk / "content/index.md")  # the site is loaded again, and nothing changed
     again = build(walk)
     assert again.images_made == 0
     assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == made

@@ -342,7 +342,7 @@ def test_a_build_with_nothing_changed_keeps_everything_and_says_it(site_root):
     assert tree(site_root / "build") == before
 
 
-def _same_size_and_time(root):
+def _same_size_and_time(root, monkeypatch):
     about = root / "content/about.md"
     stat = about.stat()
     text = about.read_text("utf-8").replace("We write", "We edit ")
@@ -352,32 +352,32 @@ def _same_size_and_time(root):
     return "about/index.html", "We edit "
 
 
-def _new_page(root):
+def _new_page(root, monkeypatch):
     (root / "content/notes.md").write_text("# Notes\n\nNew notes.\n", "utf-8")
     return "notes/index.html", "New notes."
 
 
-def _restored(root):
+def _restored(root, monkeypatch):
     (root / "build/about/index.html").unlink()
     return "about/index.html", "About us"
 
 
-def _stray_file_removed(root):
+def _stray_file_removed(root, monkeypatch):
     (root / "build/stray.txt").write_text("mine", "utf-8")
     return "index.html", "Welcome"
 
 
-def _environment(root):
-    os.environ["FROSTPAGE_BASE_URL"] = "https://other.example.net/"
+def _environment(root, monkeypatch):
+    monkeypatch.setenv("FROSTPAGE_BASE_URL", "https://other.example.net/")
     return "sitemap.xml", "https://other.example.net/about/"
 
 
-def _dot_env(root):
+def _dot_env(root, monkeypatch):
     (root / ".env").write_text("FROSTPAGE_TITLE=A title from .env\n", "utf-8")
     return "index.html", "A title from .env"
 
 
-def _template(root):
+def _template(root, monkeypatch):
     base = root / "templates/base.html"
     base.write_text(base.read_text("utf-8").replace("</body>", "<!-- new --></body>"), "utf-8")
     return "about/index.html", "<!-- new -->"
@@ -396,9 +396,8 @@ def _template(root):
     ],
 )
 def test_a_build_after_any_change_is_not_skipped(site_root, tmp_path, monkeypatch, change):
-    monkeypatch.delenv("FROSTPAGE_BASE_URL", raising=False)  # restored after the test
     build(site_root)
-    name, expected = change(site_root)
+    name, expected = change(site_root, monkeypatch)
     result = build(site_root)
     assert not result.up_to_date
     assert expected in (site_root / "build" / name).read_text("utf-8")
