@@ -16,7 +16,6 @@ import contextlib
 import os
 import shutil
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -307,7 +306,7 @@ def _index(
         for language, documents in zip(indexed, found, strict=True):
             files = search.index_files(documents, [next(counts) for _ in documents])
             folder = search.folder(language)
-            for name, data in files.items():
+            for name, data in files:
                 written.add(f"{folder}/{name}")
                 published = os.path.join(destination, folder, name)
                 if previous and _holds(published, data):  # most pages' files, after an edit
@@ -365,7 +364,7 @@ def _holds(path: str, data: bytes) -> bool:
         return False
 
 
-def _count_words(found: list[search.Document], path: Path) -> list[Counter[str]]:
+def _count_words(found: list[search.Document], path: Path) -> list[str]:
     """Each document's words, counted: those of a text an earlier build counted are read
     from ``path`` (kept in .frostpage-cache/, for this code only), the others counted."""
     counts, keep = search.count_words(found, incremental.load_stamped(path) or {})

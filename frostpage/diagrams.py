@@ -38,7 +38,4 @@ def files() -> dict[str, Path]:
 def has_diagrams(site: Site, page: Page) -> bool:
     """Whether the page has a diagram; a page whose text cannot make one is not rendered
     (nor read again from the cache) to find out."""
-    body = page.body
-    if page.__dict__.get("_rendered") is None and not any(mark in body for mark in MAY_DRAW):
-        return False
-    return MARK in site.render(page).html
+    return any(mark in page.body for mark in MAY_DRAW) and MARK in site.render(page).html

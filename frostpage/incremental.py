@@ -222,7 +222,7 @@ def search_key(inputs: str, content: dict[str, str], site: Site) -> str:
     for page in site.all_pages:
         rendered = page.__dict__.get("_rendered")
         if rendered is not None and rendered.reads:
-            digest.update(rendered.html.encode("utf-8", "surrogatepass"))
+            digest.update(site.render(page).html.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

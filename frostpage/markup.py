@@ -10,6 +10,7 @@ the page so the author sees it in the preview.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import posixpath
 import re
@@ -143,6 +144,18 @@ class Rendered:
     # The images of content/ it shows: source → digest, so a changed image renders it again.
     images: dict[str, str] = field(default_factory=dict)
     warnings: list[SiteError] = field(default_factory=list)  # images without alt text
+    words: int = 0  # in the text, for reading times
+    # Only what lists, checks and records need: the HTML and the text are in the render cache.
+    outline: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.words:
+            self.words = len(self.text.split())
+
+    def without_html(self) -> Rendered:
+        """This rendering without its HTML and text, which the render cache holds: what a
+        build keeps of each page, so a hundred thousand pages' HTML is not all in memory."""
+        return dataclasses.replace(self, html="", text="", outline=True, feed_html={})
 
     @property
     def clean(self) -> bool:

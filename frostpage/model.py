@@ -83,6 +83,9 @@ class Shared:
     sites: dict[str, Site] = field(default_factory=dict)  # language → its site, default first
     content: Path | None = None  # the folder of content/, whose images get copies
     image_settings: ImageSettings = field(default_factory=ImageSettings)
+    # Whether a page keeps its HTML once rendered (the preview), or an outline, its HTML
+    # being read from the render cache when a URL needs it (a build: flat memory).
+    keep_html: bool = True
 
     @functools.cached_property
     def copies(self) -> dict[str, images.Copy]:
@@ -292,8 +295,7 @@ class Site:
         return page.is_future(self.now)
 
     def reading_minutes(self, page: Page) -> int:
-        words = len(self.render(page).text.split())
-        return max(1, round(words / WORDS_PER_MINUTE))
+        return max(1, round(self.outline(page).words / WORDS_PER_MINUTE))
 
     @property
     def home(self) -> Page | None:
@@ -414,17 +416,29 @@ class Site:
         return next((match for match in matches if match != linking), None)
 
     def render(self, page: Page) -> Rendered:
-        """The page's HTML, rendered once and kept until its source or its links change."""
-        if page.rendered is None:
-            resolve = self.in_language(page.language).resolve  # links lead to translations
-            page.rendered = self.renderer.render(
-                page.body, page.source, page.body_line, resolve, self.nearest_source
-            )
-        return page.rendered
+        """The page's HTML, rendered once and kept until its source or its links change.
+
+        A build keeps only an outline on the page (``Shared.keep_html``): its HTML is read
+        from the render cache each time a URL needs it."""
+        rendered = page.rendered
+        if rendered is not None and not rendered.outline:
+            return rendered
+        resolve = self.in_language(page.language).resolve  # links lead to translations
+        full = self.renderer.render(
+            page.body, page.source, page.body_line, resolve, self.nearest_source
+        )
+        if rendered is None:
+            page.rendered = full if self.shared.keep_html else full.without_html()
+        return full
+
+    def outline(self, page: Page) -> Rendered:
+        """What rendering the page gave besides its HTML and text (its summary, table of
+        contents, links, errors, warnings, words): known without reading the cache again."""
+        return page.rendered or self.render(page)
 
     def summary(self, page: Page) -> str:
         """Plain-text summary: front matter 'summary', else the rendered summary."""
-        return page.description or plain_text(self.render(page).summary_html)
+        return page.description or plain_text(self.outline(page).summary_html)
 
     def all_errors(self, rendered_before: set[str] | None = None) -> list[SiteError]:
         """Every error of the site: conflicts, front matter, and each page's Markdown (but
@@ -432,7 +446,7 @@ class Site:
         errors = list(self.errors)
         for page in self.all_pages:
             if page.errors or page.source not in (rendered_before or ()):
-                errors.extend(page.errors or self.render(page).errors)
+                errors.extend(page.errors or self.outline(page).errors)
         if self.settings.links.broken == "error":
             errors += self.broken_links(rendered_before)
         return errors
@@ -444,7 +458,7 @@ class Site:
             error
             for page in self.all_pages
             if not page.errors and page.source not in (rendered_before or ())
-            for error in self.render(page).broken_links
+            for error in self.outline(page).broken_links
         ]
 
     def markdown_warnings(self, rendered_before: set[str] | None = None) -> list[SiteError]:
@@ -454,7 +468,7 @@ class Site:
             warning
             for page in self.all_pages
             if not page.errors and page.source not in (rendered_before or ())
-            for warning in self.render(page).warnings
+            for warning in self.outline(page).warnings
         ]
 
 

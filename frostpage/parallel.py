@@ -35,6 +35,7 @@ def render_all(
     the same inputs) are left to be read from the cache when a URL needs them.
     """
     cache = site.renderer if isinstance(site.renderer, CachedRenderer) else None
+    site.shared.keep_html = cache is None  # else the cache holds the HTML, the page an outline
     to_render: list[int] = []
     done = 0
     for index, page in enumerate(site.all_pages):
@@ -44,7 +45,8 @@ def render_all(
             continue
         if page.rendered is None and cache is not None:
             resolve = site.in_language(page.language).resolve
-            page.rendered = cache.cached(page.body, page.source, page.body_line, resolve)
+            cached = cache.cached(page.body, page.source, page.body_line, resolve)
+            page.rendered = cached.without_html() if cached else None
         if page.rendered is not None:
             done += 1
             report(done, page)
@@ -56,6 +58,7 @@ def render_all(
             page.rendered = rendered
             if rendered.clean and cache:
                 cache.put(cache.key(page.body, page.source, page.body_line), rendered)
+                page.rendered = rendered.without_html()
             done += 1
             report(done, page)
 

@@ -22,8 +22,9 @@ import math
 import re
 import threading
 import unicodedata
+from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .model import Site
@@ -111,65 +112,78 @@ def key_of(found: Iterable[Document]) -> str:
     return digest.hexdigest()
 
 
-# A text's words, counted, by a digest of the text: what a rebuild need not count again.
-Counted = dict[str, Counter[str]]
+# A text's words, counted ("word count" lines: one string a text, where a hundred thousand
+# Counters would take gigabytes), by a digest of the text: what a rebuild need not count again.
+Counted = dict[str, str]
 
 
-def count_words(found: list[Document], known: Counted) -> tuple[list[Counter[str]], Counted]:
+def count_words(found: list[Document], known: Counted) -> tuple[list[str], Counted]:
     """Each document's words, counted (taken from ``known`` for a text counted before), and
     the counts to keep for next time."""
     keys = [hashlib.blake2b(d.text.encode("utf-8", "surrogatepass")).hexdigest() for d in found]
-    counts = [known.get(key) or Counter(words(d.text)) for key, d in zip(keys, found, strict=True)]
+    counts = [known.get(key) or _counted(d.text) for key, d in zip(keys, found, strict=True)]
     return counts, dict(zip(keys, counts, strict=True))
 
 
-def index_files(found: list[Document], counts: list[Counter[str]]) -> dict[str, bytes]:
+def _counted(text: str) -> str:
+    return "\n".join(f"{word} {count}" for word, count in Counter(words(text)).items())
+
+
+def index_files(found: list[Document], counts: list[str]) -> Iterator[tuple[str, bytes]]:
     """The files of the index of ``found`` (names under ``_search/``), whose words are
-    ``counts`` (``count_words``)."""
+    ``counts`` (``count_words``): one by one, so a big site's index is never all in memory,
+    the entry that names them last."""
     titles = [set(words(document.title)) for document in found]
-    lengths = [sum(count.values()) or 1 for count in counts]
+    # Each word → the pages that have it, with its count in each: page, count, page, count…
+    postings: dict[str, array[int]] = {}
+    lengths = []
+    for number, lines in enumerate(counts):
+        count = {
+            word: int(times)
+            for word, _, times in (line.rpartition(" ") for line in lines.split("\n") if line)
+        }
+        for word in count.keys() | titles[number]:
+            postings.setdefault(word, array("I")).extend((number, count.get(word, 0)))
+        lengths.append(sum(count.values()) or 1)
     average = sum(lengths) / len(lengths) if lengths else 1
     norms = [K1 * (1 - B + B * length / average) for length in lengths]  # BM25's, per page
-    postings: dict[str, list[tuple[int, int]]] = {}
-    for number, count in enumerate(counts):
-        for word in count.keys() | titles[number]:
-            postings.setdefault(word, []).append((number, count[word]))
     total = len(found)
-    files: dict[str, bytes] = {}
-    counted = Counter[str]()
+    # The version names this index: a browser asks for words/3.json?v=<version>, so a
+    # file it kept from another version is never taken for this one's.
+    version = hashlib.sha256()
 
-    def add(folder: str, document: object) -> int:
-        number = counted[folder]
-        counted[folder] += 1
-        files[f"{folder}/{number}.json"] = _json(document)
-        return number
+    def file(folder: str, number: int, document: object) -> tuple[str, bytes]:
+        data = _json(document)
+        version.update(data)
+        return f"{folder}/{number}.json", data
 
     chunks: list[tuple[str, int]] = []  # (its first word, its number)
     chunk: dict[str, list[int]] = {}
     size = 0
     for word in sorted(postings):
-        pages = postings[word]
-        idf = math.log(1 + (total - len(pages) + 0.5) / (len(pages) + 0.5))
+        pages = postings.pop(word)
+        having = len(pages) // 2
+        idf = math.log(1 + (total - having + 0.5) / (having + 0.5))
         flat: list[int] = []
-        for number, tf in pages:
+        for number, tf in zip(pages[::2], pages[1::2], strict=True):
             score = idf * tf * (K1 + 1) / (tf + norms[number])
             if word in titles[number]:
                 score += TITLE_BONUS * idf
             flat += [number, max(1, round(score * 100))]
         if size > CHUNK_BYTES:
-            chunks.append((next(iter(chunk)), add("words", chunk)))
+            yield file("words", len(chunks), chunk)
+            chunks.append((next(iter(chunk)), len(chunks)))
             chunk, size = {}, 0
         chunk[word] = flat
         size += len(word) + 6 * len(flat)
     if chunk:
-        chunks.append((next(iter(chunk)), add("words", chunk)))
-    for d in found:
-        add("pages", {"u": d.url, "t": d.title, "s": d.section, "x": d.text[:EXCERPT_TEXT]})
-    # The version names this index: a browser asks for words/3.json?v=<version>, so a
-    # file it kept from another version is never taken for this one's.
-    version = hashlib.sha256(b"".join(files.values())).hexdigest()[:12]
-    files[ENTRY] = _json({"version": version, "words": chunks, "pages": len(found)})
-    return files
+        yield file("words", len(chunks), chunk)
+        chunks.append((next(iter(chunk)), len(chunks)))
+    for number, d in enumerate(found):
+        page = {"u": d.url, "t": d.title, "s": d.section, "x": d.text[:EXCERPT_TEXT]}
+        yield file("pages", number, page)
+    entry = {"version": version.hexdigest()[:12], "words": chunks, "pages": len(found)}
+    yield ENTRY, _json(entry)
 
 
 def _json(document: object) -> bytes:
@@ -194,7 +208,7 @@ class PreviewIndex:
                 key = key_of(found)
                 if key != self.key:
                     counts, self.counted = count_words(found, self.counted)
-                    self.files, self.key = index_files(found, counts), key
+                    self.files, self.key = dict(index_files(found, counts)), key
                 self.seen = _renderings(site)
             return self.files.get(name)
 

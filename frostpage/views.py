@@ -457,7 +457,7 @@ def _raise_page_errors(page: Page) -> None:
     """
     errors = page.errors
     if not errors and not current_app.config["FROSTPAGE_DEV"]:
-        errors = current_site().render(page).errors
+        errors = current_site().outline(page).errors
     if errors:
         raise SiteErrors(errors)
 
