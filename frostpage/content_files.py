@@ -75,6 +75,7 @@ class ContentFiles(FlatPages):
             page = parse_page(text, source, self.settings)
         except Exception as error:  # a case no check foresaw: still the file's own error
             return _broken_page(source, None, f"cannot be read: {type(error).__name__}: {error}")
+        page = _with_new_body(cached[0] if cached else None, page)
         self._file_cache[filename] = (page, key)
         self.parsed += 1
         self._unsaved += 1
@@ -145,6 +146,24 @@ class ContentFiles(FlatPages):
 
     def all(self) -> list[Page]:
         return [page for page in self._pages.values() if page is not None]
+
+
+def _with_new_body(old: Page | None, new: Page) -> Page:
+    """The page as read again: when only its body changed (the usual save), the page the
+    site model holds, with the new body and no rendering, so the model need not be made
+    again; else the new page."""
+    if old is None or _without_body(old) != _without_body(new):
+        return new
+    old.body, old.rendered = new.body, None
+    return old
+
+
+def _without_body(page: Page) -> dict[str, object]:
+    return {
+        name: value
+        for name, value in vars(page).items()
+        if name not in ("_body", "_rendered", "_place")
+    }
 
 
 def _broken_page(source: str, line: int | None, message: str, hint: str | None = None) -> Page:

@@ -74,14 +74,25 @@ class SiteState:
         names them, else every file is looked at (a stat each)."""
         with self._lock:
             previous, self._site = self._site, None  # a failure leaves no stale model
+            changed = None if changed is None else list(changed)
             if changed is None or previous is None or not self.files.update(changed):
+                changed = None
                 self.files.reload()
             pages_changed = _page_ids(self.files.all()) != self._page_ids
-            content = self._content()
-            if previous is None or pages_changed or frozenset(content.files) != previous.files:
+            # The other files of content/ are walked again unless only pages were saved.
+            only_pages = changed is not None and all(
+                path.suffix in MARKDOWN_SUFFIXES for path in changed
+            )
+            content = None if only_pages else self._content()
+            if (
+                previous is None
+                or pages_changed
+                or (content is not None and frozenset(content.files) != previous.files)
+            ):
                 site, rebuilt = self._build(content), True
-            else:
+            else:  # at most the bodies of pages changed: each forgot its HTML
                 site, rebuilt = previous, False
+                site.shared.__dict__.pop("has_diagrams", None)  # a body may draw one now
             forget_stale_html(site, self.root, rebuilt)
             self._site = site
 

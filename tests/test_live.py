@@ -145,3 +145,29 @@ def test_when_watched_only_the_files_named_by_the_watcher_are_read_again(site_ro
     (site_root / "content/saga/part-one.md").unlink()
     preview.apply({str(site_root / "content/saga/part-one.md")})
     assert client.get("/saga/part-one/").status_code == 404
+
+
+def test_a_saved_body_keeps_the_site_model_and_what_shows_the_body_follows(site_root):
+    preview = preview_of(site_root)
+    preview.site_app.config["FROSTPAGE_WATCHED"] = True
+    client = Client(preview)
+    assert "Hello." in client.get("/posts/first/").text
+    state = preview.site_app.extensions["frostpage"]
+    model = state.site
+    assert not model.shared.has_diagrams
+    first = site_root / "content/posts/first.md"
+    front = first.read_text("utf-8").split("---\n")[1]
+    first.write_text(
+        f"---\n{front}---\nGoodbye, with a drawing.\n\n```mermaid\ngraph TD; A-->B;\n```\n", "utf-8"
+    )
+    preview.apply({str(first)})
+    assert state.site is model  # only a body changed: the model was not made again
+    page = client.get("/posts/first/").text
+    assert "Goodbye, with a drawing." in page and "diagrams.js" in page
+    assert "Goodbye, with a drawing." in client.get("/tags/python/").text  # its summary
+    assert model.shared.has_diagrams
+    # Its front matter changed: the model is made again, and the lists follow.
+    first.write_text(first.read_text("utf-8").replace("First post", "Renamed post"), "utf-8")
+    preview.apply({str(first)})
+    assert state.site is not model
+    assert "Renamed post" in client.get("/tags/python/").text
