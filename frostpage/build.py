@@ -364,7 +364,7 @@ def _holds(path: str, data: bytes) -> bool:
         return False
 
 
-def _count_words(found: list[search.Document], path: Path) -> list[str]:
+def _count_words(found: list[search.Document], path: Path) -> list[tuple[str, bytes]]:
     """Each document's words, counted: those of a text an earlier build counted are read
     from ``path`` (kept in .frostpage-cache/, for this code only), the others counted."""
     counts, keep = search.count_words(found, incremental.load_stamped(path) or {})

@@ -132,9 +132,12 @@ class ContentFiles(FlatPages):
         return True
 
     def write_cache(self, in_background: bool) -> None:
-        """Store the parsed pages: after a build that parsed any, or once in the preview
-        (in the background; a later edit costs one file's parse at the next start)."""
-        if not self._unsaved or (in_background and self._cache_written):
+        """Store the parsed pages: after a build that parsed more than one in twenty (fewer
+        are parsed again next time, at less cost than writing every page), or once in the
+        preview (in the background; a later edit costs one file's parse at the next start)."""
+        if in_background and self._cache_written:
+            return
+        if not self._unsaved or (not in_background and self._unsaved * 20 < len(self._pages)):
             return
         current = {os.path.join(self.root, *page.source.split("/")) for page in self.all()}
         entries = {name: entry for name, entry in self._file_cache.items() if name in current}

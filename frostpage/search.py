@@ -112,12 +112,13 @@ def key_of(found: Iterable[Document]) -> str:
     return digest.hexdigest()
 
 
-# A text's words, counted ("word count" lines: one string a text, where a hundred thousand
-# Counters would take gigabytes), by a digest of the text: what a rebuild need not count again.
-Counted = dict[str, str]
+# A text's words and how often each comes, by a digest of the text (what a rebuild need not
+# count again): the words on lines, the counts packed, where a hundred thousand Counters
+# would take gigabytes.
+Counted = dict[str, tuple[str, bytes]]
 
 
-def count_words(found: list[Document], known: Counted) -> tuple[list[str], Counted]:
+def count_words(found: list[Document], known: Counted) -> tuple[list[tuple[str, bytes]], Counted]:
     """Each document's words, counted (taken from ``known`` for a text counted before), and
     the counts to keep for next time."""
     keys = [hashlib.blake2b(d.text.encode("utf-8", "surrogatepass")).hexdigest() for d in found]
@@ -125,11 +126,14 @@ def count_words(found: list[Document], known: Counted) -> tuple[list[str], Count
     return counts, dict(zip(keys, counts, strict=True))
 
 
-def _counted(text: str) -> str:
-    return "\n".join(f"{word} {count}" for word, count in Counter(words(text)).items())
+def _counted(text: str) -> tuple[str, bytes]:
+    counted = Counter(words(text))
+    return "\n".join(counted), array("I", counted.values()).tobytes()
 
 
-def index_files(found: list[Document], counts: list[str]) -> Iterator[tuple[str, bytes]]:
+def index_files(
+    found: list[Document], counts: list[tuple[str, bytes]]
+) -> Iterator[tuple[str, bytes]]:
     """The files of the index of ``found`` (names under ``_search/``), whose words are
     ``counts`` (``count_words``): one by one, so a big site's index is never all in memory,
     the entry that names them last."""
@@ -137,14 +141,12 @@ def index_files(found: list[Document], counts: list[str]) -> Iterator[tuple[str,
     # Each word → the pages that have it, with its count in each: page, count, page, count…
     postings: dict[str, array[int]] = {}
     lengths = []
-    for number, lines in enumerate(counts):
-        count = {
-            word: int(times)
-            for word, _, times in (line.rpartition(" ") for line in lines.split("\n") if line)
-        }
+    for number, (lines, packed) in enumerate(counts):
+        times = array("I", packed)
+        count = dict(zip(lines.split("\n"), times, strict=True)) if lines else {}
         for word in count.keys() | titles[number]:
             postings.setdefault(word, array("I")).extend((number, count.get(word, 0)))
-        lengths.append(sum(count.values()) or 1)
+        lengths.append(sum(times) or 1)
     average = sum(lengths) / len(lengths) if lengths else 1
     norms = [K1 * (1 - B + B * length / average) for length in lengths]  # BM25's, per page
     total = len(found)
