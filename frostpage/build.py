@@ -174,9 +174,7 @@ def _build(
         destination, pages, len(files), written, 0.0, warnings, requested, images_made
     )
     if not (state.hooks.blueprint or state.hooks.url_generators):  # hooks may read anything
-        themes = [
-            folder for folder in snapshot.input_folders(root, state.themes) if folder not in folders
-        ]
+        themes = snapshot.input_folders(root, state.themes)[len(folders) :]  # outside root
         taken = snapshot.Snapshot(
             key,
             folders + themes,

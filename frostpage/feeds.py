@@ -80,14 +80,14 @@ def feed_entries(
     entries = []
     for post in list(posts)[:FEED_LENGTH]:
         url = absolute_url_of(post)
-        rendered = site.render(post)
-        if url not in rendered.feed_html:  # a post is in its tags' feeds too: made once
-            rendered.feed_html[url] = absolute_links(rendered.html, url)
+        kept = site.outline(post)  # what stays of the page's rendering, in a build too
+        if url not in kept.feed_html:  # a post is in its tags' feeds too: made once
+            kept.feed_html[url] = absolute_links(site.render(post).html, url)
         entries.append(
             FeedEntry(
                 page=post,
                 url=url,
-                content_html=rendered.feed_html[url],
+                content_html=kept.feed_html[url],
                 summary=site.summary(post),
                 tags=tuple(tag.name for tag in site.tags_of(post)),
             )

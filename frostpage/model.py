@@ -424,10 +424,9 @@ class Site:
         if rendered is not None and not rendered.outline:
             return rendered
         resolve = self.in_language(page.language).resolve  # links lead to translations
-        full = self.renderer.render(
-            page.body, page.source, page.body_line, resolve, self.nearest_source
-        )
-        if rendered is None:
+        body = page.body
+        full = self.renderer.render(body, page.source, page.body_line, resolve, self.nearest_source)
+        if rendered is None and page.body is body:  # not saved again meanwhile (the preview)
             page.rendered = full if self.shared.keep_html else full.without_html()
         return full
 

@@ -471,3 +471,39 @@ def test_a_site_with_routes_of_its_own_is_always_built(write_site):
     first = (root / "build/now/index.html").read_text("utf-8")
     assert not build(root).up_to_date  # the route may read anything: it is asked again
     assert (root / "build/now/index.html").read_text("utf-8") != first
+
+
+EVERY_KIND = {
+    "site/hooks.py": 'template_filters = {"shout": lambda text: text.upper() + "!"}\n',
+    "site/data/team.toml": 'lead = "Ada"\n',
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("content/posts/first.md", "Hello.", "Hello, edited."),
+        ("content/posts/first.md", "title: First post", "title: The first post"),
+        ("templates/post.html", "</article>", "</article><!-- edited -->"),
+        ("static/css/site.css", "body", "body "),
+        ("site/data/team.toml", "Ada", "Grace"),
+        ("site/config.toml", 'title = "Test site"', 'title = "Another title"'),
+        ("site/hooks.py", '"!"', '"!!"'),
+    ],
+    ids=["text", "front matter", "template", "static file", "data file", "config", "hooks"],
+)
+def test_after_each_kind_of_edit_the_rebuild_is_what_a_full_build_writes(
+    write_site, tmp_path, change
+):
+    root = write_site(EVERY_KIND)
+    base = root / "templates/base.html"
+    shown = "<p>{{ data.team.lead|shout }}</p></body>"
+    base.write_text(base.read_text("utf-8").replace("</body>", shown), "utf-8")
+    build(root)
+    name, old, new = change
+    path = root / name
+    assert old in path.read_text("utf-8")
+    path.write_text(path.read_text("utf-8").replace(old, new, 1), "utf-8")
+    result = build(root)
+    assert not result.up_to_date
+    assert contents(root / "build") == full_build_of(root, tmp_path)
