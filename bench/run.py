@@ -509,7 +509,11 @@ def pagefind_seconds(build: Path) -> float | None:
         return None
     with tempfile.TemporaryDirectory() as output:
         command = [str(get_executable()), "--site", str(build), "--output-path", output]
-        return measure([*command, "--root-selector", "main", "--silent"], build).wall
+        try:
+            return measure([*command, "--root-selector", "main", "--silent"], build).wall
+        except RuntimeError as error:  # on 100,000 pages it may run out of memory
+            print(f"  Pagefind failed: {str(error).splitlines()[0]}")
+            return None
 
 
 # Types a word into the search box and resolves with the milliseconds until its results show.

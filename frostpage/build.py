@@ -135,7 +135,7 @@ def _build(
     """The phases of a build, in order; any error stops it before ``publish``. Once it is
     published, its snapshot is ``saved`` with ``key``."""
     folders = snapshot.input_folders(root, [])
-    inputs = snapshot.input_stats(folders)  # before anything is read
+    inputs = [snapshot.folder_digest(folder) for folder in folders]  # before anything is read
     app = create_app(root, dev=False, include_future=include_future, relative=relative)
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
@@ -178,8 +178,8 @@ def _build(
         taken = snapshot.Snapshot(
             key,
             folders + themes,
-            inputs | snapshot.input_stats(themes),
-            snapshot.output_stats(destination),
+            inputs + [snapshot.folder_digest(folder) for folder in themes],
+            snapshot.folder_digest(str(destination), output=True),
             _due(state.files.all(), loaded.site),
             pages,
             len(files),

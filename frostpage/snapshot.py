@@ -1,8 +1,9 @@
 """Whether a build would change nothing, known without loading the site.
 
-After a build, the stat of every file it may read (content/, templates/, static/, site/,
-themes/, .env, and the theme folders elsewhere) and of every file of the output folder is
-kept beside the build record, with what else the output depends on: frostpage's code and
+After a build, a digest of the names and stats of every file it may read (content/,
+templates/, static/, site/, themes/, .env, and the theme folders elsewhere) and of every
+file of the output folder is kept beside the build record, with what else the output
+depends on: frostpage's code and
 libraries, the build's options, the environment variables the settings read, the state of
 the git repository (the sitemap's dates), and when the next scheduled page is due. A
 build that finds all of them as they were has nothing to write: it keeps the output folder
@@ -18,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +31,6 @@ from .paths import file_version
 PROJECT_INPUTS = ("content", "templates", "static", "site", "themes", ".env")
 THEME_INPUTS = ("templates", "static", "i18n")
 
-Stats = dict[str, tuple[int, ...]]
-
 
 @dataclass
 class Snapshot:
@@ -39,8 +38,8 @@ class Snapshot:
 
     key: str  # code, options, environment and repository state (``key``)
     folders: list[str]  # what was looked at (``input_folders``)
-    inputs: Stats  # every file under them → inode, size, mtime, ctime
-    outputs: Stats  # every file of the output folder → inode, size, mtime
+    inputs: list[str]  # a digest of each folder's files and their stats (``folder_digest``)
+    outputs: str  # the same of the output folder
     due: float | None  # when the first scheduled page is due (a Unix time), if any
     pages: int
     files: int
@@ -72,22 +71,18 @@ def input_folders(root: Path, themes: Iterable[Path]) -> list[str]:
     return folders
 
 
-def input_stats(folders: Iterable[str]) -> Stats:
-    """Each file under ``folders`` → its inode, size, modification and change times."""
-    return {
-        os.path.join(folder, name): file_version(stat)
-        for folder in folders
-        for name, stat in _walk(folder)
-    }
-
-
-def output_stats(destination: Path) -> Stats:
-    """Each file of the output folder → its inode, size and modification time (its change
-    time moves when the next build links it into its staging folder)."""
-    return {
-        name: (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        for name, stat in _walk(str(destination))
-    }
+def folder_digest(top: str, *, output: bool = False) -> str:
+    """A digest of the name and ``paths.file_version`` of every file under ``top`` (or of
+    ``top`` itself, a file), in order: kept instead of a hundred thousand stats, which would
+    take longer to load than to take again. Links to folders are not followed, as a build
+    does not follow them; what cannot be read is left out, and so differs from a build,
+    which could read everything. In the ``output`` folder the change time is left out: it
+    moves when the next build links a file into its staging folder."""
+    digest = hashlib.blake2b(digest_size=20)
+    for name, stat in _walk(top):
+        version = file_version(stat)[:3] if output else file_version(stat)
+        digest.update(f"{name}\0{version}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
 def unchanged(path: Path, key: str, destination: Path) -> Snapshot | None:
@@ -97,9 +92,9 @@ def unchanged(path: Path, key: str, destination: Path) -> Snapshot | None:
         return None
     if snapshot.due is not None and time.time() >= snapshot.due:
         return None
-    if input_stats(snapshot.folders) != snapshot.inputs:
+    if [folder_digest(folder) for folder in snapshot.folders] != snapshot.inputs:
         return None
-    if output_stats(destination) != snapshot.outputs:
+    if folder_digest(str(destination), output=True) != snapshot.outputs:
         return None
     return snapshot
 
@@ -112,10 +107,9 @@ def forget(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def _walk(top: str) -> Iterable[tuple[str, os.stat_result]]:
-    """Every file under ``top`` (or ``top`` itself when it is a file), with its stat; links
-    to folders are not followed, as a build does not follow them. What cannot be read is
-    left out: it then differs from the snapshot of a build, which could read everything."""
+def _walk(top: str) -> Iterator[tuple[str, os.stat_result]]:
+    """Every file under ``top`` (or ``top`` itself when it is a file) with its stat, in
+    the order of their names."""
     try:
         if not os.path.isdir(top):
             yield "", os.stat(top)
@@ -126,18 +120,24 @@ def _walk(top: str) -> Iterable[tuple[str, os.stat_result]]:
     while waiting:
         relative = waiting.pop()
         try:
-            entries = list(os.scandir(os.path.join(top, relative)))
+            entries = sorted(os.scandir(os.path.join(top, relative)), key=_name)
         except OSError:
-            continue  # its files are missed: a difference, so the site is built and told
+            continue
+        folders = []
         for entry in entries:
             name = f"{relative}/{entry.name}" if relative else entry.name
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    waiting.append(name)
+                    folders.append(name)
                 else:
                     yield name, entry.stat()
             except OSError:
-                continue  # a broken link, missed in the same way
+                continue  # a broken link: left out
+        waiting += reversed(folders)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _repository_state(root: Path) -> tuple[object, ...]:
