@@ -101,7 +101,9 @@ def build(
         recover(destination)
         saved = snapshot.snapshot_path(incremental.record_path(root, destination))
         key = snapshot.key(root, destination, include_future, relative)
-        last = None if full else snapshot.unchanged(saved, key, destination)
+        folders = snapshot.input_folders(root, [])
+        inputs = [snapshot.folder_digest(folder) for folder in folders]  # before anything is read
+        last = None if full else snapshot.unchanged(saved, key, destination, folders, inputs)
         if last is not None:
             result = BuildResult(
                 destination, last.pages, last.files, 0, 0.0, list(last.warnings), up_to_date=True
@@ -109,7 +111,8 @@ def build(
         else:
             snapshot.forget(saved)
             report = progress or _silent
-            result = _build(root, destination, include_future, full, relative, report, saved, key)
+            taken = (saved, key, inputs)
+            result = _build(root, destination, include_future, full, relative, report, taken)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -129,13 +132,13 @@ def _build(
     full: bool,
     relative: bool,
     report: Progress,
-    saved: Path,
-    key: str,
+    taken: tuple[Path, str, list[str]],
 ) -> BuildResult:
     """The phases of a build, in order; any error stops it before ``publish``. Once it is
-    published, its snapshot is ``saved`` with ``key``."""
+    published, its snapshot is saved: ``taken`` is where, its key, and the digests of the
+    project's input folders, taken before the build read anything."""
+    saved, key, inputs = taken
     folders = snapshot.input_folders(root, [])
-    inputs = [snapshot.folder_digest(folder) for folder in folders]  # before anything is read
     app = create_app(root, dev=False, include_future=include_future, relative=relative)
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
@@ -175,7 +178,7 @@ def _build(
     )
     if not (state.hooks.blueprint or state.hooks.url_generators):  # hooks may read anything
         themes = snapshot.input_folders(root, state.themes)[len(folders) :]  # outside root
-        taken = snapshot.Snapshot(
+        made = snapshot.Snapshot(
             key,
             folders + themes,
             inputs + [snapshot.folder_digest(folder) for folder in themes],
@@ -185,7 +188,7 @@ def _build(
             len(files),
             warnings,
         )
-        snapshot.save(saved, taken)
+        snapshot.save(saved, made)
     return result
 
 

@@ -85,14 +85,19 @@ def folder_digest(top: str, *, output: bool = False) -> str:
     return digest.hexdigest()
 
 
-def unchanged(path: Path, key: str, destination: Path) -> Snapshot | None:
-    """The last build's snapshot if nothing it depended on or wrote has changed, else None."""
+def unchanged(
+    path: Path, key: str, destination: Path, folders: list[str], digests: list[str]
+) -> Snapshot | None:
+    """The last build's snapshot if nothing it depended on or wrote has changed, else None
+    (``digests``: those of ``folders``, already taken)."""
     snapshot = load_stamped(path)
     if not isinstance(snapshot, Snapshot) or snapshot.key != key:
         return None
     if snapshot.due is not None and time.time() >= snapshot.due:
         return None
-    if [folder_digest(folder) for folder in snapshot.folders] != snapshot.inputs:
+    known = dict(zip(folders, digests, strict=True))
+    now = [known.get(folder) or folder_digest(folder) for folder in snapshot.folders]
+    if now != snapshot.inputs:
         return None
     if folder_digest(str(destination), output=True) != snapshot.outputs:
         return None
