@@ -109,7 +109,7 @@ def build(
                 destination, last.pages, last.files, 0, 0.0, list(last.warnings), up_to_date=True
             )
         else:
-            snapshot.forget(saved)
+            incremental.forget_record(saved)
             report = progress or _silent
             taken = (saved, key, inputs)
             result = _build(root, destination, include_future, full, relative, report, taken)
@@ -138,7 +138,6 @@ def _build(
     published, its snapshot is saved: ``taken`` is where, its key, and the digests of the
     project's input folders, taken before the build read anything."""
     saved, key, inputs = taken
-    folders = snapshot.input_folders(root, [])
     app = create_app(root, dev=False, include_future=include_future, relative=relative)
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
@@ -177,11 +176,11 @@ def _build(
         destination, pages, len(files), written, 0.0, warnings, requested, images_made
     )
     if not (state.hooks.blueprint or state.hooks.url_generators):  # hooks may read anything
-        themes = snapshot.input_folders(root, state.themes)[len(folders) :]  # outside root
+        folders = snapshot.input_folders(root, state.themes)  # the project's, then themes'
         made = snapshot.Snapshot(
             key,
-            folders + themes,
-            inputs + [snapshot.folder_digest(folder) for folder in themes],
+            folders,
+            inputs + [snapshot.folder_digest(folder) for folder in folders[len(inputs) :]],
             snapshot.folder_digest(str(destination), output=True),
             _due(state.files.all(), loaded.site),
             pages,

@@ -29,7 +29,7 @@ from .markup import Rendered, Renderer, Resolver, Suggester
 from .page import Page
 from .version import VERSION
 
-SCHEMA = 4
+SCHEMA = 5
 
 
 # The libraries whose code shapes the HTML of a page's Markdown.
@@ -123,6 +123,7 @@ class CachedRenderer:
                 "toc": rendered.toc,
                 "summary_html": rendered.summary_html,
                 "text": rendered.text,
+                "words": rendered.words,
                 "links": rendered.links,
                 "reads": rendered.reads,
                 "images": rendered.images,
@@ -176,6 +177,7 @@ class CachedRenderer:
                     toc=value["toc"],
                     summary_html=value["summary_html"],
                     text=value["text"],
+                    words=value["words"],
                     errors=[],
                     links=value["links"],
                     reads=value["reads"],

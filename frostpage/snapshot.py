@@ -3,11 +3,10 @@
 After a build, a digest of the names and stats of every file it may read (content/,
 templates/, static/, site/, themes/, .env, and the theme folders elsewhere) and of every
 file of the output folder is kept beside the build record, with what else the output
-depends on: frostpage's code and
-libraries, the build's options, the environment variables the settings read, the state of
-the git repository (the sitemap's dates), and when the next scheduled page is due. A
-build that finds all of them as they were has nothing to write: it keeps the output folder
-and tells the last build's warnings again, without reading a page.
+depends on: frostpage's code and libraries, the build's options, the environment variables
+the settings read, the state of the git repository (the sitemap's dates), and when the next
+scheduled page is due. A build that finds all of them as they were has nothing to write: it
+keeps the output folder and tells the last build's warnings again, without reading a page.
 
 Inputs are compared by inode, size, modification time and change time: a change time cannot
 be set back, so an edit that keeps a file's size and modification time is still seen. A
@@ -106,10 +105,6 @@ def unchanged(
 
 def save(path: Path, snapshot: Snapshot) -> None:
     save_stamped(path, snapshot)
-
-
-def forget(path: Path) -> None:
-    path.unlink(missing_ok=True)
 
 
 def _walk(top: str) -> Iterator[tuple[str, os.stat_result]]:
