@@ -24,6 +24,7 @@ from flask import Flask
 
 from . import images, incremental, search, snapshot
 from .app import create_app
+from .cache import WordsCache
 from .errors import SiteError, SiteErrors
 from .freezer import Progress, SiteFreezer, freeze, unused_templates
 from .links import Anchors, attribute, check_links
@@ -299,24 +300,20 @@ def _index(
     else:
         report("Indexing", 0, 1, "search")
         indexed = [language for language in loaded.site.languages if language.settings.search]
-        with _texts(loaded, cache / "search-texts.pickle") as text_of:
-            found = [search.documents(language, text_of) for language in indexed]
-        everything = [document for each in found for document in each]
-        counts = iter(_count_words(everything, cache / "search-words.pickle"))
-        for language, documents in zip(indexed, found, strict=True):
-            files = search.index_files(documents, [next(counts) for _ in documents])
-            folder = search.folder(language)
-            for name, data in files:
-                written.add(f"{folder}/{name}")
-                published = os.path.join(destination, folder, name)
-                if previous and _holds(published, data):  # most pages' files, after an edit
-                    link_file(published, os.path.join(staging, folder, name))
-                    continue
-                path = staging / folder / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.unlink(missing_ok=True)  # in a spare build: a link to a published file
-                path.write_bytes(data)
-                made += 1
+        with _search_words(loaded, cache / "search.sqlite") as words_of_page:
+            for language in indexed:
+                folder = search.folder(language)
+                for name, data in search.index_files(search.documents(language, words_of_page)):
+                    written.add(f"{folder}/{name}")
+                    published = os.path.join(destination, folder, name)
+                    if previous and _holds(published, data):  # most pages' files, after an edit
+                        link_file(published, os.path.join(staging, folder, name))
+                        continue
+                    path = staging / folder / name
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.unlink(missing_ok=True)  # in a spare build: a link to a published file
+                    path.write_bytes(data)
+                    made += 1
         report("Indexing", 1, 1, "search")
     for language in loaded.site.languages:
         folder = search.folder(language)
@@ -328,29 +325,36 @@ def _index(
 
 
 @contextlib.contextmanager
-def _texts(loaded: Loaded, path: Path) -> Iterator[Callable[[Page], str]]:
-    """Each page's text for the search index: a page whose content key and the inputs are
-    as when its text was kept in ``path`` is not rendered (nor read from the render cache)
-    again. A page that includes other files of the project is rendered every time."""
-    kept = incremental.load_stamped(path)
-    inputs, known = kept if isinstance(kept, tuple) else ("", {})
-    if inputs != loaded.inputs:
-        known = {}
-    fresh: dict[str, tuple[str, str]] = {}
+def _search_words(loaded: Loaded, path: Path) -> Iterator[Callable[[Page], search.Words]]:
+    """Each page's words for the search index. Those of a page whose content key and the
+    inputs are as when they were kept in ``path`` are taken as they are (its rendering is
+    not read again); those of a page whose text is the same are not counted again. A page
+    that includes other files of the project, or was rendered anew, is read every time."""
+    kept = WordsCache(path, incremental.engine_stamp())
+    sources: set[str] = set()
 
-    def text_of(page: Page) -> str:
-        key = loaded.content.get(page.source, "")
-        found = known.get(page.source)
-        if found and found[0] == key and page.__dict__.get("_rendered") is None:
-            fresh[page.source] = found
-            return found[1]
-        rendered = loaded.site.render(page)
-        if not rendered.reads:
-            fresh[page.source] = (key, rendered.text)
-        return rendered.text
+    def words_of_page(page: Page) -> search.Words:
+        content = loaded.content.get(page.source)
+        key = f"{loaded.inputs} {content}" if content else ""
+        sources.add(page.source)
+        found = kept.get(page.source)
+        if found and key and found[0] == key and page.rendered is None:
+            return found[1]  # its text is as when they were counted
+        rendered = page.rendered or loaded.site.render(page)  # an outline, if rendered anew
+        fresh = "" if rendered.reads else key
+        if found and found[1].digest == rendered.text_digest:
+            words = found[1]
+        else:
+            text = loaded.site.render(page).text if rendered.outline else rendered.text
+            words = search.words_of(text, rendered.text_digest)
+        if found != (fresh, words):
+            kept.put(page.source, fresh, words)
+        return words
 
-    yield text_of
-    incremental.save_stamped(path, (loaded.inputs, fresh))
+    try:
+        yield words_of_page
+    finally:
+        kept.close(sources)
 
 
 def _holds(path: str, data: bytes) -> bool:
@@ -362,14 +366,6 @@ def _holds(path: str, data: bytes) -> bool:
             return file.read() == data
     except OSError:
         return False
-
-
-def _count_words(found: list[search.Document], path: Path) -> list[tuple[str, bytes]]:
-    """Each document's words, counted: those of a text an earlier build counted are read
-    from ``path`` (kept in .frostpage-cache/, for this code only), the others counted."""
-    counts, keep = search.count_words(found, incremental.load_stamped(path) or {})
-    incremental.save_stamped(path, keep)
-    return counts
 
 
 def _check_links(

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from . import frontmatter, images, languages, markup, page, snippets
+from . import frontmatter, images, languages, markup, page, search, snippets
 from .config import Settings
 from .errors import SiteError
 from .markup import Rendered, Renderer, Resolver, Suggester
@@ -259,3 +259,93 @@ class PageCache:
             os.replace(partial, self.path)
         except OSError:
             partial.unlink(missing_ok=True)  # a cache that cannot be written is only slower
+
+
+class WordsCache:
+    """Each page's words for the search index (``search.Words``), kept between builds, so
+    that a rebuild neither reads an unchanged page's rendering again nor counts its words,
+    and no build holds every page's text at once.
+
+    One SQLite file: a row per page, with the key its words were made under (the build's
+    inputs and the page's content key), the digest of its text, and its words. A file
+    written by other code, or that cannot be read, is emptied and filled again.
+    """
+
+    def __init__(self, path: Path, stamp: str) -> None:
+        self.path = path
+        self.stamp = stamp
+        self._database: sqlite3.Connection | None = None
+        try:
+            self._database = self._open()
+        except (sqlite3.Error, OSError):
+            self._discard()
+            try:
+                self._database = self._open()
+            except (sqlite3.Error, OSError):
+                self._discard()  # no cache: every page's words are counted
+
+    def get(self, source: str) -> tuple[str, search.Words] | None:
+        """The key and words kept for ``source``, if any."""
+        if self._database is None:
+            return None
+        try:
+            row = self._database.execute(
+                "SELECT key, digest, lines, counts, excerpt FROM words WHERE source = ?",
+                (source,),
+            ).fetchone()
+        except sqlite3.Error:
+            self._discard()
+            return None
+        return (row[0], search.Words(*row[1:])) if row else None
+
+    def put(self, source: str, key: str, words: search.Words) -> None:
+        if self._database is None:
+            return
+        try:
+            self._database.execute(
+                "INSERT OR REPLACE INTO words VALUES (?, ?, ?, ?, ?, ?)",
+                (source, key, words.digest, words.lines, words.counts, words.excerpt),
+            )
+        except sqlite3.Error:
+            self._discard()
+        except UnicodeEncodeError:
+            pass  # text that is not valid Unicode: counted again next time
+
+    def close(self, sources: set[str]) -> None:
+        """Forget the rows of pages other than ``sources``, and keep the rest."""
+        if self._database is None:
+            return
+        try:
+            stored = [row[0] for row in self._database.execute("SELECT source FROM words")]
+            self._database.executemany(
+                "DELETE FROM words WHERE source = ?",
+                [(source,) for source in stored if source not in sources],
+            )
+            self._database.commit()
+            self._database.close()
+            self._database = None
+        except sqlite3.Error:
+            self._discard()
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        database = sqlite3.connect(self.path, timeout=10)
+        database.execute("CREATE TABLE IF NOT EXISTS meta (stamp TEXT)")
+        database.execute(
+            "CREATE TABLE IF NOT EXISTS words (source TEXT PRIMARY KEY, key TEXT, digest TEXT,"
+            " lines TEXT, counts BLOB, excerpt TEXT)"
+        )
+        row = database.execute("SELECT stamp FROM meta").fetchone()
+        if row is None or row[0] != self.stamp:
+            database.execute("DELETE FROM words")
+            database.execute("DELETE FROM meta")
+            database.execute("INSERT INTO meta VALUES (?)", (self.stamp,))
+            database.commit()
+        return database
+
+    def _discard(self) -> None:
+        if self._database is not None:
+            self._database.close()
+            self._database = None
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)

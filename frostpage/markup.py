@@ -11,6 +11,7 @@ the page so the author sees it in the preview.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import posixpath
 import re
@@ -126,6 +127,10 @@ class PageRenderer(Protocol):
     ) -> Rendered: ...
 
 
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 @dataclass
 class Rendered:
     """What rendering one page produced; kept on the page so it is computed once."""
@@ -145,12 +150,15 @@ class Rendered:
     images: dict[str, str] = field(default_factory=dict)
     warnings: list[SiteError] = field(default_factory=list)  # images without alt text
     words: int = 0  # in the text, for reading times
+    text_digest: str = ""  # names the text: the search index's words of it are kept by it
     # Only what lists, checks and records need: the HTML and the text are in the render cache.
     outline: bool = False
 
     def __post_init__(self) -> None:
         if not self.words:
             self.words = len(self.text.split())
+        if not self.text_digest:
+            self.text_digest = text_digest(self.text)
 
     def without_html(self) -> Rendered:
         """This rendering without its HTML and text, which the render cache holds: what a

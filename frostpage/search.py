@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
+from .markup import text_digest
 from .model import Site
 from .page import Page
 from .portable import relative_url
@@ -41,6 +42,19 @@ IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(f"[{IDEOGRAPHS}]|[^\\W{IDEOGRAPHS}]+")
 # BM25's usual constants, and what a word of the title adds to its page's score.
 K1, B, TITLE_BONUS = 1.2, 0.75, 2.0
+IN_TITLE = 1 << 31  # added to a word's count in a page whose title has it
+
+
+@dataclass(frozen=True)
+class Words:
+    """A page's text as the index needs it, small enough to keep for a hundred thousand
+    pages: its distinct words on lines, how often each comes (packed), and its beginning,
+    for excerpts. ``digest`` names the text: the same text, the same words."""
+
+    digest: str
+    lines: str
+    counts: bytes
+    excerpt: str
 
 
 @dataclass(frozen=True)
@@ -48,7 +62,7 @@ class Document:
     url: str  # with the site's base path, as a link to the page is written
     title: str
     section: str
-    text: str
+    words: Words
 
 
 @functools.lru_cache(maxsize=65536)
@@ -68,6 +82,17 @@ def words(text: str) -> list[str]:
     return found if text.isascii() else [fold(word) for word in found]
 
 
+def words_of(text: str, digest: str | None = None) -> Words:
+    """Count the words of ``text`` (whose ``text_digest`` may be known already)."""
+    counted = Counter(words(text))
+    return Words(
+        digest or text_digest(text),
+        "\n".join(counted),
+        array("I", counted.values()).tobytes(),
+        text[:EXCERPT_TEXT],
+    )
+
+
 def folder(site: Site) -> str:
     """Where a language's index is in the build: '_search', 'fr/_search'."""
     return site.language.prefix.lstrip("/") + "/" + FOLDER if site.language.prefix else FOLDER
@@ -85,11 +110,10 @@ def section_label(site: Site, page: Page) -> str:
     return " › ".join(section.title for section in page.parents[1:])
 
 
-def documents(site: Site, text_of: Callable[[Page], str] | None = None) -> list[Document]:
-    """The language's pages as the index holds them; a page's URL is from the site's root,
-    or, in a portable build, relative to the index's folder (search.js reads it from there).
-    ``text_of`` gives a page's text (its rendering's, by default)."""
-    text_of = text_of or (lambda page: site.render(page).text)
+def documents(site: Site, words_of_page: Callable[[Page], Words]) -> Iterator[Document]:
+    """The language's pages as the index holds them, one at a time; a page's URL is from
+    the site's root, or, in a portable build, relative to the index's folder (search.js
+    reads it from there)."""
     base = site.settings.base_path
 
     def url_of(page: Page) -> str:
@@ -97,59 +121,27 @@ def documents(site: Site, text_of: Callable[[Page], str] | None = None) -> list[
             return relative_url(page.url, folder(site))
         return base + page.url
 
-    return [
-        Document(url_of(page), page.title, section_label(site, page), text_of(page))
-        for page in searchable(site)
-    ]
+    for page in searchable(site):
+        yield Document(url_of(page), page.title, section_label(site, page), words_of_page(page))
 
 
 def key_of(found: Iterable[Document]) -> str:
     """What an index is made of: the same key, the same index."""
     digest = hashlib.sha256()
     for document in found:
-        for part in (document.url, document.title, document.section, document.text):
+        for part in (document.url, document.title, document.section, document.words.digest):
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
 
 
-# A text's words and how often each comes, by a digest of the text (what a rebuild need not
-# count again): the words on lines, the counts packed, where a hundred thousand Counters
-# would take gigabytes.
-Counted = dict[str, tuple[str, bytes]]
-
-
-def count_words(found: list[Document], known: Counted) -> tuple[list[tuple[str, bytes]], Counted]:
-    """Each document's words, counted (taken from ``known`` for a text counted before), and
-    the counts to keep for next time."""
-    keys = [hashlib.blake2b(d.text.encode("utf-8", "surrogatepass")).hexdigest() for d in found]
-    counts = [known.get(key) or _counted(d.text) for key, d in zip(keys, found, strict=True)]
-    return counts, dict(zip(keys, counts, strict=True))
-
-
-def _counted(text: str) -> tuple[str, bytes]:
-    counted = Counter(words(text))
-    return "\n".join(counted), array("I", counted.values()).tobytes()
-
-
-def index_files(
-    found: list[Document], counts: list[tuple[str, bytes]]
-) -> Iterator[tuple[str, bytes]]:
-    """The files of the index of ``found`` (names under ``_search/``), whose words are
-    ``counts`` (``count_words``): one by one, so a big site's index is never all in memory,
-    the entry that names them last."""
-    titles = [set(words(document.title)) for document in found]
+def index_files(found: Iterable[Document]) -> Iterator[tuple[str, bytes]]:
+    """The files of the index of ``found`` (names under ``_search/``), one by one as the
+    documents come, so that neither they nor the index are ever all in memory: each page's
+    file first, then the words', then the entry that names them."""
     # Each word → the pages that have it, with its count in each: page, count, page, count…
+    # A word of the page's title has IN_TITLE added to its count.
     postings: dict[str, array[int]] = {}
-    lengths = []
-    for number, (lines, packed) in enumerate(counts):
-        times = array("I", packed)
-        count = dict(zip(lines.split("\n"), times, strict=True)) if lines else {}
-        for word in count.keys() | titles[number]:
-            postings.setdefault(word, array("I")).extend((number, count.get(word, 0)))
-        lengths.append(sum(times) or 1)
-    average = sum(lengths) / len(lengths) if lengths else 1
-    norms = [K1 * (1 - B + B * length / average) for length in lengths]  # BM25's, per page
-    total = len(found)
+    lengths = array("I")
     # The version names this index: a browser asks for words/3.json?v=<version>, so a
     # file it kept from another version is never taken for this one's.
     version = hashlib.sha256()
@@ -159,6 +151,20 @@ def index_files(
         version.update(data)
         return f"{folder}/{number}.json", data
 
+    for number, d in enumerate(found):
+        page = {"u": d.url, "t": d.title, "s": d.section, "x": d.words.excerpt}
+        yield file("pages", number, page)
+        times = array("I", d.words.counts)
+        count = dict(zip(d.words.lines.split("\n"), times, strict=True)) if d.words.lines else {}
+        for word in set(words(d.title)):
+            count[word] = count.get(word, 0) | IN_TITLE
+        for word, times_in_page in count.items():
+            postings.setdefault(word, array("I")).extend((number, times_in_page))
+        lengths.append(sum(times) or 1)
+    total = len(lengths)
+    average = sum(lengths) / total if total else 1
+    norms = [K1 * (1 - B + B * length / average) for length in lengths]  # BM25's, per page
+    del lengths
     chunks: list[tuple[str, int]] = []  # (its first word, its number)
     chunk: dict[str, list[int]] = {}
     size = 0
@@ -167,9 +173,10 @@ def index_files(
         having = len(pages) // 2
         idf = math.log(1 + (total - having + 0.5) / (having + 0.5))
         flat: list[int] = []
-        for number, tf in zip(pages[::2], pages[1::2], strict=True):
+        for number, counted in zip(pages[::2], pages[1::2], strict=True):
+            tf = counted & ~IN_TITLE
             score = idf * tf * (K1 + 1) / (tf + norms[number])
-            if word in titles[number]:
+            if counted & IN_TITLE:
                 score += TITLE_BONUS * idf
             flat += [number, max(1, round(score * 100))]
         if size > CHUNK_BYTES:
@@ -181,10 +188,7 @@ def index_files(
     if chunk:
         yield file("words", len(chunks), chunk)
         chunks.append((next(iter(chunk)), len(chunks)))
-    for number, d in enumerate(found):
-        page = {"u": d.url, "t": d.title, "s": d.section, "x": d.text[:EXCERPT_TEXT]}
-        yield file("pages", number, page)
-    entry = {"version": version.hexdigest()[:12], "words": chunks, "pages": len(found)}
+    entry = {"version": version.hexdigest()[:12], "words": chunks, "pages": total}
     yield ENTRY, _json(entry)
 
 
@@ -200,18 +204,26 @@ class PreviewIndex:
     key: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
     seen: tuple[int, ...] = ()  # the site and the renderings the index was checked against
-    counted: Counted = field(default_factory=dict)
+    counted: dict[str, Words] = field(default_factory=dict)  # by the digest of the text
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def file(self, site: Site, name: str) -> bytes | None:
         with self._lock:
             if _renderings(site) != self.seen:  # a save changed a page, or the site
-                found = documents(site)
+                counted: dict[str, Words] = {}
+
+                def words_of_page(page: Page) -> Words:
+                    rendered = site.render(page)
+                    digest = rendered.text_digest
+                    known = self.counted.get(digest) or words_of(rendered.text, digest)
+                    counted[digest] = known
+                    return known
+
+                found = list(documents(site, words_of_page))
                 key = key_of(found)
                 if key != self.key:
-                    counts, self.counted = count_words(found, self.counted)
-                    self.files, self.key = dict(index_files(found, counts)), key
-                self.seen = _renderings(site)
+                    self.files, self.key = dict(index_files(found)), key
+                self.counted, self.seen = counted, _renderings(site)
             return self.files.get(name)
 
 

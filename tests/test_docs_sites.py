@@ -294,12 +294,15 @@ def test_chinese_and_japanese_are_indexed_character_by_character() -> None:
 def test_a_damaged_cache_of_counted_words_is_counted_again(tmp_path: Path) -> None:
     root = write(tmp_path / "site", DOCS)
     build(root)
-    cache = root / ".frostpage-cache/search-words.pickle"
+    cache = root / ".frostpage-cache/search.sqlite"
     assert cache.is_file()
     first = (root / "build/_search/words/0.json").read_bytes()
-    cache.write_bytes(b"\x80\x05 damaged")
+    cache.write_bytes(b"SQLite format 3\0 damaged" * 100)
     build(root, full=True)
     assert (root / "build/_search/words/0.json").read_bytes() == first
+    (root / "content/docs/usage.md").write_text("---\ntitle: Usage\n---\nType, ocelot.\n", "utf-8")
+    build(root)
+    assert "ocelot" in (root / "build/_search/words/0.json").read_text("utf-8")
 
 
 def test_search_can_be_turned_off(tmp_path: Path) -> None:

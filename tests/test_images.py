@@ -341,7 +341,11 @@ def test_chromium_downloads_a_copy_that_fits_and_nothing_moves(walk, browser):
             page = browser.new_page(viewport={"width": width, "height": 800})
             page.goto(base + "/posts/walk/", wait_until="load")
             page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-            page.wait_for_function("[...document.images].every(i => i.complete)")
+            # Not wait_for_function: it may evaluate a string, which the policy forbids.
+            for _ in range(100):
+                if page.evaluate("[...document.images].every(i => i.complete)"):
+                    break
+                page.wait_for_timeout(100)
             chosen = page.evaluate(
                 "[...document.querySelectorAll('main img')].map(i => i.currentSrc)"
             )
