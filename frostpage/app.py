@@ -70,7 +70,7 @@ def create_app(
         app.jinja_env.undefined = jinja2.StrictUndefined
     # Whatever a template prints, from pages, settings or data, is a valid document.
     app.jinja_env.finalize = lambda value: printable(value) if isinstance(value, str) else value
-    files = ContentFiles(app, settings, PageCache(root / CACHE_FOLDER, settings))
+    files = ContentFiles(app, settings, PageCache(root / CACHE_FOLDER, settings), keep_bodies=dev)
     renderer = CachedRenderer(
         Renderer(settings.markdown, settings.base_path, root, settings.images),
         root / CACHE_FOLDER,

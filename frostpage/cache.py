@@ -87,20 +87,22 @@ class CachedRenderer:
         resolve: Resolver,
         suggest: Suggester | None = None,
     ) -> Rendered:
-        key = self.key(body, source, body_line)
-        cached = self.cached(body, source, body_line, resolve)
+        digest = markup.text_digest(body)
+        cached = self.cached(digest, source, body_line, resolve)
         if cached is not None:
             return cached
         self.misses += 1
         rendered = self.renderer.render(body, source, body_line, resolve, suggest)
         if rendered.clean:
-            self.put(key, rendered)
+            self.put(self.key(digest, source, body_line), rendered)
         return rendered
 
-    def cached(self, body: str, source: str, body_line: int, resolve: Resolver) -> Rendered | None:
-        """The stored rendering, if there is one, its links still lead where they did and
-        the files it included are as they were."""
-        cached = self._get(self.key(body, source, body_line))
+    def cached(
+        self, digest: str, source: str, body_line: int, resolve: Resolver
+    ) -> Rendered | None:
+        """The stored rendering of the body whose ``text_digest`` is ``digest``, if there is
+        one, its links still lead where they did and the files it included are as they were."""
+        cached = self._get(self.key(digest, source, body_line))
         if (
             cached is not None
             and all(resolve(target) == url for target, url in cached.links.items())
@@ -111,8 +113,8 @@ class CachedRenderer:
             return cached
         return None
 
-    def key(self, body: str, source: str, body_line: int) -> str:
-        text = f"{self._salt}\0{source}\0{body_line}\0{body}"
+    def key(self, digest: str, source: str, body_line: int) -> str:
+        text = f"{self._salt}\0{source}\0{body_line}\0{digest}"
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def put(self, key: str, rendered: Rendered) -> None:

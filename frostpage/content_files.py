@@ -20,7 +20,7 @@ from flask_flatpages import FlatPages
 from .cache import PageCache
 from .config import Settings
 from .errors import SiteError
-from .page import Page, parse_page, url_for_source
+from .page import BODY_ATTRIBUTES, Origin, Page, parse_page, url_for_source
 from .paths import MARKDOWN_SUFFIXES, escapes, file_version, link_problem
 
 
@@ -32,8 +32,11 @@ class ContentFiles(FlatPages):
     re-read when its size or modification time changes, and not otherwise.
     """
 
-    def __init__(self, app: Flask, settings: Settings, cache: PageCache) -> None:
+    def __init__(
+        self, app: Flask, settings: Settings, cache: PageCache, keep_bodies: bool = True
+    ) -> None:
         self.settings = settings
+        self.keep_bodies = keep_bodies  # else each body is read from its file when needed
         self.project = Path(app.root_path)
         super().__init__(app)
         # content/ itself a link out of the project: reported, and none of it is read.
@@ -76,6 +79,11 @@ class ContentFiles(FlatPages):
         except Exception as error:  # a case no check foresaw: still the file's own error
             return _broken_page(source, None, f"cannot be read: {type(error).__name__}: {error}")
         page = _with_new_body(cached[0] if cached else None, page)
+        body = page.body
+        # Where its body can be read again: the end of the file's text, as it always is.
+        page.origin = Origin(filename, key, len(text) - len(body)) if text.endswith(body) else None
+        if not self.keep_bodies:
+            page.forget_body()
         self._file_cache[filename] = (page, key)
         self.parsed += 1
         self._unsaved += 1
@@ -162,11 +170,7 @@ def _with_new_body(old: Page | None, new: Page) -> Page:
 
 
 def _without_body(page: Page) -> dict[str, object]:
-    return {
-        name: value
-        for name, value in vars(page).items()
-        if name not in ("_body", "_rendered", "_place")
-    }
+    return {name: value for name, value in vars(page).items() if name not in BODY_ATTRIBUTES}
 
 
 def _broken_page(source: str, line: int | None, message: str, hint: str | None = None) -> Page:

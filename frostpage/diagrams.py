@@ -38,4 +38,4 @@ def files() -> dict[str, Path]:
 def has_diagrams(site: Site, page: Page) -> bool:
     """Whether the page has a diagram; a page whose text cannot make one is not rendered
     (nor read again from the cache) to find out."""
-    return any(mark in page.body for mark in MAY_DRAW) and MARK in site.render(page).html
+    return page.may_draw and MARK in site.render(page).html

@@ -32,7 +32,7 @@ import jinja2
 import jinja2.meta
 
 from .model import Site
-from .page import Page
+from .page import BODY_ATTRIBUTES, Page
 from .paths import CACHE_FOLDER, file_version
 
 RECORDS_FOLDER = "builds"
@@ -180,7 +180,7 @@ def content_keys(site: Site, linked: dict[str, tuple[str, ...]]) -> dict[str, st
     published under, and its ``image:``'s (a social card's name follows its image)."""
     keys = {}
     for page in site.all_pages:
-        digest = hashlib.blake2b(page.body.encode("utf-8", "surrogatepass"), digest_size=16)
+        digest = hashlib.blake2b(page.body_digest.encode(), digest_size=16)
         names = [site.published_name(name) for name in linked.get(page.source, ())]
         digest.update(repr((names, site.image_url(page))).encode("utf-8", "surrogatepass"))
         keys[page.source] = digest.hexdigest()
@@ -311,7 +311,7 @@ def _metadata(page: Page) -> list[tuple[str, object]]:
     return [
         (name, value)
         for name, value in vars(page).items()
-        if name not in ("_body", "_rendered", "_place", "errors")
+        if name not in BODY_ATTRIBUTES and name != "errors"
     ]
 
 

@@ -126,6 +126,11 @@ class PageRenderer(Protocol):
         suggest: Suggester | None = None,
     ) -> Rendered: ...
 
+    def cached(
+        self, digest: str, source: str, body_line: int, resolve: Resolver
+    ) -> Rendered | None:
+        """The rendering kept of the body whose ``text_digest`` is ``digest``, if any."""
+
 
 def text_digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -161,9 +166,10 @@ class Rendered:
             self.text_digest = text_digest(self.text)
 
     def without_html(self) -> Rendered:
-        """This rendering without its HTML and text, which the render cache holds: what a
-        build keeps of each page, so a hundred thousand pages' HTML is not all in memory."""
-        return dataclasses.replace(self, html="", text="", outline=True, feed_html={})
+        """This rendering without its HTML, text and headings (but their list, ``toc_html``),
+        which the render cache holds: what a build keeps of each page, so a hundred
+        thousand pages' HTML is not all in memory."""
+        return dataclasses.replace(self, html="", text="", toc=[], outline=True, feed_html={})
 
     @property
     def clean(self) -> bool:
@@ -278,6 +284,11 @@ class Renderer:
             return code_of(self.root, str(path), self._source.source.reads, **options)
         except SnippetError as error:
             raise ValueError(error.message) from None
+
+    def cached(
+        self, digest: str, source: str, body_line: int, resolve: Resolver
+    ) -> Rendered | None:
+        return None  # nothing is kept: see cache.CachedRenderer
 
     def render(
         self,

@@ -424,9 +424,13 @@ class Site:
         if rendered is not None and not rendered.outline:
             return rendered
         resolve = self.in_language(page.language).resolve  # links lead to translations
-        body = page.body
-        full = self.renderer.render(body, page.source, page.body_line, resolve, self.nearest_source)
-        if rendered is None and page.body is body:  # not saved again meanwhile (the preview)
+        digest = page.body_digest  # the body is read only when the cache has no rendering
+        full = self.renderer.cached(digest, page.source, page.body_line, resolve)
+        if full is None:
+            body, suggest = page.body, self.nearest_source
+            full = self.renderer.render(body, page.source, page.body_line, resolve, suggest)
+        # Kept unless the page was saved again meanwhile (the preview).
+        if rendered is None and page.body_digest == digest:
             page.rendered = full if self.shared.keep_html else full.without_html()
         return full
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import posixpath
 import re
 import unicodedata
@@ -21,11 +22,12 @@ from typing import TYPE_CHECKING, Any
 from markdown.extensions.toc import slugify_unicode
 
 from .config import Settings
-from .errors import SiteError
+from .diagrams import MAY_DRAW
+from .errors import SiteError, SiteErrors
 from .frontmatter import parse_date, split, validate
 from .languages import codes, place, url_prefix
-from .markup import Rendered
-from .paths import MARKDOWN_SUFFIXES
+from .markup import Rendered, text_digest
+from .paths import MARKDOWN_SUFFIXES, file_version
 
 if TYPE_CHECKING:
     from .sections import Section
@@ -100,13 +102,43 @@ class Page:
     # Keys of other generators' that frostpage does not use: (key, line, what to do).
     foreign_keys: tuple[tuple[str, int, str], ...] = ()
     rendered: Rendered | None = field(default=None, repr=False)
+    origin: Origin | None = field(default=None, repr=False)  # where its body can be read
 
     def __getstate__(self) -> dict[str, Any]:
         # Stored (PageCache) without its HTML, which has a cache of its own, nor its place
-        # among the sections, which the site model gives it.
+        # among the sections, which the site model gives it, nor a body its file holds.
+        self._note_body()
         state = {**self.__dict__, "_rendered": None}
         state.pop("_place", None)
+        if self.origin is not None:
+            state["_body"] = None
         return state
+
+    @property
+    def body_digest(self) -> str:
+        """Names the body: the render cache and a rebuild know a page by it."""
+        self._note_body()
+        return self.__dict__["_digest"]
+
+    @property
+    def may_draw(self) -> bool:
+        """Whether the body holds what could make a diagram (a fence, a snippet, a shortcode)."""
+        self._note_body()
+        return self.__dict__["_may_draw"]
+
+    def _note_body(self) -> None:
+        """What is known of the body without holding it."""
+        if "_digest" not in self.__dict__ or "_may_draw" not in self.__dict__:
+            body = self.body
+            self.__dict__["_digest"] = text_digest(body)
+            self.__dict__["_may_draw"] = any(mark in body for mark in MAY_DRAW)
+
+    def forget_body(self) -> None:
+        """Keep only what is known of the body, to read it again from its file when asked:
+        a build of a hundred thousand pages does not hold every page's Markdown."""
+        if self.origin is not None:
+            self._note_body()
+            self.__dict__["_body"] = None
 
     # Its place among the sections (sections.Place), set by the site model: for templates.
     @property
@@ -177,9 +209,55 @@ def _recorded(name: str) -> property:
     return property(read, write)
 
 
+# What a page holds of its body and rendering, and its place: not its front matter.
+BODY_ATTRIBUTES = frozenset({"_body", "_digest", "_may_draw", "origin", "_rendered", "_place"})
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a page's body is: its file, as it was when parsed, and where the body begins
+    in its text."""
+
+    path: str
+    version: tuple[int, ...]  # paths.file_version
+    at: int
+
+    def read(self, page: Page) -> str:
+        """The body, read again; an error (SiteErrors, as a build raises them, wherever the
+        body is read) if the file changed since it was parsed."""
+        try:
+            with open(self.path, "rb") as file:
+                version = file_version(os.fstat(file.fileno()))
+                data = file.read()
+        except OSError as error:
+            problem = SiteError(page.file, None, f"cannot be read: {error.strerror}")
+            raise SiteErrors([problem]) from None
+        if version != self.version:
+            changed = SiteError(page.file, None, "changed while the site was read", "build again")
+            raise SiteErrors([changed])
+        return data.decode("utf-8-sig").replace("\r\n", "\n")[self.at :]
+
+
+def _read_body(page: Page) -> str:
+    reads = _reads.get()
+    if reads is not None:
+        reads.add(page.source)
+    body = page.__dict__["_body"]
+    if body is None:
+        assert page.origin is not None
+        return page.origin.read(page)
+    return body
+
+
+def _write_body(page: Page, body: str) -> None:
+    page.__dict__["_body"] = body
+    page.__dict__.pop("_digest", None)
+    page.__dict__.pop("_may_draw", None)
+
+
 # A page's content is its body and its HTML: the build learns, for each URL it writes, which
 # pages' content went into it, whether a template, a feed or a hook read it.
-Page.body = _recorded("body")  # type: ignore[assignment]
+Page.body = property(_read_body, _write_body)  # type: ignore[assignment]
 Page.rendered = _recorded("rendered")  # type: ignore[assignment]
 
 

@@ -45,7 +45,7 @@ def render_all(
             continue
         if page.rendered is None and cache is not None:
             resolve = site.in_language(page.language).resolve
-            cached = cache.cached(page.body, page.source, page.body_line, resolve)
+            cached = cache.cached(page.body_digest, page.source, page.body_line, resolve)
             page.rendered = cached.without_html() if cached else None
         if page.rendered is not None:
             done += 1
@@ -57,7 +57,7 @@ def render_all(
             page = site.all_pages[index]
             page.rendered = rendered
             if rendered.clean and cache:
-                cache.put(cache.key(page.body, page.source, page.body_line), rendered)
+                cache.put(cache.key(page.body_digest, page.source, page.body_line), rendered)
                 page.rendered = rendered.without_html()
             done += 1
             report(done, page)

@@ -507,3 +507,54 @@ def test_after_each_kind_of_edit_the_rebuild_is_what_a_full_build_writes(
     result = build(root)
     assert not result.up_to_date
     assert contents(root / "build") == full_build_of(root, tmp_path)
+
+
+# A build holds each page's front matter, not its Markdown: a body is read again from its
+# file when a page is rendered, and the parsed-page cache keeps none.
+
+
+def test_the_parsed_page_cache_keeps_no_body_a_file_holds(write_site):
+    root = write_site(
+        {
+            "content/notes.md": "---\ntitle: Notes\n---\nAbout the zyzzyva.\n",
+            # Its title is taken from its heading, which is blanked in the body it renders.
+            "content/heading.md": "# Heading title\n\nAbout the quokka.\n",
+        }
+    )
+    build(root)
+    cache = (root / ".frostpage-cache/pages.pickle").read_bytes()
+    assert b"zyzzyva" not in cache and b"quokka" not in cache
+    for name in ("notes", "heading"):  # the site is loaded from the cache, and rendered
+        os.utime(root / f"content/{name}.md")
+    build(root, again := root.parent / "again", force=True, full=True)
+    assert "zyzzyva" in (again / "notes/index.html").read_text("utf-8")
+    heading = (again / "heading/index.html").read_text("utf-8")
+    assert heading.count("Heading title</h1>") == 1 and "quokka" in heading
+    assert contents(again) == contents(root / "build")
+
+
+def test_a_page_changed_while_the_site_is_built_is_an_error_and_nothing_is_lost(write_site):
+    # More pages than a slice of rendering: the first slice is reported before the next
+    # is read.
+    notes = {f"content/notes/{n:02}.md": f"---\ntitle: Note {n}\n---\nText.\n" for n in range(40)}
+    root = write_site(notes)
+    build(root)
+    before = tree(root / "build")
+    pages = sorted((root / "content/notes").glob("*.md"))
+    for page in pages:
+        page.write_text(page.read_text("utf-8") + "\nMore.\n", "utf-8")
+    edited = []
+
+    def edit_while_rendering(step: str, done: int, total: int, item: str) -> None:
+        if step == "Rendering" and not edited:
+            for page in pages:  # those of the next slice are read after this
+                page.write_text(page.read_text("utf-8") + "\nEven more.\n", "utf-8")
+            edited.append(item)
+
+    with pytest.raises(SiteErrors) as raised:
+        build(root, progress=edit_while_rendering)
+    message = str(raised.value)
+    assert "content/notes/" in message and "changed while the site was read" in message
+    assert tree(root / "build") == before
+    build(root)
+    assert "Even more." in (root / "build/notes/39/index.html").read_text("utf-8")
