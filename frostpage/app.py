@@ -77,7 +77,7 @@ def create_app(
     )
     themes = theme_folders(root, settings.theme)
     app.jinja_loader = template_loader(themes)
-    assets = Assets(themes)
+    assets = Assets(themes, unchanging=not dev)
     state = SiteState(
         root,
         settings,

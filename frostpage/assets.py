@@ -56,10 +56,13 @@ class Assets:
     """The files of static/ (the site's, over its themes'), with their digests computed
     once per version of each file."""
 
-    def __init__(self, folders: list[Path]) -> None:
+    def __init__(self, folders: list[Path], unchanging: bool = False) -> None:
         # The site's folder first, then its themes': each holds a static/ (a file whose
         # links lead out of the folder that holds it is not served).
         self.folders = folders
+        # In a build, whose inputs do not change while it runs, each name's digest is found
+        # once (every page asks for the same stylesheets and scripts); the preview looks.
+        self._digests: dict[str, str | None] | None = {} if unchanging else None
 
     def path(self, filename: str) -> Path | None:
         """The file for ``filename`` in the first static/ that has it, or None (never a
@@ -86,8 +89,13 @@ class Assets:
         return sorted(name for name in names if self.path(name))
 
     def digest(self, filename: str) -> str | None:
+        if self._digests is not None and filename in self._digests:
+            return self._digests[filename]
         path = self.path(filename)
-        return file_digest(path) if path is not None else None
+        digest = file_digest(path) if path is not None else None
+        if self._digests is not None:
+            self._digests[filename] = digest
+        return digest
 
     def fingerprinted(self, filename: str) -> str | None:
         """``css/site.css`` → ``css/site.<digest>.css``; None if there is no such file."""

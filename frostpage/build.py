@@ -353,8 +353,10 @@ def _search_words(loaded: Loaded, path: Path) -> Iterator[Callable[[Page], searc
 
     try:
         yield words_of_page
-    finally:
-        kept.close(sources)
+    except BaseException:
+        kept.close()  # the pages not reached keep their rows
+        raise
+    kept.close(sources)
 
 
 def _holds(path: str, data: bytes) -> bool:

@@ -313,16 +313,17 @@ class WordsCache:
         except UnicodeEncodeError:
             pass  # text that is not valid Unicode: counted again next time
 
-    def close(self, sources: set[str]) -> None:
-        """Forget the rows of pages other than ``sources``, and keep the rest."""
+    def close(self, sources: set[str] | None = None) -> None:
+        """Keep what was put; forget the rows of pages other than ``sources``, if given."""
         if self._database is None:
             return
         try:
-            stored = [row[0] for row in self._database.execute("SELECT source FROM words")]
-            self._database.executemany(
-                "DELETE FROM words WHERE source = ?",
-                [(source,) for source in stored if source not in sources],
-            )
+            if sources is not None:
+                stored = [row[0] for row in self._database.execute("SELECT source FROM words")]
+                self._database.executemany(
+                    "DELETE FROM words WHERE source = ?",
+                    [(source,) for source in stored if source not in sources],
+                )
             self._database.commit()
             self._database.close()
             self._database = None

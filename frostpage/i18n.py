@@ -11,6 +11,7 @@ shown as the template writes it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,7 @@ def lookup(text: str) -> str:
     return str(_current().translations.ugettext(text))
 
 
+@functools.lru_cache(maxsize=8192)  # a post's date is shown on every list that has it
 def format_date(value: dt.datetime | dt.date, pattern: str, code: str) -> str:
     """A date in the language ``code``: ``pattern`` is strftime's ('%-d %B %Y', with the
     month and day names of the language), Babel's 'short', 'medium', 'long' or 'full', or a
