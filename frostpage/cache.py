@@ -1,11 +1,13 @@
-"""Persistent caches: a rebuild never renders an unchanged page's Markdown again, and the
-preview of a big site starts without parsing every file again (``PageCache``).
+"""Persistent caches: a rebuild never renders an unchanged page's Markdown again, nor counts
+its words for the search index again (``WordsCache``), and the preview of a big site starts
+without parsing every file again (``PageCache``).
 
-Entries live in one SQLite file under ``.frostpage-cache/``, keyed by a hash of the page's
-body and source path, the Markdown settings, and the code that renders (frostpage's
-version and renderer, Python-Markdown's and Pygments' versions). An entry is used only
-if every ``.md`` link it resolved still resolves to the same URL. A cache that cannot be
-read, or was written by another version, is thrown away and rebuilt, never trusted.
+Renderings live in one SQLite file under ``.frostpage-cache/``, keyed by the digest of the
+page's body, its source path, the Markdown settings, and the code that renders
+(frostpage's version and renderer, Python-Markdown's and Pygments' versions). An entry is
+used only if every ``.md`` link it resolved still resolves to the same URL. A cache that
+cannot be read, or was written by another version, is thrown away and rebuilt, never
+trusted.
 """
 
 from __future__ import annotations
@@ -196,31 +198,16 @@ class CachedRenderer:
             return self._database
         for _ in range(2):
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                database = sqlite3.connect(self.path, check_same_thread=False, timeout=10)
-                database.execute("CREATE TABLE IF NOT EXISTS meta (salt TEXT)")
-                database.execute(
-                    "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, value TEXT)"
-                )
-                row = database.execute("SELECT salt FROM meta").fetchone()
-                if row is None or row[0] != self._salt:
-                    database.execute("DELETE FROM pages")
-                    database.execute("DELETE FROM meta")
-                    database.execute("INSERT INTO meta VALUES (?)", (self._salt,))
-                    database.commit()
-                self._database = database
-                return database
+                self._database = _salted(self.path, RENDERINGS_TABLE, self._salt)
+                return self._database
             except (sqlite3.Error, OSError):
                 self._discard()
         return None
 
     def _discard(self) -> None:
         """Forget the cache file entirely: the next render starts a fresh one."""
-        if self._database is not None:
-            self._database.close()
-            self._database = None
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        _remove(self.path, self._database)
+        self._database = None
 
 
 class PageCache:
@@ -275,16 +262,13 @@ class WordsCache:
 
     def __init__(self, path: Path, stamp: str) -> None:
         self.path = path
-        self.stamp = stamp
         self._database: sqlite3.Connection | None = None
-        try:
-            self._database = self._open()
-        except (sqlite3.Error, OSError):
-            self._discard()
+        for _ in range(2):
             try:
-                self._database = self._open()
+                self._database = _salted(path, WORDS_TABLE, stamp)
+                break
             except (sqlite3.Error, OSError):
-                self._discard()  # no cache: every page's words are counted
+                self._discard()  # with no cache, every page's words are counted
 
     def get(self, source: str) -> tuple[str, search.Words] | None:
         """The key and words kept for ``source``, if any."""
@@ -330,25 +314,36 @@ class WordsCache:
         except sqlite3.Error:
             self._discard()
 
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        database = sqlite3.connect(self.path, timeout=10)
-        database.execute("CREATE TABLE IF NOT EXISTS meta (stamp TEXT)")
-        database.execute(
-            "CREATE TABLE IF NOT EXISTS words (source TEXT PRIMARY KEY, key TEXT, digest TEXT,"
-            " lines TEXT, counts BLOB, excerpt TEXT)"
-        )
-        row = database.execute("SELECT stamp FROM meta").fetchone()
-        if row is None or row[0] != self.stamp:
-            database.execute("DELETE FROM words")
-            database.execute("DELETE FROM meta")
-            database.execute("INSERT INTO meta VALUES (?)", (self.stamp,))
-            database.commit()
-        return database
-
     def _discard(self) -> None:
-        if self._database is not None:
-            self._database.close()
-            self._database = None
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
+        _remove(self.path, self._database)
+        self._database = None
+
+
+RENDERINGS_TABLE = "pages (key TEXT PRIMARY KEY, value TEXT)"
+WORDS_TABLE = (
+    "words (source TEXT PRIMARY KEY, key TEXT, digest TEXT, lines TEXT, counts BLOB, excerpt TEXT)"
+)
+
+
+def _salted(path: Path, table: str, salt: str) -> sqlite3.Connection:
+    """The SQLite file at ``path`` with ``table`` (its name and columns), emptied when it
+    was filled by other code or settings (another ``salt``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    database = sqlite3.connect(path, check_same_thread=False, timeout=10)
+    database.execute("CREATE TABLE IF NOT EXISTS meta (salt TEXT)")
+    database.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+    row = database.execute("SELECT salt FROM meta").fetchone()
+    if row is None or row[0] != salt:
+        database.execute(f"DELETE FROM {table.split()[0]}")
+        database.execute("DELETE FROM meta")
+        database.execute("INSERT INTO meta VALUES (?)", (salt,))
+        database.commit()
+    return database
+
+
+def _remove(path: Path, database: sqlite3.Connection | None) -> None:
+    """Forget a cache file entirely: the next use starts a fresh one."""
+    if database is not None:
+        database.close()
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)

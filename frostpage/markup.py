@@ -133,6 +133,8 @@ class PageRenderer(Protocol):
 
 
 def text_digest(text: str) -> str:
+    """A short name of a text: a page's body (naming its rendering in the render cache) or
+    a rendering's text (naming its words for search)."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
