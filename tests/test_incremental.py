@@ -12,7 +12,9 @@ import pytest
 from sitecheck import contents, tree
 
 from frostpage import SiteErrors, build
+from frostpage.app import create_app
 from frostpage.incremental import record_path
+from frostpage.state import site_state
 
 # A template global that the build does not follow: it shows which pages were written by
 # which build (the reason `frostpage build --full` exists).
@@ -531,6 +533,17 @@ def test_the_parsed_page_cache_keeps_no_body_a_file_holds(write_site):
     heading = (again / "heading/index.html").read_text("utf-8")
     assert heading.count("Heading title</h1>") == 1 and "quokka" in heading
     assert contents(again) == contents(root / "build")
+    # The preview holds each body, and leaves it out of the cache all the same.
+    (root / ".frostpage-cache/pages.pickle").unlink()
+    app = create_app(root, dev=True)
+    with app.app_context():
+        assert "zyzzyva" in site_state(app).site.by_url["/notes/"].body
+    saved = root / ".frostpage-cache/pages.pickle"  # in the background, once
+    for _ in range(100):
+        if saved.exists():
+            break
+        time.sleep(0.05)
+    assert b"Notes" in saved.read_bytes() and b"zyzzyva" not in saved.read_bytes()
 
 
 def test_a_page_changed_while_the_site_is_built_is_an_error_and_nothing_is_lost(write_site):
