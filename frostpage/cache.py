@@ -89,14 +89,11 @@ class CachedRenderer:
         resolve: Resolver,
         suggest: Suggester | None = None,
     ) -> Rendered:
-        digest = markup.text_digest(body)
-        cached = self.cached(digest, source, body_line, resolve)
-        if cached is not None:
-            return cached
+        """Render ``body`` and keep the rendering; the site model asks ``cached`` first."""
         self.misses += 1
         rendered = self.renderer.render(body, source, body_line, resolve, suggest)
         if rendered.clean:
-            self.put(self.key(digest, source, body_line), rendered)
+            self.put(self.key(markup.text_digest(body), source, body_line), rendered)
         return rendered
 
     def cached(

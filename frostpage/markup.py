@@ -115,7 +115,8 @@ Suggester = Callable[[str, str], str | None]
 
 
 class PageRenderer(Protocol):
-    """What the site model needs to render a page: a Renderer, or one with a cache."""
+    """What the site model needs to render a page: a Renderer, or one with a cache, which
+    the model asks for a kept rendering before it reads the body to render it."""
 
     def render(
         self,
@@ -124,7 +125,8 @@ class PageRenderer(Protocol):
         body_line: int,
         resolve: Resolver,
         suggest: Suggester | None = None,
-    ) -> Rendered: ...
+    ) -> Rendered:
+        """Render ``body`` (and keep it, if the renderer keeps renderings)."""
 
     def cached(
         self, digest: str, source: str, body_line: int, resolve: Resolver
