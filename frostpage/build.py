@@ -13,10 +13,11 @@ of the others are linked from the previous build.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,7 +154,7 @@ def _build(
         freezer, warnings = _write(app, loaded.site, staging, report, kept, destination, reused)
         anchors, broken = _check_links(staging, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
-        index, indexed = _index(
+        index, search_made, indexed = _index(
             loaded, staging, search_key, previous, destination, report, root / CACHE_FOLDER
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
@@ -166,7 +167,14 @@ def _build(
     state = site_state(app)
     used = state.fingerprinted_used
     _remember(
-        record_file, destination, loaded, freezer, anchors, used, (search_key, index), templates
+        record_file,
+        destination,
+        loaded,
+        freezer,
+        anchors,
+        used,
+        (search_key, index, search_made),
+        templates,
     )
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
     warnings += _broken_links(loaded, broken)
@@ -283,76 +291,121 @@ def _index(
     destination: Path,
     report: Progress,
     cache: Path,
-) -> tuple[list[str], int]:
-    """Write each language's search index into ``staging`` (_search/, fr/_search/…), linked
-    from the previous build when it was made of the same pages (or, in a rebuild, file by
-    file when a file is as it was); return its files, and how many were written anew.
+) -> tuple[list[str], dict[str, search.Made], int]:
+    """Write each language's search index into ``staging`` (_search/, fr/_search/…): linked
+    from the previous build when it was made of the same pages, patched when few pages
+    changed, else made anew (a file as it was is linked all the same). Return its files,
+    what the next build needs to patch it, and how many files were written anew.
 
     The freeze leaves a spare build's index in place: a file that is the same is kept (a
     stat, not a new link), the others are replaced or removed here."""
-    kept = previous.search_index(key, destination) if previous else None
-    written: set[str] = set()
-    made = 0
-    if kept is not None:
-        for name in kept:
+    untouched = previous is not None and previous.search_untouched(destination)
+    if previous and untouched and key == previous.search_key:
+        for name in previous.search_files:
             link_file(destination / name, staging / name)
-        written = set(kept)
-    else:
-        report("Indexing", 0, 1, "search")
-        indexed = [language for language in loaded.site.languages if language.settings.search]
-        with _search_words(loaded, cache / "search.sqlite") as words_of_page:
-            for language in indexed:
-                folder = search.folder(language)
-                for name, data in search.index_files(search.documents(language, words_of_page)):
-                    written.add(f"{folder}/{name}")
-                    published = os.path.join(destination, folder, name)
-                    if previous and _holds(published, data):  # most pages' files, after an edit
-                        link_file(published, os.path.join(staging, folder, name))
-                        continue
-                    path = staging / folder / name
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.unlink(missing_ok=True)  # in a spare build: a link to a published file
-                    path.write_bytes(data)
-                    made += 1
-        report("Indexing", 1, 1, "search")
-    for language in loaded.site.languages:
+        _remove_other_indexes(loaded.site, staging, set(previous.search_files))
+        return sorted(previous.search_files), previous.search_made, 0
+    report("Indexing", 0, 1, "search")
+    written: set[str] = set()
+    made: dict[str, search.Made] = {}
+    count = 0
+    with _search_words(loaded, cache / "search.sqlite") as (words_of_page, words_before):
+        for language in loaded.site.languages:
+            if not language.settings.search:
+                continue
+            folder = search.folder(language)
+            before = previous.search_made.get(folder) if previous and untouched else None
+            kept: list[search.Made] = []
+
+            def read(name: str, folder: str = folder) -> bytes:
+                return (destination / folder / name).read_bytes()
+
+            found = search.documents(language, words_of_page)
+            files = search.updated_files(found, before, read, words_before, kept)
+            published = destination / folder if previous else None
+            given, new = _write_index(files, staging / folder, published)
+            count += new
+            made[folder] = kept[0]
+            for name in kept[0].names():
+                written.add(f"{folder}/{name}")
+                if name not in given:  # a file the patch left as it was
+                    link_file(destination / folder / name, staging / folder / name)
+    report("Indexing", 1, 1, "search")
+    _remove_other_indexes(loaded.site, staging, written)
+    return sorted(written), made, count
+
+
+def _write_index(
+    files: Iterable[tuple[str, bytes]], staging: Path, published: Path | None
+) -> tuple[set[str], int]:
+    """Write an index's ``files`` into ``staging``, but link those that are as
+    ``published`` (in a rebuild); return their names, and how many were written."""
+    names, count = set(), 0
+    for name, data in files:
+        names.add(name)
+        if published and _holds(os.path.join(published, name), data):  # most, after an edit
+            link_file(published / name, staging / name)
+            continue
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)  # in a spare build: a link to a published file
+        path.write_bytes(data)
+        count += 1
+    return names, count
+
+
+def _remove_other_indexes(site: Site, staging: Path, written: set[str]) -> None:
+    """Remove from ``staging`` the index files of no language's index (a spare build's)."""
+    for language in site.languages:
         folder = search.folder(language)
         if not language.settings.search:
             shutil.rmtree(staging / folder, ignore_errors=True)
         elif (staging / folder).is_dir():
-            remove_others(staging / folder, {n[len(folder) + 1 :] for n in written})
-    return sorted(written), made
+            names = {name[len(folder) + 1 :] for name in written if name.startswith(folder + "/")}
+            remove_others(staging / folder, names)
 
 
 @contextlib.contextmanager
-def _search_words(loaded: Loaded, path: Path) -> Iterator[Callable[[Page], search.Words]]:
-    """Each page's words for the search index. Those of a page whose content key and the
-    inputs are as when they were kept in ``path`` are taken as they are (its rendering is
-    not read again); those of a page whose text is the same are not counted again. A page
-    that includes other files of the project, or was rendered anew, is read every time."""
+def _search_words(
+    loaded: Loaded, path: Path
+) -> Iterator[tuple[search.WordsOfPage, Callable[[str], search.Words | None]]]:
+    """Each page's words for the search index, and the words a page had before, by the
+    digest of its former text. Those of a page whose content key and the inputs are as
+    when they were kept in ``path`` are taken as they are (its rendering is not read
+    again); those of a page whose text is the same are not counted again. A page that
+    includes other files of the project, or was rendered anew, is read every time."""
     kept = WordsCache(path, incremental.engine_stamp())
+    by_digest = {digest: source for source, (_, digest) in kept.keys.items()}
     sources: set[str] = set()
 
-    def words_of_page(page: Page) -> search.Words:
+    def words_of_page(page: Page) -> tuple[str, Callable[[], search.Words]]:
+        sources.add(page.source)
         content = loaded.content.get(page.source)
         key = f"{loaded.inputs} {content}" if content else ""
-        sources.add(page.source)
+        known = kept.keys.get(page.source)
+        if known and key and known[0] == key and page.rendered is None:
+            return known[1], functools.partial(words, page, known[1], key)
+        rendered = loaded.site.outline(page)  # an outline, if rendered anew
+        digest = rendered.text_digest
+        return digest, functools.partial(words, page, digest, "" if rendered.reads else key)
+
+    def words(page: Page, digest: str, key: str) -> search.Words:
+        """The words of ``page``, whose text has ``digest``: kept, or counted and kept."""
         found = kept.get(page.source)
-        if found and key and found[0] == key and page.rendered is None:
-            return found[1]  # its text is as when they were counted
-        rendered = page.rendered or loaded.site.render(page)  # an outline, if rendered anew
-        fresh = "" if rendered.reads else key
-        if found and found[1].digest == rendered.text_digest:
-            words = found[1]
+        if found and found[1].digest == digest:
+            counted = found[1]
         else:
-            text = loaded.site.render(page).text if rendered.outline else rendered.text
-            words = search.words_of(text, rendered.text_digest)
-        if found != (fresh, words):
-            kept.put(page.source, fresh, words)
-        return words
+            counted = search.words_of(loaded.site.render(page).text, digest)
+        if found != (key, counted):
+            kept.put(page.source, key, counted)
+        return counted
+
+    def words_before(digest: str) -> search.Words | None:
+        found = kept.get(by_digest.get(digest, ""))
+        return found[1] if found and found[1].digest == digest else None
 
     try:
-        yield words_of_page
+        yield words_of_page, words_before
     except BaseException:
         kept.close()  # the pages not reached keep their rows
         raise
@@ -413,11 +466,12 @@ def _remember(
     freezer: SiteFreezer,
     anchors: Anchors,
     assets: set[str],
-    index: tuple[str, list[str]],
+    index: tuple[str, list[str], dict[str, search.Made]],
     templates: dict[str, str],
 ) -> None:
     """Keep what the next build needs to know of this one (``index``: the search index's
-    key and files; ``templates``: each template's digest)."""
+    key, files, and what patching each language's needs; ``templates``: each template's
+    digest)."""
     record = incremental.BuildRecord(
         loaded.inputs,
         incremental.recorded_content(loaded.site, loaded.content),
@@ -426,10 +480,11 @@ def _remember(
         freezer.written_by,
         freezer.templates_loaded,
         set(assets),
-        index[0],
-        dict.fromkeys(index[1]),
-        loaded.linked,
-        templates,
+        search_key=index[0],
+        search_files=dict.fromkeys(index[1]),
+        search_made=index[2],
+        linked=loaded.linked,
+        templates=templates,
     )
     incremental.save_record(record_file, record, destination)
 

@@ -260,16 +260,19 @@ class WordsCache:
     def __init__(self, path: Path, stamp: str) -> None:
         self.path = path
         self._database: sqlite3.Connection | None = None
+        self.keys: dict[str, tuple[str, str]] = {}  # source → key, digest: read at once
         for _ in range(2):
             try:
                 self._database = _salted(path, WORDS_TABLE, stamp)
+                rows = self._database.execute("SELECT source, key, digest FROM words")
+                self.keys = {source: (key, digest) for source, key, digest in rows}
                 break
             except (sqlite3.Error, OSError):
                 self._discard()  # with no cache, every page's words are counted
 
     def get(self, source: str) -> tuple[str, search.Words] | None:
         """The key and words kept for ``source``, if any."""
-        if self._database is None:
+        if self._database is None or source not in self.keys:
             return None
         try:
             row = self._database.execute(
@@ -289,6 +292,7 @@ class WordsCache:
                 "INSERT OR REPLACE INTO words VALUES (?, ?, ?, ?, ?, ?)",
                 (source, key, words.digest, words.lines, words.counts, words.excerpt),
             )
+            self.keys[source] = (key, words.digest)
         except sqlite3.Error:
             self._discard()
         except UnicodeEncodeError:
@@ -300,10 +304,9 @@ class WordsCache:
             return
         try:
             if sources is not None:
-                stored = [row[0] for row in self._database.execute("SELECT source FROM words")]
                 self._database.executemany(
                     "DELETE FROM words WHERE source = ?",
-                    [(source,) for source in stored if source not in sources],
+                    [(source,) for source in self.keys if source not in sources],
                 )
             self._database.commit()
             self._database.close()
@@ -314,6 +317,7 @@ class WordsCache:
     def _discard(self) -> None:
         _remove(self.path, self._database)
         self._database = None
+        self.keys = {}
 
 
 RENDERINGS_TABLE = "pages (key TEXT PRIMARY KEY, value TEXT)"

@@ -34,6 +34,7 @@ import jinja2.meta
 from .model import Site
 from .page import BODY_ATTRIBUTES, Page
 from .paths import CACHE_FOLDER, file_version
+from .search import Made
 
 RECORDS_FOLDER = "builds"
 # The libraries whose code shapes the bytes of a page, beside frostpage's own.
@@ -71,18 +72,16 @@ class BuildRecord:
     assets: set[str] = field(default_factory=set)  # fingerprinted files the pages used
     search_key: str = ""  # what its search index was made of (search_key)
     search_files: dict[str, Stat | None] = field(default_factory=dict)  # the index's files
+    search_made: dict[str, Made] = field(default_factory=dict)  # each index, to patch it
     # Each page → the files of content/ it links or shows (images), for its content key.
     linked: dict[str, tuple[str, ...]] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)  # each template → its digest
 
-    def search_index(self, key: str, destination: Path) -> list[str] | None:
-        """The files of this build's search index, if it was made of the same ``key`` and
-        they are untouched in ``destination``; else None."""
-        if key != self.search_key or not self.search_files:
-            return None
-        if any(_stat(destination / name) != stat for name, stat in self.search_files.items()):
-            return None
-        return sorted(self.search_files)
+    def search_untouched(self, destination: Path) -> bool:
+        """Whether the files of this build's search index are untouched in ``destination``."""
+        return bool(self.search_files) and all(
+            _stat(destination / name) == stat for name, stat in self.search_files.items()
+        )
 
     def unchanged(self, fingerprint: str, content: dict[str, str]) -> set[str] | None:
         """The pages whose content is as it was in this build (so they rendered without an

@@ -2,30 +2,37 @@
 query needs them.
 
 ``_search/index.json`` says where the words are: the site's words, sorted and cut into
-chunks of about CHUNK_BYTES (``words/N.json``), each word with the pages that hold it and
-a score (BM25, with a bonus for a word of the title). Each page has a small file
-(``pages/N.json``: its title, URL, section and text), fetched only for the results shown,
-for their excerpts. A page's file changes only when the page does (or pages come and go),
-so a rebuild rewrites few of them.
+chunks of about CHUNK_BYTES (``words/<name>.json``), each word with the pages that hold it
+and each page's share of its score (BM25 but for the word's rarity, which search.js works
+out from the number of pages that have it; a word of the title adds a bonus). Each page
+has a small file (``pages/N.json``: its title, URL, section and text), fetched only for
+the results shown, for their excerpts.
+
+A page's edit changes its own file and the chunks that hold its words, and no other: the
+other pages' shares depend on their average length only to two digits, and a chunk ends
+after a word picked by its hash, not after so many bytes. So a rebuild patches the index
+(``patched_files``) into the same bytes a full pass makes (``index_files``).
 
 The build writes the index into ``_search/`` after the freeze (and keeps the previous one
-when no page changed); the preview keeps the same files in memory, made again after a save
+when no page changed); the preview keeps the same files in memory, patched after a save
 that changed a page. Both read each page's rendered Markdown, not the written files.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import json
-import math
 import re
 import threading
 import unicodedata
+import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .markup import text_digest
 from .model import Site
@@ -35,6 +42,10 @@ from .portable import relative_url
 FOLDER = "_search"
 ENTRY = "index.json"
 CHUNK_BYTES = 32_000  # a query fetches one chunk per word, or a few for a word's beginning
+MOST_CHUNK_BYTES = 4 * CHUNK_BYTES
+# A rebuild makes its index anew, rather than patch it, when more pages changed, or when
+# more of the words' files hold a changed word.
+PATCHED_PAGES, PATCHED_SHARE = 1_000, 0.5
 EXCERPT_TEXT = 30_000  # characters of a page kept for excerpts (its words are all indexed)
 # Chinese and Japanese are written without spaces: each of their characters is a word (a
 # query's characters must all be in a page); other scripts' words are runs of letters.
@@ -43,6 +54,7 @@ WORD = re.compile(f"[{IDEOGRAPHS}]|[^\\W{IDEOGRAPHS}]+")
 # BM25's usual constants, and what a word of the title adds to its page's score.
 K1, B, TITLE_BONUS = 1.2, 0.75, 2.0
 IN_TITLE = 1 << 31  # added to a word's count in a page whose title has it
+CODE = Path(__file__).read_bytes()  # what shapes the files: a new version, a new index
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,32 @@ class Document:
     url: str  # with the site's base path, as a link to the page is written
     title: str
     section: str
-    words: Words
+    digest: str  # of its text: the same digest, the same words
+    words: Callable[[], Words]  # read only when the index needs them
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """All the index holds of a page, but its words, which its digest names."""
+        return (self.url, self.title, self.section, self.digest)
+
+
+@dataclass
+class Made:
+    """What a build keeps of the index it made, to patch it next time rather than make
+    it again: each page's key and length, and each words file's first word and name."""
+
+    documents: list[tuple[str, str, str, str]]
+    lengths: array[int]
+    chunks: list[tuple[str, str]]
+
+    def names(self) -> list[str]:
+        """Every file of the index, under ``_search/``."""
+        pages = [f"pages/{number}.json" for number in range(len(self.documents))]
+        return [*pages, *(f"words/{name}.json" for _, name in self.chunks), ENTRY]
+
+
+# A page → the digest of its text, and how to have its words (when the index needs them).
+WordsOfPage = Callable[[Page], tuple[str, Callable[[], Words]]]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -110,10 +147,11 @@ def section_label(site: Site, page: Page) -> str:
     return " › ".join(section.title for section in page.parents[1:])
 
 
-def documents(site: Site, words_of_page: Callable[[Page], Words]) -> Iterator[Document]:
-    """The language's pages as the index holds them, one at a time; a page's URL is from
-    the site's root, or, in a portable build, relative to the index's folder (search.js
-    reads it from there)."""
+def documents(site: Site, words_of_page: WordsOfPage) -> Iterator[Document]:
+    """The language's pages as the index holds them, one at a time (``words_of_page``
+    gives a page's text digest, and how to have its words); a page's URL is from the
+    site's root, or, in a portable build, relative to the index's folder (search.js reads
+    it from there)."""
     base = site.settings.base_path
 
     def url_of(page: Page) -> str:
@@ -122,74 +160,250 @@ def documents(site: Site, words_of_page: Callable[[Page], Words]) -> Iterator[Do
         return base + page.url
 
     for page in searchable(site):
-        yield Document(url_of(page), page.title, section_label(site, page), words_of_page(page))
+        digest, words_of_it = words_of_page(page)
+        yield Document(url_of(page), page.title, section_label(site, page), digest, words_of_it)
 
 
 def key_of(found: Iterable[Document]) -> str:
     """What an index is made of: the same key, the same index."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(CODE)
     for document in found:
-        for part in (document.url, document.title, document.section, document.words.digest):
-            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        _add_key(digest, document)
     return digest.hexdigest()
 
 
-def index_files(found: Iterable[Document]) -> Iterator[tuple[str, bytes]]:
+def _add_key(digest: hashlib._Hash, document: Document) -> None:
+    for part in document.key:
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+
+
+def index_files(found: Iterable[Document], made: list[Made]) -> Iterator[tuple[str, bytes]]:
     """The files of the index of ``found`` (names under ``_search/``), one by one as the
     documents come, so that neither they nor the index are ever all in memory: each page's
-    file first, then the words', then the entry that names them."""
+    file first, then the words', then the entry that names them. What the next build
+    needs to patch the index is put in ``made``."""
     # Each word → the pages that have it, with its count in each: page, count, page, count…
     # A word of the page's title has IN_TITLE added to its count.
     postings: dict[str, array[int]] = {}
     lengths = array("I")
-    # The version names this index: a browser asks for words/3.json?v=<version>, so a
+    keys = []
+    # The version names this index: a browser asks for words/ab12.json?v=<version>, so a
     # file it kept from another version is never taken for this one's.
-    version = hashlib.sha256()
+    version = hashlib.sha256(CODE)
+    for number, document in enumerate(found):
+        _add_key(version, document)
+        keys.append(document.key)
+        words_of_it = document.words()
+        yield _page_file(number, document, words_of_it)
+        for word, counted in _counts(words_of_it, document.title).items():
+            postings.setdefault(word, array("I")).extend((number, counted))
+        lengths.append(_length(words_of_it))
+    average = _average(lengths)
+    norms = [_norm(length, average) for length in lengths]
+    chunks: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    cutter = _Cutter()
 
-    def file(folder: str, number: int, document: object) -> tuple[str, bytes]:
-        data = _json(document)
-        version.update(data)
-        return f"{folder}/{number}.json", data
+    def close(chunk: list[tuple[str, list[int]]]) -> tuple[str, bytes]:
+        name = _name(chunk[0][0])
+        if name in taken:  # two first words of the same hash (hardly ever)
+            name += f"-{len(chunks)}"
+        taken.add(name)
+        chunks.append((chunk[0][0], name))
+        return f"words/{name}.json", _json(dict(chunk))
 
-    for number, d in enumerate(found):
-        page = {"u": d.url, "t": d.title, "s": d.section, "x": d.words.excerpt}
-        yield file("pages", number, page)
-        times = array("I", d.words.counts)
-        count = dict(zip(d.words.lines.split("\n"), times, strict=True)) if d.words.lines else {}
-        for word in set(words(d.title)):
-            count[word] = count.get(word, 0) | IN_TITLE
-        for word, times_in_page in count.items():
-            postings.setdefault(word, array("I")).extend((number, times_in_page))
-        lengths.append(sum(times) or 1)
-    total = len(lengths)
-    average = sum(lengths) / total if total else 1
-    norms = [K1 * (1 - B + B * length / average) for length in lengths]  # BM25's, per page
-    del lengths
-    chunks: list[tuple[str, int]] = []  # (its first word, its number)
-    chunk: dict[str, list[int]] = {}
-    size = 0
     for word in sorted(postings):
         pages = postings.pop(word)
-        having = len(pages) // 2
-        idf = math.log(1 + (total - having + 0.5) / (having + 0.5))
         flat: list[int] = []
         for number, counted in zip(pages[::2], pages[1::2], strict=True):
-            tf = counted & ~IN_TITLE
-            score = idf * tf * (K1 + 1) / (tf + norms[number])
-            if counted & IN_TITLE:
-                score += TITLE_BONUS * idf
-            flat += [number, max(1, round(score * 100))]
-        if size > CHUNK_BYTES:
-            yield file("words", len(chunks), chunk)
-            chunks.append((next(iter(chunk)), len(chunks)))
-            chunk, size = {}, 0
-        chunk[word] = flat
-        size += len(word) + 6 * len(flat)
-    if chunk:
-        yield file("words", len(chunks), chunk)
-        chunks.append((next(iter(chunk)), len(chunks)))
-    entry = {"version": version.hexdigest()[:12], "words": chunks, "pages": total}
-    yield ENTRY, _json(entry)
+            flat += (number, _score(counted, norms[number]))
+        if chunk := cutter.add(word, flat):
+            yield close(chunk)
+    if chunk := cutter.rest():
+        yield close(chunk)
+    made.append(Made(keys, lengths, chunks))
+    yield ENTRY, _entry(version.hexdigest(), chunks, len(keys))
+
+
+def updated_files(
+    found: Iterable[Document],
+    before: Made | None,
+    read: Callable[[str], bytes],
+    words_before: Callable[[str], Words | None],
+    made: list[Made],
+) -> Iterable[tuple[str, bytes]]:
+    """The files of the index of ``found``: those that differ from the index ``before``'s
+    when it can be patched (``patched_files``), else all, one by one (``index_files``)."""
+    if before is None:
+        return index_files(found, made)
+    listed = list(found)
+    patched = patched_files(listed, before, read, words_before, made)
+    return index_files(listed, made) if patched is None else patched
+
+
+def patched_files(
+    found: list[Document],
+    before: Made,
+    read: Callable[[str], bytes],
+    words_before: Callable[[str], Words | None],
+    made: list[Made],
+) -> list[tuple[str, bytes]] | None:
+    """The files of the index of ``found`` that differ from those of the index ``before``
+    (whose files ``read`` gives, by name): the same bytes ``index_files`` would make, got
+    by reading and writing only the files that hold a word of a changed page. None when
+    that is not so or not worth it: pages came or went, their average length moved, a
+    changed page's former words are unknown (``words_before`` gives them by digest), or
+    most of the words' files hold a changed word."""
+    if len(found) != len(before.documents) or not before.chunks:
+        return None
+    changed = [n for n, document in enumerate(found) if document.key != before.documents[n]]
+    if len(changed) > PATCHED_PAGES:
+        return None
+    lengths = array("I", before.lengths)
+    counts: dict[int, dict[str, int]] = {}
+    affected: set[str] = set()
+    files = []
+    for number in changed:
+        _, title, _, digest = before.documents[number]
+        former = words_before(digest)
+        if former is None:
+            return None
+        affected.update(_counts(former, title))
+        document = found[number]
+        words_of_it = document.words()
+        files.append(_page_file(number, document, words_of_it))
+        counts[number] = _counts(words_of_it, document.title)
+        affected.update(counts[number])
+        lengths[number] = _length(words_of_it)
+    average = _average(lengths)
+    if average != _average(before.lengths):
+        return None
+    norms = {number: _norm(lengths[number], average) for number in changed}
+    firsts = [first for first, _ in before.chunks]
+    touched: dict[int, list[str]] = {}
+    for word in affected:
+        touched.setdefault(max(0, bisect.bisect_right(firsts, word) - 1), []).append(word)
+    if len(touched) > 1 + len(firsts) * PATCHED_SHARE:
+        return None
+
+    def chunk(at: int) -> dict[str, list[int]]:
+        """The words file ``at`` of the index before, with the changed words made anew."""
+        held = json.loads(read(f"words/{before.chunks[at][1]}.json"))
+        for word in touched.get(at, ()):
+            flat = held.pop(word, [])
+            kept = {page: score for page, score in zip(flat[::2], flat[1::2], strict=True)}
+            for number in changed:
+                kept.pop(number, None)
+                if word in counts[number]:
+                    kept[number] = _score(counts[number][word], norms[number])
+            if kept:
+                held[word] = [value for page in sorted(kept) for value in (page, kept[page])]
+        return dict(sorted(held.items()))
+
+    # Runs of files with a changed word are cut again, each from the end of the file
+    # before it (a word the change left as it was ends it, as in a full pass) to where the
+    # cuts meet those of the index before.
+    chunks: list[tuple[str, str]] = []
+    done = 0
+    for start in sorted(touched):
+        if start < done:
+            continue  # in the run before
+        chunks += before.chunks[done:start]
+        cutter, at = _Cutter(), start
+        while True:
+            for word, flat in chunk(at).items():
+                if cut := cutter.add(word, flat):
+                    chunks.append((cut[0][0], _name(cut[0][0])))
+                    files.append((f"words/{chunks[-1][1]}.json", _json(dict(cut))))
+            at += 1
+            if at == len(before.chunks):
+                if cut := cutter.rest():
+                    chunks.append((cut[0][0], _name(cut[0][0])))
+                    files.append((f"words/{chunks[-1][1]}.json", _json(dict(cut))))
+                break
+            if not cutter.size and at not in touched:
+                break
+        done = at
+    chunks += before.chunks[done:]
+    names = {name for _, name in chunks}
+    if len(names) < len(chunks) or any("-" in name for name in names):
+        return None  # two first words of the same hash: a full pass names their files
+    version = hashlib.sha256(CODE)
+    for document in found:
+        _add_key(version, document)
+    made.append(Made([document.key for document in found], lengths, chunks))
+    return [*files, (ENTRY, _entry(version.hexdigest(), chunks, len(found)))]
+
+
+def _counts(words_of_it: Words, title: str) -> dict[str, int]:
+    """Each word of a page → how often it comes, with IN_TITLE added for a word of its title."""
+    lines = words_of_it.lines
+    count = (
+        dict(zip(lines.split("\n"), array("I", words_of_it.counts), strict=True)) if lines else {}
+    )
+    for word in set(words(title)):
+        count[word] = count.get(word, 0) | IN_TITLE
+    return count
+
+
+def _length(words_of_it: Words) -> int:
+    return sum(array("I", words_of_it.counts)) or 1
+
+
+def _average(lengths: array[int]) -> float:
+    """The pages' average length, to two digits: a page's edit seldom moves it, so the
+    scores of the other pages stay as they were."""
+    return float(f"{sum(lengths) / len(lengths):.2g}") if lengths else 1.0
+
+
+def _norm(length: int, average: float) -> float:
+    """BM25's part of a page's score that comes from its length."""
+    return K1 * (1 - B + B * length / average)
+
+
+def _score(counted: int, norm: float) -> int:
+    """A page's score for a word, as BM25 has it but for the word's rarity (its ``idf``,
+    which search.js multiplies in, from how many pages have the word), in hundredths."""
+    tf = counted & ~IN_TITLE
+    score = tf * (K1 + 1) / (tf + norm) + (TITLE_BONUS if counted & IN_TITLE else 0)
+    return max(1, round(score * 100))
+
+
+class _Cutter:
+    """Cuts the sorted words into files of about CHUNK_BYTES: after a word picked by its
+    own hash, with odds in proportion to its size. Where the cuts fall depends on the
+    words near them, not on all the words before, so a changed word moves few files."""
+
+    def __init__(self) -> None:
+        self.chunk: list[tuple[str, list[int]]] = []
+        self.size = 0
+
+    def add(self, word: str, flat: list[int]) -> list[tuple[str, list[int]]] | None:
+        """Take ``word``; the file it ends, if it ends one."""
+        self.chunk.append((word, flat))
+        own = len(word) + 4 + 5 * len(flat)
+        self.size += own
+        picked = zlib.crc32(word.encode("utf-8", "surrogatepass")) < own * 2**32 // CHUNK_BYTES
+        return self.rest() if picked or self.size >= MOST_CHUNK_BYTES else None
+
+    def rest(self) -> list[tuple[str, list[int]]] | None:
+        chunk, self.chunk, self.size = self.chunk, [], 0
+        return chunk or None
+
+
+def _name(first: str) -> str:
+    """A words file's name, from its first word: a file keeps its name while that word
+    begins it."""
+    return hashlib.blake2b(first.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+def _page_file(number: int, document: Document, words_of_it: Words) -> tuple[str, bytes]:
+    page = {"u": document.url, "t": document.title, "s": document.section}
+    return f"pages/{number}.json", _json({**page, "x": words_of_it.excerpt})
+
+
+def _entry(version: str, chunks: list[tuple[str, str]], pages: int) -> bytes:
+    return _json({"version": version[:12], "words": chunks, "pages": pages})
 
 
 def _json(document: object) -> bytes:
@@ -198,11 +412,12 @@ def _json(document: object) -> bytes:
 
 @dataclass
 class PreviewIndex:
-    """The preview's index, in memory: made on the first search, and again when a page
-    changed since (the key of its documents differs)."""
+    """The preview's index, in memory: made on the first search, and patched (or made
+    again) when a page changed since (the key of its documents differs)."""
 
     key: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
+    made: Made | None = None
     seen: tuple[int, ...] = ()  # the site and the renderings the index was checked against
     counted: dict[str, Words] = field(default_factory=dict)  # by the digest of the text
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -212,19 +427,26 @@ class PreviewIndex:
             if _renderings(site) != self.seen:  # a save changed a page, or the site
                 counted: dict[str, Words] = {}
 
-                def words_of_page(page: Page) -> Words:
+                def words_of_page(page: Page) -> tuple[str, Callable[[], Words]]:
                     rendered = site.render(page)
                     digest = rendered.text_digest
                     known = self.counted.get(digest) or words_of(rendered.text, digest)
                     counted[digest] = known
-                    return known
+                    return digest, lambda: known
 
                 found = list(documents(site, words_of_page))
                 key = key_of(found)
                 if key != self.key:
-                    self.files, self.key = dict(index_files(found)), key
+                    self._make(found, lambda digest: self.counted.get(digest))
+                    self.key = key
                 self.counted, self.seen = counted, _renderings(site)
             return self.files.get(name)
+
+    def _make(self, found: list[Document], words_before: Callable[[str], Words | None]) -> None:
+        made: list[Made] = []
+        files = dict(updated_files(found, self.made, self.files.__getitem__, words_before, made))
+        self.files = {name: files.get(name) or self.files[name] for name in made[0].names()}
+        self.made = made[0]
 
 
 def _renderings(site: Site) -> tuple[int, ...]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import BASE_CONFIG, REPOSITORY, need
 from selectolax.lexbor import LexborHTMLParser
+from sitecheck import contents
 from test_theme import AXE, axe_violations, nu_errors, serving
 
 from frostpage import build
@@ -257,7 +258,7 @@ def test_the_index_ranks_titles_first_and_folds_case_and_accents(tmp_path: Path)
         number: json.loads((index / f"pages/{number}.json").read_text("utf-8"))["t"]
         for number in range(entry["pages"])
     }
-    chunk = max(n for first, n in entry["words"] if first <= "cafe")
+    chunk = [name for first, name in entry["words"] if first <= "cafe"][-1]
     postings = json.loads((index / f"words/{chunk}.json").read_text("utf-8"))["cafe"]
     scores = {
         titles[page]: score for page, score in zip(postings[::2], postings[1::2], strict=True)
@@ -269,8 +270,6 @@ def test_the_index_ranks_titles_first_and_folds_case_and_accents(tmp_path: Path)
 def test_the_index_after_edits_is_the_one_a_full_build_makes(tmp_path: Path) -> None:
     """Builds reuse the build before the last as their staging folder: its older index
     must leave nothing behind."""
-    from test_incremental import contents
-
     root = write(tmp_path / "site", DOCS)
     usage = root / "content/docs/usage.md"
     for text in ("Type commands, quokka.", "Type commands.", "Type other commands."):
@@ -296,13 +295,13 @@ def test_a_damaged_cache_of_counted_words_is_counted_again(tmp_path: Path) -> No
     build(root)
     cache = root / ".frostpage-cache/search.sqlite"
     assert cache.is_file()
-    first = (root / "build/_search/words/0.json").read_bytes()
+    first = contents(root / "build/_search")
     cache.write_bytes(b"SQLite format 3\0 damaged" * 100)
     build(root, full=True)
-    assert (root / "build/_search/words/0.json").read_bytes() == first
+    assert contents(root / "build/_search") == first
     (root / "content/docs/usage.md").write_text("---\ntitle: Usage\n---\nType, ocelot.\n", "utf-8")
     build(root)
-    assert "ocelot" in (root / "build/_search/words/0.json").read_text("utf-8")
+    assert any(b"ocelot" in data for data in contents(root / "build/_search").values())
 
 
 def test_search_can_be_turned_off(tmp_path: Path) -> None:

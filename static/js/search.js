@@ -24,7 +24,7 @@
   });
 
   // A file of the index: the table (asked again of the server each time the page loads),
-  // or a file of the table's version ("words/3.json?v=…", kept by the browser).
+  // or a file of the table's version ("words/5f3a9c01d2e4.json?v=…", kept by the browser).
   function load(name) {
     const url = name === "index.json" ? base + name : `${base}${name}?v=${table.version}`;
     if (!fetched.has(url)) {
@@ -54,7 +54,9 @@
   }
 
   // Page number → score, for one word of the query: the word itself, or, for the word
-  // being typed, every word it begins (the best score of each page).
+  // being typed, every word it begins (the best score of each page). The index holds each
+  // page's share of its BM25 score; the word's rarity (idf) comes from how many pages
+  // have it.
   async function scores(word, beginning) {
     const last = beginning ? word + "\u{10FFFF}" : word;
     const chunks = await Promise.all(chunksFor(word, last).map(load));
@@ -62,7 +64,9 @@
     for (const chunk of chunks) {
       for (const [indexed, postings] of Object.entries(chunk)) {
         if (indexed === word || (beginning && indexed.startsWith(word))) {
-          const weight = indexed === word ? 1 : 0.8;
+          const having = postings.length / 2;
+          const idf = Math.log(1 + (table.pages - having + 0.5) / (having + 0.5));
+          const weight = (indexed === word ? 1 : 0.8) * idf;
           for (let at = 0; at < postings.length; at += 2) {
             const score = postings[at + 1] * weight;
             if (score > (found.get(postings[at]) || 0)) found.set(postings[at], score);

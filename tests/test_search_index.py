@@ -1,0 +1,150 @@
+"""The search index a rebuild patches is, byte for byte, the one a full pass makes."""
+
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from frostpage import search
+
+VOCABULARY = [f"w{number}" for number in range(60)] + ["café", "naïve", "静", "the"]
+
+
+def document(number: int, title: str, text: str) -> search.Document:
+    counted = search.words_of(text)
+    return search.Document(f"/p{number}/", title, "Docs", counted.digest, lambda: counted)
+
+
+def full(found: list[search.Document]) -> tuple[dict[str, bytes], search.Made]:
+    made: list[search.Made] = []
+    files = dict(search.index_files(found, made))
+    return files, made[0]
+
+
+def patched(
+    before: tuple[dict[str, bytes], search.Made],
+    old: list[search.Document],
+    new: list[search.Document],
+) -> tuple[dict[str, bytes], search.Made] | None:
+    """The files after patching ``before`` (the index of ``old``) for ``new``, or None."""
+    files, made = before
+    words_before = {d.digest: d.words() for d in old}.get
+    kept: list[search.Made] = []
+    changed = search.patched_files(new, made, files.__getitem__, words_before, kept)
+    if changed is None:
+        return None
+    result = {name: files.get(name, b"") for name in kept[0].names()}
+    return {**result, **dict(changed)}, kept[0]
+
+
+texts = st.lists(st.sampled_from(VOCABULARY), min_size=0, max_size=40).map(" ".join)
+titles = st.lists(st.sampled_from(VOCABULARY[:8]), min_size=1, max_size=3).map(" ".join)
+edits = st.lists(
+    st.tuples(st.integers(0, 29), st.sampled_from(["text", "title", "append", "clear"]), texts),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(titles, texts), min_size=1, max_size=30), edits, st.booleans())
+def test_a_patched_index_is_the_index_a_full_pass_makes(pages, changes, pinned) -> None:
+    """Small files, so that an edit moves their cuts; the average length pinned or not
+    (a small site's moves with most edits, and then the index is made anew)."""
+    average = (
+        mock.patch.object(search, "_average", lambda lengths: 7.0) if pinned else mock.MagicMock()
+    )
+    with (
+        mock.patch.object(search, "CHUNK_BYTES", 60),
+        mock.patch.object(search, "MOST_CHUNK_BYTES", 240),
+        mock.patch.object(search, "PATCHED_SHARE", 1.0),
+        average,
+    ):
+        old = [document(n, title, text) for n, (title, text) in enumerate(pages)]
+        new_pages = list(pages)
+        for at, kind, text in changes:
+            at %= len(new_pages)
+            title, former = new_pages[at]
+            new_pages[at] = {
+                "text": (title, text),
+                "title": (text.split(" ")[0] or "Empty", former),
+                "append": (title, former + " " + text),
+                "clear": (title, ""),
+            }[kind]
+        new = [document(n, title, text) for n, (title, text) in enumerate(new_pages)]
+        before = full(old)
+        result = patched(before, old, new)
+        expected = full(new)
+        if result is not None:
+            assert result[0] == expected[0]
+            assert result[1] == expected[1]
+
+
+def test_one_edit_rewrites_only_the_files_that_hold_its_words() -> None:
+    pages = [(f"Page {n}", " ".join(VOCABULARY[n % 50 : n % 50 + 12])) for n in range(400)]
+    old = [document(n, title, text) for n, (title, text) in enumerate(pages)]
+    new = list(old)
+    new[7] = document(7, "Page 7", pages[7][1] + " w3 quokka")
+    with (
+        mock.patch.object(search, "CHUNK_BYTES", 600),
+        mock.patch.object(search, "MOST_CHUNK_BYTES", 2400),
+    ):
+        before = full(old)
+        files, _ = before
+        kept: list[search.Made] = []
+        words_before = {d.digest: d.words() for d in old}.get
+        changed = dict(
+            search.patched_files(new, before[1], files.__getitem__, words_before, kept) or {}
+        )
+        assert changed, "a page's edit is patched, not made anew"
+        chunks = [name for name in files if name.startswith("words/")]
+        assert len(chunks) > 10
+        rewritten = [name for name in changed if name.startswith("words/")]
+        assert 0 < len(rewritten) < len(chunks) / 3
+        assert [name for name in changed if name.startswith("pages/")] == ["pages/7.json"]
+        assert (
+            json.loads(changed[search.ENTRY])["version"]
+            != json.loads(files[search.ENTRY])["version"]
+        )
+        expected = full(new)[0]
+        assert {name: expected[name] for name in changed} == changed
+
+
+def test_pages_that_come_or_go_make_the_index_anew() -> None:
+    old = [document(n, f"Page {n}", "w1 w2") for n in range(5)]
+    before = full(old)
+    words_before = {d.digest: d.words() for d in old}.get
+    for new in (old[:4], [*old, document(5, "Page 5", "w1")]):
+        assert search.patched_files(new, before[1], before[0].__getitem__, words_before, []) is None
+
+
+def test_a_rebuild_patches_the_index_of_a_site(tmp_path, monkeypatch) -> None:
+    """A page's words changed (its length not): the rebuild patches each language's index,
+    and writes what a full build writes."""
+    from sitecheck import contents
+    from test_docs_sites import write
+
+    from frostpage import build
+
+    words = " ".join(VOCABULARY[:20])
+    files = {
+        f"content/docs/page-{n}.md": f"---\ntitle: Page {n}\n---\n{words} w{n}.\n"
+        for n in range(40)
+    }
+    root = write(tmp_path / "site", files)
+    build(root)
+    page = root / "content/docs/page-3.md"
+    page.write_text(page.read_text("utf-8").replace("w3.", "quokka."), "utf-8")
+
+    def made_anew(*args: object) -> None:
+        raise AssertionError("the index was made anew")
+
+    monkeypatch.setattr(search, "index_files", made_anew)
+    build(root)
+    monkeypatch.undo()
+    build(root, tmp_path / "full", force=True, full=True)
+    assert contents(root / "build") == contents(tmp_path / "full")
+    assert any(b"quokka" in data for data in contents(root / "build/_search/words").values())
