@@ -302,7 +302,7 @@ def _index(
     untouched = previous is not None and previous.search_untouched(destination)
     if previous and untouched and key == previous.search_key:
         for name in previous.search_files:
-            link_file(destination / name, staging / name)
+            link_file(os.path.join(destination, name), os.path.join(staging, name))
         _remove_other_indexes(loaded.site, staging, set(previous.search_files))
         return sorted(previous.search_files), previous.search_made, 0
     report("Indexing", 0, 1, "search")
@@ -328,8 +328,8 @@ def _index(
             made[folder] = kept[0]
             for name in kept[0].names():
                 written.add(f"{folder}/{name}")
-                if name not in given:  # a file the patch left as it was
-                    link_file(destination / folder / name, staging / folder / name)
+                if name not in given:  # a file the patch left as it was (plain strings: many)
+                    link_file(os.path.join(destination, folder, name), f"{staging}/{folder}/{name}")
     report("Indexing", 1, 1, "search")
     _remove_other_indexes(loaded.site, staging, written)
     return sorted(written), made, count

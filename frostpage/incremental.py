@@ -80,7 +80,8 @@ class BuildRecord:
     def search_untouched(self, destination: Path) -> bool:
         """Whether the files of this build's search index are untouched in ``destination``."""
         return bool(self.search_files) and all(
-            _stat(destination / name) == stat for name, stat in self.search_files.items()
+            _stat(os.path.join(destination, name)) == stat
+            for name, stat in self.search_files.items()
         )
 
     def unchanged(self, fingerprint: str, content: dict[str, str]) -> set[str] | None:

@@ -43,9 +43,7 @@ FOLDER = "_search"
 ENTRY = "index.json"
 CHUNK_BYTES = 32_000  # a query fetches one chunk per word, or a few for a word's beginning
 MOST_CHUNK_BYTES = 4 * CHUNK_BYTES
-# A rebuild makes its index anew, rather than patch it, when more pages changed, or when
-# more of the words' files hold a changed word.
-PATCHED_PAGES, PATCHED_SHARE = 1_000, 0.5
+PATCHED_PAGES = 1_000  # a rebuild with more changed pages makes its index anew
 EXCERPT_TEXT = 30_000  # characters of a page kept for excerpts (its words are all indexed)
 # Chinese and Japanese are written without spaces: each of their characters is a word (a
 # query's characters must all be in a page); other scripts' words are runs of letters.
@@ -253,7 +251,7 @@ def patched_files(
     by reading and writing only the files that hold a word of a changed page. None when
     that is not so or not worth it: pages came or went, their average length moved, a
     changed page's former words are unknown (``words_before`` gives them by digest), or
-    most of the words' files hold a changed word."""
+    too many pages changed."""
     if len(found) != len(before.documents) or not before.chunks:
         return None
     changed = [n for n, document in enumerate(found) if document.key != before.documents[n]]
@@ -283,8 +281,6 @@ def patched_files(
     touched: dict[int, list[str]] = {}
     for word in affected:
         touched.setdefault(max(0, bisect.bisect_right(firsts, word) - 1), []).append(word)
-    if len(touched) > 1 + len(firsts) * PATCHED_SHARE:
-        return None
 
     def chunk(at: int) -> dict[str, list[int]]:
         """The words file ``at`` of the index before, with the changed words made anew."""

@@ -60,7 +60,6 @@ def test_a_patched_index_is_the_index_a_full_pass_makes(pages, changes, pinned) 
     with (
         mock.patch.object(search, "CHUNK_BYTES", 60),
         mock.patch.object(search, "MOST_CHUNK_BYTES", 240),
-        mock.patch.object(search, "PATCHED_SHARE", 1.0),
         average,
     ):
         old = [document(n, title, text) for n, (title, text) in enumerate(pages)]
