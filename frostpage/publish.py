@@ -209,17 +209,26 @@ def set_aside(folder: Path, spare: Path) -> None:
 
 def remove_others(folder: Path, files: set[str], spared: Collection[str] = ()) -> None:
     """Remove what ``folder`` holds besides ``files`` (relative paths), the marker and the
-    folders ``spared`` (whose owner sees to them), and the folders left empty."""
+    folders ``spared`` (whose owner sees to them), and the folders left empty. Plain
+    strings, and no listing besides the walk's: a build has hundreds of thousands."""
     keep = files | {MARKER}
-    for directory, _, names in os.walk(folder, topdown=False):
-        relative = Path(directory).relative_to(folder).as_posix()
+    top = str(folder)
+    emptied: set[str] = set()
+    for directory, folders, names in os.walk(top, topdown=False):
+        relative = directory[len(top) + 1 :]
         if any(relative == name or relative.startswith(name + "/") for name in spared):
             continue
+        prefix = relative + "/" if relative else ""
+        left = len(names)
         for name in names:
-            if f"{relative}/{name}".removeprefix("./") not in keep:
+            if prefix + name not in keep:
                 os.unlink(os.path.join(directory, name))
-        if directory != str(folder) and not os.listdir(directory):
-            os.rmdir(directory)
+                left -= 1
+        inner = (os.path.join(directory, name) for name in folders)
+        if relative and not left and all(path in emptied for path in inner):
+            with contextlib.suppress(OSError):  # not empty after all: kept
+                os.rmdir(directory)
+                emptied.add(directory)
 
 
 def same_file(old: str | Path, new: str | Path) -> bool:
