@@ -25,7 +25,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import images, incremental, search, snapshot
+from . import i18n, images, incremental, search, snapshot
 from .app import create_app
 from .cache import WordsCache
 from .errors import SiteError, SiteErrors
@@ -171,7 +171,14 @@ def _build(
         anchors, broken = _check_links(staging, destination, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
         index, search_made, indexed = _index(
-            loaded, staging, search_key, previous, destination, report, root / CACHE_FOLDER
+            loaded,
+            staging,
+            search_key,
+            previous,
+            destination,
+            report,
+            root / CACHE_FOLDER,
+            site_state(app).themes,
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
@@ -307,6 +314,7 @@ def _index(
     destination: Path,
     report: Progress,
     cache: Path,
+    themes: list[Path],
 ) -> tuple[list[str], dict[str, search.Made], int]:
     """Write each language's search index into ``staging`` (_search/, fr/_search/…): linked
     from the previous build when it was made of the same pages, patched when few pages
@@ -336,7 +344,8 @@ def _index(
             def read(name: str, folder: str = folder) -> bytes:
                 return (destination / folder / name).read_bytes()
 
-            found = search.documents(language, words_of_page)
+            blog = i18n.translations(language.language.code, themes).ugettext("Blog")
+            found = search.documents(language, words_of_page, blog)
             files = search.updated_files(found, before, read, words_before, kept)
             published = destination / folder if previous else None
             given, new = _write_index(files, staging / folder, published)

@@ -138,18 +138,19 @@ def searchable(site: Site) -> list[Page]:
     return [page for page in site.pages if page is not site.posts_intro and not page.errors]
 
 
-def section_label(site: Site, page: Page) -> str:
-    """Where a page is, shown under its title in the results: 'Docs › Guides', 'Blog'."""
+def section_label(site: Site, page: Page, blog: str = "Blog") -> str:
+    """Where a page is, shown under its title in the results: 'Docs › Guides', or for a
+    post the posts page's title, else ``blog`` (the word in the site's language)."""
     if page.is_post:
-        return site.posts_intro.title if site.posts_intro else "Blog"
+        return site.posts_intro.title if site.posts_intro else blog
     return " › ".join(section.title for section in page.parents[1:])
 
 
-def documents(site: Site, words_of_page: WordsOfPage) -> Iterator[Document]:
+def documents(site: Site, words_of_page: WordsOfPage, blog: str = "Blog") -> Iterator[Document]:
     """The language's pages as the index holds them, one at a time (``words_of_page``
-    gives a page's text digest, and how to have its words); a page's URL is from the
-    site's root, or, in a portable build, relative to the index's folder (search.js reads
-    it from there)."""
+    gives a page's text digest, and how to have its words; ``blog`` is what the posts are
+    called in the language); a page's URL is from the site's root, or, in a portable
+    build, relative to the index's folder (search.js reads it from there)."""
     base = site.settings.base_path
 
     def url_of(page: Page) -> str:
@@ -159,7 +160,8 @@ def documents(site: Site, words_of_page: WordsOfPage) -> Iterator[Document]:
 
     for page in searchable(site):
         digest, words_of_it = words_of_page(page)
-        yield Document(url_of(page), page.title, section_label(site, page), digest, words_of_it)
+        section = section_label(site, page, blog)
+        yield Document(url_of(page), page.title, section, digest, words_of_it)
 
 
 def key_of(found: Iterable[Document]) -> str:
@@ -418,7 +420,7 @@ class PreviewIndex:
     counted: dict[str, Words] = field(default_factory=dict)  # by the digest of the text
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def file(self, site: Site, name: str) -> bytes | None:
+    def file(self, site: Site, name: str, blog: str = "Blog") -> bytes | None:
         with self._lock:
             if _renderings(site) != self.seen:  # a save changed a page, or the site
                 counted: dict[str, Words] = {}
@@ -430,7 +432,7 @@ class PreviewIndex:
                     counted[digest] = known
                     return digest, lambda: known
 
-                found = list(documents(site, words_of_page))
+                found = list(documents(site, words_of_page, blog))
                 key = key_of(found)
                 if key != self.key:
                     self._make(found, lambda digest: self.counted.get(digest))

@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 
-from . import diagrams, feeds, history, images
+from . import diagrams, feeds, history, i18n, images
 from .error_pages import render_error_page
 from .errors import SiteError, SiteErrors
 from .model import Site, Tag, paginate
@@ -422,7 +422,8 @@ def diagram_file(name: str) -> Response:
 def search_file(name: str) -> Response:
     """A file of the preview's search index (the build writes them into _search/)."""
     site = current_site()
-    data = site_state(current_app).search[site.language.code].file(site, name)
+    blog = i18n.lookup("Blog")
+    data = site_state(current_app).search[site.language.code].file(site, name, blog)
     if data is None:
         abort(404)
     return _respond(data)

@@ -207,6 +207,9 @@ def test_feeds_and_search_are_per_language(built: Path) -> None:
         json.loads(p.read_text("utf-8"))["t"] for p in (built / "_search/pages").glob("*.json")
     ]
     assert "Première lumière" not in english
+    # A post's section in the results is the word for the blog in its language.
+    arabic = [json.loads(p.read_text("utf-8")) for p in (built / "ar/_search/pages").glob("*.json")]
+    assert {page["s"] for page in arabic if page["t"] == "الضوء الأول"} == {"المدونة"}
     form = parse(built, "/fr/about/").css_first(".site-search").attributes
     assert form["data-index"] == "/fr/_search/index.json"
     assert form["data-none"] == "Rien trouvé pour « {query} »."
@@ -252,6 +255,9 @@ def test_the_preview_answers_in_each_language(tmp_path: Path) -> None:
     assert "الصفحة غير موجودة" in missing.text
     index = client.get("/fr/_search/index.json")
     assert index.status_code == 200 and index.json["pages"] >= 4
+    arabic = client.get("/ar/_search/index.json").json["pages"]
+    sections = {client.get(f"/ar/_search/pages/{n}.json").json["s"] for n in range(arabic)}
+    assert "المدونة" in sections
     assert client.get("/fr/tags/ciel/").status_code == 200
     assert client.get("/fr/tags/sky/").status_code == 404
 
