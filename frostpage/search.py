@@ -289,13 +289,22 @@ def patched_files(
         held = json.loads(read(f"words/{before.chunks[at][1]}.json"))
         for word in touched.get(at, ()):
             flat = held.pop(word, [])
-            kept = {page: score for page, score in zip(flat[::2], flat[1::2], strict=True)}
+            pages = flat[::2]  # in order: each changed page's place is found by bisection
             for number in changed:
-                kept.pop(number, None)
-                if word in counts[number]:
-                    kept[number] = _score(counts[number][word], norms[number])
-            if kept:
-                held[word] = [value for page in sorted(kept) for value in (page, kept[page])]
+                place = bisect.bisect_left(pages, number)
+                there = place < len(pages) and pages[place] == number
+                counted = counts[number].get(word)
+                if counted is None and there:
+                    del pages[place], flat[2 * place : 2 * place + 2]
+                elif counted is not None:
+                    score = _score(counted, norms[number])
+                    if there:
+                        flat[2 * place + 1] = score
+                    else:
+                        pages.insert(place, number)
+                        flat[2 * place : 2 * place] = [number, score]
+            if flat:
+                held[word] = flat
         return dict(sorted(held.items()))
 
     # Runs of files with a changed word are cut again, each from the end of the file
