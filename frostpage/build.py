@@ -339,19 +339,19 @@ def _index(
                 continue
             folder = search.folder(language)
             before = previous.search_made.get(folder) if previous and untouched else None
-            kept: list[search.Made] = []
+            made_now: list[search.Made] = []  # what index_files or patched_files made
 
             def read(name: str, folder: str = folder) -> bytes:
                 return (destination / folder / name).read_bytes()
 
             blog = i18n.translations(language.language.code, themes).ugettext("Blog")
             found = search.documents(language, words_of_page, blog)
-            files = search.updated_files(found, before, read, words_before, kept)
+            files = search.updated_files(found, before, read, words_before, made_now)
             published = destination / folder if previous else None
             given, new = _write_index(files, staging / folder, published)
             count += new
-            made[folder] = kept[0]
-            for name in kept[0].names():
+            made[folder] = made_now[0]
+            for name in made_now[0].names():
                 written.add(f"{folder}/{name}")
                 if name not in given:  # a file the patch left as it was (plain strings: many)
                     link_file(os.path.join(destination, folder, name), f"{staging}/{folder}/{name}")
