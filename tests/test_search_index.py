@@ -147,3 +147,37 @@ def test_a_rebuild_patches_the_index_of_a_site(tmp_path, monkeypatch) -> None:
     build(root, tmp_path / "full", force=True, full=True)
     assert contents(root / "build") == contents(tmp_path / "full")
     assert any(b"quokka" in data for data in contents(root / "build/_search/words").values())
+
+
+def test_the_preview_patches_its_index_after_a_save(tmp_path, monkeypatch) -> None:
+    """The preview serves, after a save, the index a full build of the saved site writes."""
+    from test_docs_sites import write
+
+    from frostpage import build
+    from frostpage.app import create_app
+
+    words = " ".join(VOCABULARY[:20])
+    files = {
+        f"content/docs/page-{n}.md": f"---\ntitle: Page {n}\n---\n{words} w{n}.\n"
+        for n in range(40)
+    }
+    root = write(tmp_path / "site", files)
+    client = create_app(root, dev=True).test_client()
+    first = client.get("/_search/index.json").json
+    page = root / "content/docs/page-3.md"
+    page.write_text(page.read_text("utf-8").replace("w3.", "quokka."), "utf-8")
+
+    def made_anew(*args: object) -> None:
+        raise AssertionError("the index was made anew")
+
+    monkeypatch.setattr(search, "index_files", made_anew)
+    entry = client.get("/_search/index.json").json
+    monkeypatch.undo()
+    assert entry["version"] != first["version"]
+    build(root, tmp_path / "full", force=True, full=True)
+    built = tmp_path / "full/_search"
+    assert json.loads((built / "index.json").read_text("utf-8")) == entry
+    names = [f"words/{name}.json" for _, name in entry["words"]]
+    names += [f"pages/{number}.json" for number in range(entry["pages"])]
+    for name in names:
+        assert client.get(f"/_search/{name}").data == (built / name).read_bytes(), name
