@@ -43,7 +43,9 @@ def patched(
 texts = st.lists(st.sampled_from(VOCABULARY), min_size=0, max_size=40).map(" ".join)
 titles = st.lists(st.sampled_from(VOCABULARY[:8]), min_size=1, max_size=3).map(" ".join)
 edits = st.lists(
-    st.tuples(st.integers(0, 29), st.sampled_from(["text", "title", "append", "clear"]), texts),
+    st.tuples(
+        st.integers(0, 29), st.sampled_from(["text", "title", "append", "clear", "swap"]), texts
+    ),
     min_size=1,
     max_size=4,
 )
@@ -67,6 +69,10 @@ def test_a_patched_index_is_the_index_a_full_pass_makes(pages, changes, pinned) 
         for at, kind, text in changes:
             at %= len(new_pages)
             title, former = new_pages[at]
+            if kind == "swap":  # two pages trade places, as when a post's date changes
+                other = (at + 1) % len(new_pages)
+                new_pages[at], new_pages[other] = new_pages[other], new_pages[at]
+                continue
             new_pages[at] = {
                 "text": (title, text),
                 "title": (text.split(" ")[0] or "Empty", former),
