@@ -311,6 +311,12 @@ def patched_files(
     # before it (a word the change left as it was ends it, as in a full pass) to where the
     # cuts meet those of the index before.
     chunks: list[tuple[str, str]] = []
+
+    def close(cut: list[tuple[str, list[int]]] | None) -> None:
+        if cut:
+            chunks.append((cut[0][0], _name(cut[0][0])))
+            files.append((f"words/{chunks[-1][1]}.json", _json(dict(cut))))
+
     done = 0
     for start in sorted(touched):
         if start < done:
@@ -319,14 +325,10 @@ def patched_files(
         cutter, at = _Cutter(), start
         while True:
             for word, flat in chunk(at).items():
-                if cut := cutter.add(word, flat):
-                    chunks.append((cut[0][0], _name(cut[0][0])))
-                    files.append((f"words/{chunks[-1][1]}.json", _json(dict(cut))))
+                close(cutter.add(word, flat))
             at += 1
             if at == len(before.chunks):
-                if cut := cutter.rest():
-                    chunks.append((cut[0][0], _name(cut[0][0])))
-                    files.append((f"words/{chunks[-1][1]}.json", _json(dict(cut))))
+                close(cutter.rest())
                 break
             if not cutter.size and at not in touched:
                 break
@@ -335,11 +337,8 @@ def patched_files(
     names = {name for _, name in chunks}
     if len(names) < len(chunks) or any("-" in name for name in names):
         return None  # two first words of the same hash: a full pass names their files
-    version = hashlib.sha256(CODE)
-    for document in found:
-        _add_key(version, document)
     made.append(Made([document.key for document in found], lengths, chunks))
-    return [*files, (ENTRY, _entry(version.hexdigest(), chunks, len(found)))]
+    return [*files, (ENTRY, _entry(key_of(found), chunks, len(found)))]
 
 
 def _counts(words_of_it: Words, title: str) -> dict[str, int]:
