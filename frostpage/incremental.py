@@ -139,9 +139,13 @@ def load_record(path: Path) -> BuildRecord | None:
 
 
 def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
-    """Store ``record`` with the stat of each published file; a failure only costs speed."""
+    """Store ``record`` with the stat of each published file; a failure only costs speed.
+    A file kept from the previous build has the stat it was kept by (it is the same file,
+    linked, or a copy the next build will not trust)."""
     record.urls = {
-        url: Written(
+        url: written
+        if written.stat is not None
+        else Written(
             written.file,
             written.reads,
             written.templates,
