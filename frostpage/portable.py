@@ -68,7 +68,10 @@ def relative_url(url: str, start: str) -> str:
     """The site path ``url`` ('/docs/x/') from the folder ``start`` of the site ('fr/_search')."""
     path, mark, rest = _split(url)
     quoted = path[1:] + "index.html" if path.endswith("/") else path[1:]
-    return posixpath.relpath(quoted, start or ".") + mark + rest
+    relative = posixpath.relpath(quoted, start or ".")
+    if ":" in relative.split("/", 1)[0]:
+        relative = "./" + relative  # else 'notes:1/' is read as a URL of the scheme "notes"
+    return relative + mark + rest
 
 
 def _split(link: str) -> tuple[str, str, str]:

@@ -335,10 +335,14 @@ def diagram_script(page: Page | None) -> Markup:
 
 
 def absolute_url(url: str) -> str:
-    """``/blog/about/`` → ``https://example.org/blog/about/`` using the configured base URL."""
+    """``/blog/about/`` → ``https://example.org/blog/about/`` using the configured base URL.
+    A site path is put after it as it is: read as a reference, ``/notes:1/`` would be a URL
+    of the scheme "notes"."""
     settings = current_site().settings
+    if not url.startswith("/"):
+        return urljoin(settings.base_url, url)  # another site's, or relative to the base
     path = url[len(settings.base_path) :] if url.startswith(settings.base_path + "/") else url
-    return urljoin(settings.base_url, path.lstrip("/"))
+    return settings.base_url + path.lstrip("/")
 
 
 def format_date(value: dt.datetime | None, format: str | None = None) -> str:

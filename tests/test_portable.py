@@ -146,3 +146,24 @@ def test_a_build_is_minified_valid_and_the_same_bytes_every_time(write_site) -> 
     assert len(page.encode()) < len(plain) * 0.95
     preview = create_app(root, dev=True).test_client().get("/docs/intro/").text
     assert "\n  <meta" in preview
+
+
+def test_a_path_with_a_colon_stays_a_path_in_a_relative_build(tmp_path: Path) -> None:
+    """'notes:1/index.html' would be a URL of the scheme "notes": the link says './'."""
+    from frostpage.portable import relative_url
+
+    assert relative_url("/notes:1/", "") == "./notes:1/index.html"
+    assert relative_url("/notes:1/#top", "posts") == "../notes:1/index.html#top"
+    files = {
+        "site/config.toml": BASE_CONFIG,
+        "content/index.md": "---\ntitle: Home\n---\nSee [the notes](notes.md).\n",
+        "content/notes.md": "---\ntitle: Colon\nurl: /notes:1/\n---\nA page.\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, "utf-8")
+    build(tmp_path, relative=True)
+    home = LexborHTMLParser((tmp_path / "build/index.html").read_text("utf-8"))
+    links = {node.attributes["href"] for node in home.css("a[href*='notes']")}
+    assert "./notes:1/index.html" in links  # the links url_for writes are percent-encoded
+    assert not [link for link in links if re.match(r"[^/]*:", link)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from frostpage import SiteErrors, build, create_app
 from frostpage.urls import ROUTES, UrlSpace, reserved
@@ -67,3 +68,25 @@ def test_every_rule_of_the_table_is_registered_with_its_view(site_root):
     rules = {(rule.rule, rule.endpoint) for rule in app.url_map.iter_rules()}
     for route in ROUTES:
         assert (route.rule, route.endpoint) in rules, route.rule
+
+
+def test_a_path_with_a_colon_is_made_absolute_under_the_base_url(tmp_path):
+    """``/notes:1/`` is a path of the site, not a URL of the scheme "notes": its absolute
+    URL, wherever one is written, is under the base URL."""
+    files = {
+        "site/config.toml": 'title = "T"\nbase_url = "https://example.org/blog/"\n',
+        "content/index.md": "---\ntitle: Home\n---\nHi.\n",
+        "content/notes.md": "---\ntitle: Colon\nurl: /notes:1/\n---\nA page.\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, "utf-8")
+    build(tmp_path)
+    wanted = "https://example.org/blog/notes:1/"
+    built = tmp_path / "build"
+    assert f"<loc>{wanted}</loc>" in (built / "sitemap.xml").read_text("utf-8")
+    page = LexborHTMLParser((built / "notes:1/index.html").read_text("utf-8"))
+    assert page.css_first("link[rel=canonical]").attributes["href"] == wanted
+    assert page.css_first("meta[property='og:url']").attributes["content"] == wanted
+    assert f'"{wanted}"' in (built / "search.json").read_text("utf-8")
+    assert '"notes:1/"' not in (built / "api/pages.json").read_text("utf-8")
