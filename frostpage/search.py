@@ -164,17 +164,13 @@ def documents(site: Site, words_of_page: WordsOfPage, blog: str = "Blog") -> Ite
         yield Document(url_of(page), page.title, section, digest, words_of_it)
 
 
-def key_of(found: Iterable[Document]) -> str:
-    """What an index is made of: the same key, the same index."""
+def key_of(keys: Iterable[tuple[str, str, str, str]]) -> str:
+    """What an index is made of, from its documents' keys: the same key, the same index."""
     digest = hashlib.sha256(CODE)
-    for document in found:
-        _add_key(digest, document)
+    for key in keys:
+        for part in key:
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return digest.hexdigest()
-
-
-def _add_key(digest: hashlib._Hash, document: Document) -> None:
-    for part in document.key:
-        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
 
 
 def index_files(found: Iterable[Document], made: list[Made]) -> Iterator[tuple[str, bytes]]:
@@ -187,11 +183,7 @@ def index_files(found: Iterable[Document], made: list[Made]) -> Iterator[tuple[s
     postings: dict[str, array[int]] = {}
     lengths = array("I")
     keys = []
-    # The version names this index: a browser asks for words/ab12.json?v=<version>, so a
-    # file it kept from another version is never taken for this one's.
-    version = hashlib.sha256(CODE)
     for number, document in enumerate(found):
-        _add_key(version, document)
         keys.append(document.key)
         words_of_it = document.words()
         yield _page_file(number, document, words_of_it)
@@ -222,7 +214,7 @@ def index_files(found: Iterable[Document], made: list[Made]) -> Iterator[tuple[s
     if chunk := cutter.rest():
         yield close(chunk)
     made.append(Made(keys, lengths, chunks))
-    yield ENTRY, _entry(version.hexdigest(), chunks, len(keys))
+    yield ENTRY, _entry(keys, chunks)
 
 
 def updated_files(
@@ -337,8 +329,9 @@ def patched_files(
     names = {name for _, name in chunks}
     if len(names) < len(chunks) or any("-" in name for name in names):
         return None  # two first words of the same hash: a full pass names their files
-    made.append(Made([document.key for document in found], lengths, chunks))
-    return [*files, (ENTRY, _entry(key_of(found), chunks, len(found)))]
+    keys = [document.key for document in found]
+    made.append(Made(keys, lengths, chunks))
+    return [*files, (ENTRY, _entry(keys, chunks))]
 
 
 def _counts(words_of_it: Words, title: str) -> dict[str, int]:
@@ -408,8 +401,10 @@ def _page_file(number: int, document: Document, words_of_it: Words) -> tuple[str
     return f"pages/{number}.json", _json({**page, "x": words_of_it.excerpt})
 
 
-def _entry(version: str, chunks: list[tuple[str, str]], pages: int) -> bytes:
-    return _json({"version": version[:12], "words": chunks, "pages": pages})
+def _entry(keys: list[tuple[str, str, str, str]], chunks: list[tuple[str, str]]) -> bytes:
+    """The table of the index. Its version names the index: a browser asks for
+    words/ab12.json?v=<version>, so a file it kept from another version is never taken."""
+    return _json({"version": key_of(keys)[:12], "words": chunks, "pages": len(keys)})
 
 
 def _json(document: object) -> bytes:
@@ -441,7 +436,7 @@ class PreviewIndex:
                     return digest, lambda: known
 
                 found = list(documents(site, words_of_page, blog))
-                key = key_of(found)
+                key = key_of(document.key for document in found)
                 if key != self.key:
                     self._make(found, lambda digest: self.counted.get(digest))
                     self.key = key
