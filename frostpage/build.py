@@ -246,6 +246,8 @@ def _load_and_render(
         inputs = incremental.fingerprint(
             state.root, site, dev=False, include_future=state.include_future, themes=state.themes
         )
+        if previous and inputs == previous.fingerprint:
+            site.shared.known_consistent()
         before = previous.linked if previous else {}
         content = incremental.content_keys(site, before)
         unchanged = previous.unchanged(inputs, content) if previous else None

@@ -86,6 +86,20 @@ class Shared:
     # Whether a page keeps its HTML once rendered (the preview), or an outline, its HTML
     # being read from the render cache when a URL needs it (a build: flat memory).
     keep_html: bool = True
+    listed_files: list[str] = field(default_factory=list, repr=False)  # ``files`` in order
+    space: UrlSpace = field(default_factory=UrlSpace)  # the site's taxonomies and languages
+
+    @functools.cached_property
+    def conflicts(self) -> list[SiteError]:
+        """The consistency checks' errors (``checks``), found when first asked: a rebuild
+        whose inputs besides the pages' text are as the last build's knows there are none."""
+        return consistency_errors(self.pages, self.listed_files, self.space)
+
+    def known_consistent(self) -> None:
+        """Skip the consistency checks: they read only what the build's fingerprint holds
+        (every page's front matter and place, the names of the files, the settings), and
+        the last build with the same fingerprint passed them."""
+        self.__dict__["conflicts"] = []
 
     @functools.cached_property
     def copies(self) -> dict[str, images.Copy]:
@@ -130,7 +144,8 @@ class Site:
     pages: list[Page]  # every page and post of this language that has a URL, its home too
     posts: list[Page]  # newest first
     tags: list[Tag]  # by name
-    errors: list[SiteError]  # conflicts (the whole site's); page errors stay on their pages
+    # The whole site's errors besides ``shared.conflicts``; page errors stay on their pages.
+    errors: list[SiteError]
     renderer: PageRenderer
     now: dt.datetime
     language: Language
@@ -446,7 +461,7 @@ class Site:
     def all_errors(self, rendered_before: set[str] | None = None) -> list[SiteError]:
         """Every error of the site: conflicts, front matter, and each page's Markdown (but
         for ``rendered_before``, known to render without one)."""
-        errors = list(self.errors)
+        errors = self.shared.conflicts + self.errors
         for page in self.all_pages:
             if page.errors or page.source not in (rendered_before or ()):
                 errors.extend(page.errors or self.outline(page).errors)
@@ -486,7 +501,8 @@ def build_site(
     file_names: dict[str, str] | None = None,
     content: Path | None = None,
 ) -> Site:
-    """Select what is published, order it, index it, and find URL conflicts.
+    """Select what is published, order it and index it (its URL conflicts are found when
+    first asked: ``Shared.conflicts``).
 
     ``files`` are the other files of content/ (``paths.source_files``), ``file_names`` the
     names they are published under (fingerprinted images); ``content`` the folder of
@@ -500,7 +516,7 @@ def build_site(
     ]
     published.sort(key=lambda page: page.source)
     files = files or []
-    errors = consistency_errors(published, files, url_space(settings))
+    errors: list[SiteError] = []
     translations: dict[str, dict[str, Page]] = {}
     for page in published:
         other = translations.setdefault(page.key, {}).setdefault(page.language, page)
@@ -524,6 +540,8 @@ def build_site(
         sources={name: source for source, name in (file_names or {}).items()},
         content=content,
         image_settings=settings.images,
+        listed_files=files,
+        space=url_space(settings),
     )
     for language in site_languages(settings):
         own = [page for page in published if page.language == language.code]

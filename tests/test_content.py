@@ -118,7 +118,7 @@ def test_tags_group_posts_by_slug():
 
 def test_two_sources_for_one_url_are_an_error_naming_both():
     site = site_of(page("about.md", ""), page("about/index.md", ""), page("About.md", ""))
-    messages = sorted(str(error).split("\n")[0] for error in site.errors)
+    messages = sorted(str(error).split("\n")[0] for error in site.all_errors())
     assert messages == [
         "content/about.md: its URL /about/ is also the URL of content/About.md",
         "content/about/index.md: its URL /about/ is also the URL of content/About.md",
@@ -127,7 +127,7 @@ def test_two_sources_for_one_url_are_an_error_naming_both():
 
 def test_reserved_urls_are_refused():
     site = site_of(page("tags.md", ""), page("404.html.md", ""))
-    assert [str(error).split("\n")[0] for error in site.errors] == [
+    assert [str(error).split("\n")[0] for error in site.all_errors()] == [
         "content/404.html.md: its URL /404.html/ is reserved for the not-found page",
         "content/tags.md: its URL /tags/ is reserved for the list of tags",
     ]

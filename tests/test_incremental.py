@@ -511,6 +511,30 @@ def test_after_each_kind_of_edit_the_rebuild_is_what_a_full_build_writes(
     assert contents(root / "build") == full_build_of(root, tmp_path)
 
 
+def test_a_text_edit_skips_the_consistency_checks_and_a_new_conflict_is_found(
+    write_site, monkeypatch
+):
+    """The checks read only what the fingerprint holds: a rebuild with the same one knows
+    their answer, and any change that could make a conflict changes the fingerprint."""
+    root = write_site()
+    build(root)
+    post = root / "content/posts/first.md"
+    post.write_text(post.read_text("utf-8") + "\nMore text.\n", "utf-8")
+    with monkeypatch.context() as patched:
+        patched.setattr("frostpage.model.consistency_errors", lambda *args: 1 / 0)
+        build(root)
+    assert "More text." in (root / "build/posts/first/index.html").read_text("utf-8")
+    front = post.read_text("utf-8").replace("title: First post", "title: First post\nslug: second")
+    post.write_text(front, "utf-8")
+    with pytest.raises(SiteErrors, match="its URL /posts/second/ is also the URL of"):
+        build(root)
+    post.write_text(front.replace("slug: second", "slug: first"), "utf-8")
+    (root / "content/posts/first").mkdir()
+    (root / "content/posts/first/index.md").write_text("# Twin\n", "utf-8")
+    with pytest.raises(SiteErrors, match="is also the URL of"):
+        build(root)
+
+
 # A build holds each page's front matter, not its Markdown: a body is read again from its
 # file when a page is rendered, and the parsed-page cache keeps none.
 
