@@ -144,14 +144,15 @@ class SiteFreezer(Freezer):
         in_order = sorted(
             first_seen.items(), key=lambda item: item[1][0] not in WHOLE_SITE_ENDPOINTS
         )
+        root, previous = str(self.root), str(self.previous)  # the property joins each time
         for url, (_, modified) in in_order:
             kept = self.kept.get(url) if url in reusable else None
             if kept is None:
                 urls.append((url, modified))
                 continue
-            link_file(os.path.join(self.previous, kept.file), os.path.join(self.root, kept.file))
+            link_file(os.path.join(previous, kept.file), os.path.join(root, kept.file))
             self.written[url] = kept
-            yield self._frozen(url, Path(kept.file))
+            yield self._frozen(url, kept.file)
         state = site_state(self.app)
         for written in in_workers(
             self._freeze_slice, urls, minimum=MINIMUM_FOR_WORKERS, start=state.renderer.forked
@@ -168,13 +169,14 @@ class SiteFreezer(Freezer):
                 if url in reusable:
                     templates = incremental.closure(rendered, self.template_graph)
                     self.written[url] = incremental.Written(path.as_posix(), reads, templates)
-                yield self._frozen(url, path)
+                yield self._frozen(url, path.as_posix())
         self.url_generators, page_generators = [assets], self.url_generators
         try:
             for url, endpoint, modified in self._generate_all_urls():
                 seen_endpoints.add(endpoint)
                 self.requested += 1
-                yield self._frozen(url, self._build_one(url, modified).relative_to(self.root))
+                path = self._build_one(url, modified).relative_to(self.root)
+                yield self._frozen(url, path.as_posix())
         finally:
             self.url_generators = page_generators
         self.unfrozen = self._endpoints_never_frozen(seen_endpoints)
@@ -193,8 +195,9 @@ class SiteFreezer(Freezer):
         }
         return sorted(endpoints - seen - ENDPOINTS)
 
-    def _frozen(self, url: str, path: Path) -> FrozenPage:
-        self.files.add(path.as_posix())
+    def _frozen(self, url: str, path: str) -> FrozenPage:
+        """``path``: the file's, relative to the build folder, with slashes."""
+        self.files.add(path)
         return FrozenPage(url, path)
 
     def urlpath_to_filepath(self, path: str) -> str:

@@ -341,3 +341,22 @@ def test_every_page_has_a_meta_description_even_without_one_in_the_config(write_
     home = (out / "index.html").read_text("utf-8")
     assert '<meta name="description" content="Welcome. Read about.">' in home
     assert '<meta name="description" content="Bare">' in (out / "404.html").read_text("utf-8")
+
+
+def test_the_sitemap_text_reads_back_as_the_urls_it_was_given():
+    """The sitemap is written as text: every character XML must escape, in a URL or a
+    version's link, reads back as it was, and a character no XML may hold is left out."""
+    from frostpage.feeds import SITEMAP, XHTML, sitemap
+
+    odd = "https://example.org/a&b<c>\"d'e\tf\r\ng\x01h/é/"
+    day = dt.datetime(2025, 3, 4, tzinfo=dt.UTC)
+    written = sitemap([(odd, day, [("en", odd), ("fr", odd + "fr/")]), ("https://x/", None, [])])
+    root = etree.fromstring(written)
+    first, second = root.findall(f"{{{SITEMAP}}}url")
+    assert first.findtext(f"{{{SITEMAP}}}loc") == odd.replace("\x01", "").replace("\r\n", "\n")
+    assert first.findtext(f"{{{SITEMAP}}}lastmod") == "2025-03-04"
+    links = [(link.get("hreflang"), link.get("href")) for link in first.iter(f"{{{XHTML}}}link")]
+    assert links == [("en", odd.replace("\x01", "")), ("fr", odd.replace("\x01", "") + "fr/")]
+    assert second.findtext(f"{{{SITEMAP}}}loc") == "https://x/"
+    assert second.find(f"{{{SITEMAP}}}lastmod") is None
+    assert b"xmlns:xhtml" not in sitemap([("https://x/", None, [])])
