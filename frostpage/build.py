@@ -182,7 +182,8 @@ def _build(
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
-        pages, written = publish(staging, destination, files, spare)
+        linked = freezer.linked | (set(index) - indexed)
+        pages, written = publish(staging, destination, files, spare, linked)
     finally:
         if staging.exists():
             set_aside(staging, spare)
@@ -203,7 +204,7 @@ def _build(
     warnings += _broken_links(loaded, broken)
     warnings += [str(warning) for warning in loaded.site.markdown_warnings(loaded.unchanged)]
     warnings += unused_templates(app, freezer.templates_loaded)
-    requested = freezer.requested + indexed
+    requested = freezer.requested + len(indexed)
     result = BuildResult(
         destination, pages, len(files), written, 0.0, warnings, requested, images_made
     )
@@ -317,11 +318,11 @@ def _index(
     report: Progress,
     cache: Path,
     themes: list[Path],
-) -> tuple[list[str], dict[str, search.Made], int]:
+) -> tuple[list[str], dict[str, search.Made], set[str]]:
     """Write each language's search index into ``staging`` (_search/, fr/_search/…): linked
     from the previous build when it was made of the same pages, patched when few pages
     changed, else made anew (a file as it was is linked all the same). Return its files,
-    what the next build needs to patch it, and how many files were written anew.
+    what the next build needs to patch it, and the files written anew (not linked).
 
     The freeze leaves a spare build's index in place: a file that is the same is kept (a
     stat, not a new link), the others are replaced or removed here."""
@@ -330,11 +331,11 @@ def _index(
         for name in previous.search_files:
             link_file(os.path.join(destination, name), os.path.join(staging, name))
         _remove_other_indexes(loaded.site, staging, set(previous.search_files))
-        return sorted(previous.search_files), previous.search_made, 0
+        return sorted(previous.search_files), previous.search_made, set()
     report("Indexing", 0, 1, "search")
     written: set[str] = set()
     made: dict[str, search.Made] = {}
-    count = 0
+    fresh: set[str] = set()
     with _search_words(loaded, cache / "search.sqlite") as (words_of_page, words_before):
         for language in loaded.site.languages:
             if not language.settings.search:
@@ -351,7 +352,7 @@ def _index(
             files = search.updated_files(found, before, read, words_before, made_now)
             published = destination / folder if previous else None
             given, new = _write_index(files, staging / folder, published)
-            count += new
+            fresh.update(f"{folder}/{name}" for name in new)
             made[folder] = made_now[0]
             for name in made_now[0].names():
                 written.add(f"{folder}/{name}")
@@ -359,15 +360,15 @@ def _index(
                     link_file(os.path.join(destination, folder, name), f"{staging}/{folder}/{name}")
     report("Indexing", 1, 1, "search")
     _remove_other_indexes(loaded.site, staging, written)
-    return sorted(written), made, count
+    return sorted(written), made, fresh
 
 
 def _write_index(
     files: Iterable[tuple[str, bytes]], staging: Path, published: Path | None
-) -> tuple[set[str], int]:
+) -> tuple[set[str], set[str]]:
     """Write an index's ``files`` into ``staging``, but link those that are as
-    ``published`` (in a rebuild); return their names, and how many were written."""
-    names, count = set(), 0
+    ``published`` (in a rebuild); return their names, and those written."""
+    names, written = set(), set()
     for name, data in files:
         names.add(name)
         if published and _holds(os.path.join(published, name), data):  # most, after an edit
@@ -377,8 +378,8 @@ def _write_index(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.unlink(missing_ok=True)  # in a spare build: a link to a published file
         path.write_bytes(data)
-        count += 1
-    return names, count
+        written.add(name)
+    return names, written
 
 
 def _remove_other_indexes(site: Site, staging: Path, written: set[str]) -> None:

@@ -78,6 +78,7 @@ class SiteFreezer(Freezer):
         self.written: dict[str, incremental.Written] = {}  # what a rebuild may keep
         self.requested = 0  # URLs requested from the app (not kept)
         self.files: set[str] = set()  # every file of the build, relative to its folder
+        self.linked: set[str] = set()  # those linked from the previous build (kept)
         self.failed: dict[str, tuple[str, str | None]] = {}  # URL → status, endpoint
         self.spared: Collection[str] = ()  # folders of the build another step writes (search)
         super().__init__(
@@ -151,6 +152,7 @@ class SiteFreezer(Freezer):
                 urls.append((url, modified))
                 continue
             link_file(os.path.join(previous, kept.file), os.path.join(root, kept.file))
+            self.linked.add(kept.file)
             self.written[url] = kept
             yield self._frozen(url, kept.file)
         state = site_state(self.app)

@@ -20,7 +20,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Set
 from pathlib import Path
 
 from .errors import SiteError
@@ -147,14 +147,19 @@ def mark(folder: Path) -> None:
         marker.write_text(MARKER_TEXT, "utf-8")
 
 
-def publish(staging: Path, destination: Path, files: list[str], spare: Path) -> tuple[int, int]:
+def publish(
+    staging: Path, destination: Path, files: list[str], spare: Path, linked: Set[str] = frozenset()
+) -> tuple[int, int]:
     """Swap ``staging`` in as ``destination`` in one step; unchanged files keep their inode
-    and mtime. The replaced build is set aside as the ``spare`` of the next one.
+    and mtime. The replaced build is set aside as the ``spare`` of the next one. The files
+    ``linked`` from ``destination`` (``link_file``) are its own: they are not compared.
 
     Returns (HTML pages, files written).
     """
     written = 0
     for name in (*files, MARKER):
+        if name in linked:
+            continue
         # Plain strings: tens of thousands of files, for which Path objects cost seconds.
         new, old = os.path.join(staging, name), os.path.join(destination, name)
         if same_file(old, new):
