@@ -103,3 +103,37 @@ def test_arithmatex_takes_frostpage_pattern_and_marks_math_for_it():
     html = md.convert("$x$ and $5 and $10 and \\(y\\)\n\n$$\nz\n$$")
     assert html.count("<math") == 3
     assert "$5 and $10" in html
+
+
+def test_the_freezer_puts_paths_in_rules_as_frozen_flask_would_through_url_for(
+    write_site, tmp_path
+):
+    """SiteFreezer.path_urls skips url_for for pages, files and aliases: each URL must be
+    what Frozen-Flask's own loop makes of the same values, under a base URL with a path."""
+    from frostpage.app import create_app
+    from frostpage.freezer import PATH_RULES, SiteFreezer
+    from frostpage.state import site_state
+    from frostpage.urls import site_urls
+
+    odd = "/a b/é!$&'()*+,;=@:x~/"
+    root = write_site(
+        {
+            "content/odd.md": f'---\nurl: "{odd}"\naliases: ["/old b/ü&x.html"]\n---\nOdd.\n',
+            "content/files/a b&c é+.txt": "text\n",
+        }
+    )
+    app = create_app(root, dev=False)
+    app.config.update(
+        FREEZER_DESTINATION=str(tmp_path / "out"),
+        FREEZER_BASE_URL="https://example.org/base path/",
+    )
+    with app.app_context():
+        site = site_state(app).site
+        freezer = SiteFreezer(app, site, {}, tmp_path / "previous")
+        fast = list(freezer.path_urls())
+        values = [(e, v) for e, v, _, _ in site_urls(site) if e in PATH_RULES]
+        freezer.url_generators = [lambda: values]
+        slow = [(url, endpoint, None) for url, endpoint, _ in Freezer._generate_all_urls(freezer)]
+    assert fast == slow
+    assert {endpoint for _, endpoint, _ in fast} == {"page", "file", "alias"}
+    assert (odd, "page", None) in fast and ("/old b/ü&x.html", "alias", None) in fast
