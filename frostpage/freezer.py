@@ -33,7 +33,7 @@ from .paths import output_file
 from .publish import link_file, remove_others
 from .state import site_state
 from .themes import ThemeTemplates
-from .urls import ENDPOINTS, ROUTES, site_urls
+from .urls import ENDPOINTS, PATH_RULES, ROUTES, site_urls
 from .views import ENGINE_TEMPLATES
 
 # progress(step, done, total, item): where a build is, for a progress bar or a log.
@@ -45,12 +45,6 @@ MINIMUM_FOR_WORKERS = 200
 # the files of content/, whose bytes the build record does not follow, nor the routes of
 # site/hooks.py, which may do anything), and which URLs read much of the site.
 REUSABLE_ENDPOINTS = {route.endpoint for route in ROUTES if route.reusable}
-# The endpoints whose URL is a path put in a rule: '/<path:path>/' → ('/', '/').
-PATH_RULES = {
-    route.endpoint: tuple(route.rule.split("<path:path>"))
-    for route in ROUTES
-    if route.rule.count("<path:path>") == 1 and route.scope != "language"
-}
 WHOLE_SITE_ENDPOINTS = {route.endpoint for route in ROUTES if route.whole_site}
 
 

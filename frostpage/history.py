@@ -24,7 +24,7 @@ def last_changed(root: Path, sources: list[str]) -> dict[str, dt.datetime]:
         seconds = committed.get(path) if path not in edited else None
         if seconds is None:
             try:
-                seconds = int(os.stat(root / path).st_mtime)
+                seconds = int(os.stat(os.path.join(root, path)).st_mtime)
             except OSError:
                 continue
         found[source] = dt.datetime.fromtimestamp(seconds, dt.UTC)

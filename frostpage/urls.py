@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from urllib.parse import quote
 
+from flask import url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, Map, Rule
 
@@ -279,6 +281,16 @@ ROUTES = (
 # fmt: on
 BY_ENDPOINT = {route.endpoint: route for route in reversed(ROUTES)}  # each endpoint's first row
 BY_RULE = {rule: route for route in ROUTES if route.reserves for rule in rules(route)}
+# The endpoints whose URL is a path put in a rule: '/<path:path>/' → ('/', '/').
+PATH_RULES = {
+    route.endpoint: (before, after)
+    for route in ROUTES
+    if route.scope != "language" and route.rule.count("<path:path>") == 1
+    for before, after in [route.rule.split("<path:path>")]
+}
+# What Werkzeug's path converter leaves unquoted (a contract test compares with url_for).
+PATH_SAFE = "!$&'()*+,/:;=@"
+UNQUOTED = re.compile(r"[\w.~!$&'()*+,/:;=@-]*", re.ASCII)  # most paths: nothing to quote
 ENDPOINTS = frozenset(BY_ENDPOINT)
 
 
@@ -311,6 +323,26 @@ def _reserving(space: UrlSpace) -> Map:
         strict_slashes=False,
         redirect_defaults=False,
     )
+
+
+def url_builder() -> Callable[[str, dict[str, Any]], str]:
+    """url_for, in the request it is made for, but for pages, files and aliases: each has
+    its path quoted and put in its rule, after the script root url_for gives them. url_for
+    for each of a hundred thousand pages took seconds."""
+    roots = {
+        endpoint: url_for(endpoint, path="x")[: -len("x" + after)]
+        for endpoint, (_, after) in PATH_RULES.items()
+    }
+
+    def build(endpoint: str, values: dict[str, Any]) -> str:
+        if endpoint in PATH_RULES and values.keys() == {"path"}:
+            path = values["path"]
+            if not UNQUOTED.fullmatch(path):
+                path = quote(path, safe=PATH_SAFE)
+            return roots[endpoint] + path + PATH_RULES[endpoint][1]
+        return url_for(endpoint, **values)
+
+    return build
 
 
 def site_urls(site: Site) -> Iterator[tuple[str, dict[str, Any], dt.datetime | None, bool]]:

@@ -31,7 +31,7 @@ from .page import Page, url_for_source
 from .paths import MARKDOWN_SUFFIXES
 from .state import current_site, site_state
 from .templating import absolute_url, page_url
-from .urls import code_stylesheets, content_type, cross_origin, site_urls, versions
+from .urls import code_stylesheets, content_type, cross_origin, site_urls, url_builder, versions
 
 LATEST_POSTS_ON_HOME = 5
 # The templates frostpage's own views render: a site may not use all of them.
@@ -299,6 +299,7 @@ def sitemap() -> Response:
     site = current_site()
     root = site_state(current_app).root
     changed = history.last_changed(root, [page.source for page in site.all_pages])
+    url_of = url_builder()
     entries = []
     for endpoint, values, modified, listed in site_urls(site):
         if not listed:
@@ -307,10 +308,10 @@ def sitemap() -> Response:
             modified = _file_date(site, endpoint, values, changed)
         found = versions(site, endpoint, values) if len(site.languages) > 1 else {}
         alternates = [
-            (code, absolute_url(url_for(other, **other_values)))
+            (code, absolute_url(url_of(other, other_values)))
             for code, (other, other_values) in found.items()
         ]
-        entries.append((absolute_url(url_for(endpoint, **values)), modified, alternates))
+        entries.append((absolute_url(url_of(endpoint, values)), modified, alternates))
     return _respond(feeds.sitemap(entries))
 
 

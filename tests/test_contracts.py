@@ -9,7 +9,7 @@ import inspect
 import markdown
 import pymdownx.highlight
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask_flatpages import FlatPages
 from flask_frozen import Freezer
 from pygments.formatters import HtmlFormatter
@@ -105,15 +105,14 @@ def test_arithmatex_takes_frostpage_pattern_and_marks_math_for_it():
     assert "$5 and $10" in html
 
 
-def test_the_freezer_puts_paths_in_rules_as_frozen_flask_would_through_url_for(
-    write_site, tmp_path
-):
-    """SiteFreezer.path_urls skips url_for for pages, files and aliases: each URL must be
-    what Frozen-Flask's own loop makes of the same values, under a base URL with a path."""
+def test_paths_are_put_in_rules_as_frozen_flask_and_url_for_would(write_site, tmp_path):
+    """The freezer (path_urls) and the sitemap (url_builder) skip url_for for pages, files
+    and aliases: each URL must be what Frozen-Flask's own loop, or url_for, makes of the
+    same values, under a base URL with a path."""
     from frostpage.app import create_app
-    from frostpage.freezer import PATH_RULES, SiteFreezer
+    from frostpage.freezer import SiteFreezer
     from frostpage.state import site_state
-    from frostpage.urls import site_urls
+    from frostpage.urls import PATH_RULES, site_urls, url_builder
 
     odd = "/a b/é!$&'()*+,;=@:x~/"
     root = write_site(
@@ -137,3 +136,8 @@ def test_the_freezer_puts_paths_in_rules_as_frozen_flask_would_through_url_for(
     assert fast == slow
     assert {endpoint for _, endpoint, _ in fast} == {"page", "file", "alias"}
     assert (odd, "page", None) in fast and ("/old b/ü&x.html", "alias", None) in fast
+    # The sitemap's URLs: quoted as url_for quotes them, after the same script root.
+    with app.test_request_context(base_url="https://example.org/base path/"):
+        build_url = url_builder()
+        assert [build_url(e, v) for e, v in values] == [url_for(e, **v) for e, v in values]
+        assert build_url("page", {"path": "a b"}).endswith("/a%20b/")
