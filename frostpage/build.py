@@ -36,6 +36,7 @@ from .page import Page
 from .parallel import in_workers, render_all
 from .paths import CACHE_FOLDER
 from .publish import (
+    MARKER,
     build_lock,
     check_destination,
     link_file,
@@ -190,7 +191,7 @@ def _build(
     images.prune(images.cache_folder(root), loaded.site.shared.copies.values())
     state = site_state(app)
     used = state.fingerprinted_used
-    _remember(
+    record = _remember(
         record_file,
         destination,
         loaded,
@@ -214,7 +215,7 @@ def _build(
             key,
             folders,
             inputs + [snapshot.folder_digest(folder) for folder in folders[len(inputs) :]],
-            snapshot.folder_digest(str(destination), output=True),
+            _output_digest(destination, files, record),
             _due(state.files.all(), loaded.site),
             pages,
             len(files),
@@ -506,10 +507,10 @@ def _remember(
     assets: set[str],
     index: tuple[str, list[str], dict[str, search.Made]],
     templates: dict[str, str],
-) -> None:
+) -> incremental.BuildRecord:
     """Keep what the next build needs to know of this one (``index``: the search index's
     key, files, and what patching each language's needs; ``templates``: each template's
-    digest)."""
+    digest), and return it."""
     record = incremental.BuildRecord(
         loaded.inputs,
         incremental.recorded_content(loaded.site, loaded.content),
@@ -525,6 +526,19 @@ def _remember(
         templates=templates,
     )
     incremental.save_record(record_file, record, destination)
+    return record
+
+
+def _output_digest(destination: Path, files: list[str], record: incremental.BuildRecord) -> str:
+    """The snapshot's digest of the published ``files`` (and the marker), from the stats
+    the record holds of most of them: those it kept were checked against them, the others
+    taken after publishing. A stat gone stale only makes the next build look."""
+    known: dict[str, incremental.Stat | None] = {**record.search_files}
+    known.update((written.file, written.stat) for written in record.urls.values())
+    return snapshot.output_digest(
+        (name, known[name] if name in known else incremental.file_stat(destination / name))
+        for name in (*files, MARKER)
+    )
 
 
 def _silent(step: str, done: int, total: int, item: str) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import environment_settings
-from .incremental import engine_stamp, load_stamped, save_stamped
+from .incremental import Stat, engine_stamp, load_stamped, save_stamped
 from .paths import file_version
 
 # What a build reads of the project, and of each theme besides it.
@@ -70,18 +70,31 @@ def input_folders(root: Path, themes: Iterable[Path]) -> list[str]:
     return folders
 
 
-def folder_digest(top: str, *, output: bool = False) -> str:
+def folder_digest(top: str) -> str:
     """A digest of the name and ``paths.file_version`` of every file under ``top`` (or of
     ``top`` itself, a file), in order: kept instead of a hundred thousand stats, which would
     take longer to load than to take again. Links to folders are not followed, as a build
     does not follow them; what cannot be read is left out, and so differs from a build,
-    which could read everything. In the ``output`` folder the change time is left out: it
-    moves when the next build links a file into its staging folder."""
+    which could read everything."""
     digest = hashlib.blake2b(digest_size=20)
     for name, stat in _walk(top):
-        version = file_version(stat)[:3] if output else file_version(stat)
-        digest.update(f"{name}\0{version}\n".encode("utf-8", "surrogateescape"))
+        digest.update(f"{name}\0{file_version(stat)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def output_digest(files: Iterable[tuple[str, Stat | None]]) -> str:
+    """A digest of the output folder: each file's name and stat (inode, size, modification
+    time), by name. Its change time is left out: it moves when the next build links the
+    file into its staging folder. A build computes it from the stats it knows of the files
+    it published; the check walks the folder (``walked_output_digest``)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for name, stat in sorted(files):
+        digest.update(f"{name}\0{stat}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def walked_output_digest(top: str) -> str:
+    return output_digest((name, file_version(stat)[:3]) for name, stat in _walk(top))
 
 
 def unchanged(
@@ -98,7 +111,7 @@ def unchanged(
     now = [known.get(folder) or folder_digest(folder) for folder in snapshot.folders]
     if now != snapshot.inputs:
         return None
-    if folder_digest(str(destination), output=True) != snapshot.outputs:
+    if walked_output_digest(str(destination)) != snapshot.outputs:
         return None
     return snapshot
 

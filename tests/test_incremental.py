@@ -13,7 +13,8 @@ from sitecheck import contents, tree
 
 from frostpage import SiteErrors, build
 from frostpage.app import create_app
-from frostpage.incremental import record_path
+from frostpage.incremental import load_stamped, record_path
+from frostpage.snapshot import snapshot_path, walked_output_digest
 from frostpage.state import site_state
 
 # A template global that the build does not follow: it shows which pages were written by
@@ -342,6 +343,21 @@ def test_a_build_with_nothing_changed_keeps_everything_and_says_it(site_root):
     assert again.warnings == first.warnings  # told again, as a build would
     assert any("a draft, not published" in warning for warning in first.warnings)
     assert tree(site_root / "build") == before
+
+
+def test_the_snapshot_knows_the_published_files_as_a_walk_finds_them(site_root):
+    """A build digests build/ from the stats it knows (kept files, the record's); after a
+    rebuild that kept most files, the next build still finds nothing changed."""
+    build(site_root)
+    post = site_root / "content/posts/first.md"
+    post.write_text(post.read_text("utf-8") + "\nMore.\n", "utf-8")
+    rebuilt = build(site_root)
+    assert "kept from the last build" in rebuilt.summary()
+    saved = load_stamped(snapshot_path(record_path(site_root, site_root / "build")))
+    assert saved.outputs == walked_output_digest(str(site_root / "build"))
+    assert build(site_root).up_to_date
+    (site_root / "build/extra.txt").write_text("not the build's\n", "utf-8")
+    assert not build(site_root).up_to_date
 
 
 def _same_size_and_time(root, monkeypatch):
