@@ -81,6 +81,7 @@ class SiteFreezer(Freezer):
         self.linked: set[str] = set()  # those linked from the previous build (kept)
         self.failed: dict[str, tuple[str, str | None]] = {}  # URL → status, endpoint
         self.spared: Collection[str] = ()  # folders of the build another step writes (search)
+        self.model_urls = list(site_urls(site))  # enumerated once: a hundred thousand
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
@@ -95,7 +96,7 @@ class SiteFreezer(Freezer):
     def site_urls(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """The model's URLs for Frozen-Flask's url_for, but those of pages, files and
         aliases (``path_urls``)."""
-        for endpoint, values, _, _ in site_urls(self.site):
+        for endpoint, values, _, _ in self.model_urls:
             if endpoint not in PATH_RULES:
                 yield endpoint, values
 
@@ -104,7 +105,7 @@ class SiteFreezer(Freezer):
         quotes the path and the loop unquotes it again, so each is its rule with the path
         put in (none holds '#', '?' or '%': the checks). url_for for each of a hundred
         thousand pages took seconds."""
-        for endpoint, values, _, _ in site_urls(self.site):
+        for endpoint, values, _, _ in self.model_urls:
             if endpoint in PATH_RULES:
                 before, after = PATH_RULES[endpoint]
                 yield before + values["path"] + after, endpoint, None
@@ -378,7 +379,7 @@ def freeze(
             freezer.rendering.add(template.name)
 
     static_files = len(site_state(app).assets.files())
-    expected = sum(1 for _ in site_urls(site)) + static_files + 2
+    expected = len(freezer.model_urls) + static_files + 2
     with (
         warnings.catch_warnings(record=True) as caught,
         template_rendered.connected_to(record, app),
