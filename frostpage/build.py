@@ -258,9 +258,10 @@ def _load_and_render(
             lambda done, page: report("Rendering", done, len(site.all_pages), page.file),
             rendered_before=unchanged,
         )
-        # The keys of rendered pages, with the files they show now.
+        # The keys of rendered pages that show other files now.
         linked = incremental.linked_files(site, before)
-        content = incremental.content_keys(site, linked)
+        moved = [p for p in site.all_pages if linked.get(p.source, ()) != before.get(p.source, ())]
+        content |= incremental.content_keys(site, linked, moved)
         errors = site.all_errors(rendered_before=unchanged)
     if errors:
         raise SiteErrors(errors)

@@ -184,11 +184,14 @@ def forget_record(path: Path) -> None:
     path.unlink(missing_ok=True)
 
 
-def content_keys(site: Site, linked: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Each page's content key: its text, the names its ``linked`` files of content/ are
-    published under, and its ``image:``'s (a social card's name follows its image)."""
+def content_keys(
+    site: Site, linked: dict[str, tuple[str, ...]], pages: Iterable[Page] | None = None
+) -> dict[str, str]:
+    """Each page's content key (of ``pages``, else of all): its text, the names its
+    ``linked`` files of content/ are published under, and its ``image:``'s (a social
+    card's name follows its image)."""
     keys = {}
-    for page in site.all_pages:
+    for page in site.all_pages if pages is None else pages:
         digest = hashlib.blake2b(page.body_digest.encode(), digest_size=16)
         names = [site.published_name(name) for name in linked.get(page.source, ())]
         digest.update(repr((names, site.image_url(page))).encode("utf-8", "surrogatepass"))

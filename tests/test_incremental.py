@@ -527,6 +527,26 @@ def test_after_each_kind_of_edit_the_rebuild_is_what_a_full_build_writes(
     assert contents(root / "build") == full_build_of(root, tmp_path)
 
 
+def test_a_page_that_now_shows_an_image_is_kept_by_the_next_build(write_site, monkeypatch):
+    """The record keeps the content key of a page rendered with its new links (the image
+    it now shows): a later build from the same inputs keeps its file."""
+    from PIL import Image
+
+    root = marked_site(write_site)
+    Image.new("RGB", (40, 20), "red").save(root / "content/about/dot.png")
+    monkeypatch.setenv("BUILD_MARK", "first")
+    build(root)
+    about = root / "content/about.md"
+    about.write_text(about.read_text("utf-8") + "\n![A red dot](about/dot.png)\n", "utf-8")
+    monkeypatch.setenv("BUILD_MARK", "second")
+    build(root)
+    assert "dot." in (root / "build/about/index.html").read_text("utf-8")
+    os.utime(about)  # touched, not changed: the build is not skipped, nothing is rendered
+    monkeypatch.setenv("BUILD_MARK", "third")
+    assert not build(root).up_to_date
+    assert mark_of(root, "about/index.html") == "second"
+
+
 def test_a_text_edit_skips_the_consistency_checks_and_a_new_conflict_is_found(
     write_site, monkeypatch
 ):
