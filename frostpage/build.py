@@ -2,12 +2,12 @@
 
 All or nothing: Frozen-Flask requests every URL the site model enumerates (nothing depends
 on being linked from somewhere) and writes the responses into a staging folder; its links
-are checked; only then is it swapped in (``publish``). A file whose bytes did not change
+are checked; only then is it published (``publish``). A file whose bytes did not change
 keeps its inode and mtime, so a rebuild with no change rewrites nothing. On any error the
 previous ``build/`` is left exactly as it was.
 
 A rebuild requests again only the URLs whose inputs changed (``incremental``); the files
-of the others are linked from the previous build.
+of the others are kept where they are in the previous build.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import filecmp
 import functools
 import gc
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -37,14 +36,13 @@ from .parallel import in_workers, render_all
 from .paths import CACHE_FOLDER
 from .publish import (
     MARKER,
+    Output,
     build_lock,
     check_destination,
-    link_file,
+    discard,
     new_staging,
     publish,
     recover,
-    remove_others,
-    set_aside,
 )
 from .state import site_state
 
@@ -165,29 +163,27 @@ def _build(
     templates = incremental.template_digests(app.jinja_env)
     kept = previous.reusable(loaded.unchanged, destination, templates) if previous else {}
     reused = previous if kept else None  # the build whose files this one keeps
-    spare = incremental.spare_path(record_file)
-    staging = new_staging(destination, spare)
+    discard(record_file.with_suffix(".previous"))  # where earlier versions kept a spare build
+    output = new_staging(destination, patching=bool(kept))
     try:
-        freezer, warnings = _write(app, loaded.site, staging, report, kept, destination, reused)
-        anchors, broken = _check_links(staging, destination, loaded.site, freezer, kept, reused)
+        freezer, warnings = _write(app, loaded.site, output, report, kept, reused)
+        anchors, broken = _check_links(output, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
         index, search_made, indexed = _index(
             loaded,
-            staging,
+            output,
             search_key,
             previous,
-            destination,
             report,
             root / CACHE_FOLDER,
             site_state(app).themes,
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
-        linked = freezer.linked | (set(index) - indexed)
-        pages, written = publish(staging, destination, files, spare, linked)
+        pages, written = publish(output, files)
     finally:
-        if staging.exists():
-            set_aside(staging, spare)
+        if output.staging.exists():  # not published
+            discard(output.staging)
     images.prune(images.cache_folder(root), loaded.site.shared.copies.values())
     state = site_state(app)
     used = state.fingerprinted_used
@@ -294,17 +290,15 @@ def _make_images(site: Site, root: Path, report: Progress) -> int:
 def _write(
     app: Flask,
     site: Site,
-    staging: Path,
+    output: Output,
     report: Progress,
     kept: dict[str, incremental.Written],
-    destination: Path,
     reused: incremental.BuildRecord | None,
 ) -> tuple[SiteFreezer, list[str]]:
-    """Write every URL into ``staging``, the ``kept`` ones linked from ``destination``."""
+    """Write every URL into ``output``, but the ``kept`` ones, kept from ``reused``."""
     if reused:  # what the kept files used and loaded, for _headers and the warnings
         site_state(app).fingerprinted_used |= reused.assets
-    folders = {search.folder(language) for language in site.languages}
-    freezer, warnings = freeze(app, site, staging, report, kept, destination, folders)
+    freezer, warnings = freeze(app, site, output, report, kept)
     if reused:
         freezer.written_by = {**reused.written_by, **freezer.written_by}
         freezer.templates_loaded |= reused.templates_loaded
@@ -313,26 +307,22 @@ def _write(
 
 def _index(
     loaded: Loaded,
-    staging: Path,
+    output: Output,
     key: str,
     previous: incremental.BuildRecord | None,
-    destination: Path,
     report: Progress,
     cache: Path,
     themes: list[Path],
 ) -> tuple[list[str], dict[str, search.Made], set[str]]:
-    """Write each language's search index into ``staging`` (_search/, fr/_search/…): linked
+    """Write each language's search index into ``output`` (_search/, fr/_search/…): kept
     from the previous build when it was made of the same pages, patched when few pages
-    changed, else made anew (a file as it was is linked all the same). Return its files,
-    what the next build needs to patch it, and the files written anew (not linked).
-
-    The freeze leaves a spare build's index in place: a file that is the same is kept (a
-    stat, not a new link), the others are replaced or removed here."""
+    changed, else made anew (a file as it was is kept all the same). Return its files,
+    what the next build needs to patch it, and the files written anew (not kept)."""
+    destination = output.destination
     untouched = previous is not None and previous.search_untouched(destination)
     if previous and untouched and key == previous.search_key:
         for name in previous.search_files:
-            link_file(os.path.join(destination, name), os.path.join(staging, name))
-        _remove_other_indexes(loaded.site, staging, set(previous.search_files))
+            output.keep(name)
         return sorted(previous.search_files), previous.search_made, set()
     report("Indexing", 0, 1, "search")
     written: set[str] = set()
@@ -352,47 +342,35 @@ def _index(
             blog = i18n.translations(language.language.code, themes).ugettext("Blog")
             found = search.documents(language, words_of_page, blog)
             files = search.updated_files(found, before, read, words_before, made_now)
-            published = destination / folder if previous else None
-            given, new = _write_index(files, staging / folder, published)
+            given, new = _write_index(files, output, folder, keeping=previous is not None)
             fresh.update(f"{folder}/{name}" for name in new)
             made[folder] = made_now[0]
             for name in made_now[0].names():
                 written.add(f"{folder}/{name}")
-                if name not in given:  # a file the patch left as it was (plain strings: many)
-                    link_file(os.path.join(destination, folder, name), f"{staging}/{folder}/{name}")
+                if name not in given:  # a file the patch left as it was
+                    output.keep(f"{folder}/{name}")
     report("Indexing", 1, 1, "search")
-    _remove_other_indexes(loaded.site, staging, written)
     return sorted(written), made, fresh
 
 
 def _write_index(
-    files: Iterable[tuple[str, bytes]], staging: Path, published: Path | None
+    files: Iterable[tuple[str, bytes]], output: Output, folder: str, keeping: bool
 ) -> tuple[set[str], set[str]]:
-    """Write an index's ``files`` into ``staging``, but link those that are as
-    ``published`` (in a rebuild); return their names, and those written."""
+    """Write an index's ``files`` into ``output``'s ``folder``, but (when ``keeping``) keep
+    those that are as the previous build's, most after an edit; return their names, and
+    those written."""
     names, written = set(), set()
     for name, data in files:
         names.add(name)
-        if published and _holds(os.path.join(published, name), data):  # most, after an edit
-            link_file(published / name, staging / name)
+        relative = f"{folder}/{name}"
+        if keeping and _holds(os.path.join(output.destination, relative), data):
+            output.keep(relative)
             continue
-        path = staging / name
+        path = output.staging / relative
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)  # in a spare build: a link to a published file
         path.write_bytes(data)
         written.add(name)
     return names, written
-
-
-def _remove_other_indexes(site: Site, staging: Path, written: set[str]) -> None:
-    """Remove from ``staging`` the index files of no language's index (a spare build's)."""
-    for language in site.languages:
-        folder = search.folder(language)
-        if not language.settings.search:
-            shutil.rmtree(staging / folder, ignore_errors=True)
-        elif (staging / folder).is_dir():
-            names = {name[len(folder) + 1 :] for name in written if name.startswith(folder + "/")}
-            remove_others(staging / folder, names)
 
 
 @contextlib.contextmanager
@@ -454,8 +432,7 @@ def _holds(path: str, data: bytes) -> bool:
 
 
 def _check_links(
-    staging: Path,
-    destination: Path,
+    output: Output,
     site: Site,
     freezer: SiteFreezer,
     kept: dict[str, incremental.Written],
@@ -469,16 +446,17 @@ def _check_links(
     if reused:
         published = {written.file: written.stat for written in reused.urls.values()}
         for name in freezer.files - unchanged:
-            old, new = os.path.join(destination, name), os.path.join(staging, name)
+            old, new = os.path.join(output.destination, name), os.path.join(output.staging, name)
             stat = published.get(name)
             if stat and incremental.file_stat(old) == stat and filecmp.cmp(old, new, False):
                 unchanged.add(name)
     broken, anchors = check_links(
-        staging,
+        output.staging,
         site.settings.base_url,
         reused.anchors if reused else None,
         unchanged=unchanged,
         files=sorted(freezer.files),
+        locate=output.path,
     )
     errors = [attribute(link, site, freezer.written_by) for link in broken]
     if errors and site.settings.links.broken == "error":

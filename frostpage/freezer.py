@@ -1,7 +1,7 @@
 """Frozen-Flask, fed with every URL of the site model and written on every core.
 
 Each URL's file is named by ``paths.output_file`` (never anywhere but under the output
-folder). A rebuild links the files of unchanged URLs from the previous build instead of
+folder). A rebuild keeps the files of unchanged URLs from the previous build instead of
 requesting them; the rest are requested in worker processes, which send back what the
 build must know (files, pages read, assets used, templates, warnings).
 """
@@ -9,10 +9,9 @@ build must know (files, pages read, assets used, templates, warnings).
 from __future__ import annotations
 
 import functools
-import os
 import reprlib
 import warnings
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from .model import Site
 from .page import recording_reads
 from .parallel import in_workers
 from .paths import output_file
-from .publish import link_file, remove_others
+from .publish import Output
 from .state import site_state
 from .themes import ThemeTemplates
 from .urls import ENDPOINTS, PATH_RULES, ROUTES, site_urls
@@ -54,8 +53,8 @@ class SiteFreezer(Freezer):
     The fingerprinted copies of static files, and ``_headers`` which lists them, come
     last: by then every page has been rendered, so every asset it used is known.
 
-    ``kept`` are URLs whose files the previous build in ``previous`` wrote from the same
-    inputs: they are linked from there instead of requested.
+    ``kept`` are URLs whose files the previous build wrote from the same inputs: they
+    are kept (``Output.keep``) instead of requested.
     """
 
     # Frozen-Flask's own, used beyond its public methods: pinned and checked by
@@ -67,20 +66,18 @@ class SiteFreezer(Freezer):
         app: Flask,
         site: Site,
         kept: dict[str, incremental.Written],
-        previous: Path,
+        output: Output,
     ) -> None:
         self.site = site
         self.kept = kept
-        self.previous = previous
+        self.output = output
         self.written_by: dict[str, str] = {}  # URL → the template or hook that wrote it
         self.rendering: set[str] = set()  # the templates rendered for the URL being written
         self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
         self.written: dict[str, incremental.Written] = {}  # what a rebuild may keep
         self.requested = 0  # URLs requested from the app (not kept)
         self.files: set[str] = set()  # every file of the build, relative to its folder
-        self.linked: set[str] = set()  # those linked from the previous build (kept)
         self.failed: dict[str, tuple[str, str | None]] = {}  # URL → status, endpoint
-        self.spared: Collection[str] = ()  # folders of the build another step writes (search)
         self.model_urls = list(site_urls(site))  # enumerated once: a hundred thousand
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
@@ -147,11 +144,6 @@ class SiteFreezer(Freezer):
         first_seen: dict[str, tuple[str | None, Any]] = {}  # a URL generated twice is written once
         for url, endpoint, modified in generated:
             first_seen.setdefault(url, (endpoint, modified))
-        # A spare build may hold files this one does not write, or a file where a folder
-        # must now be: only what this build writes stays (the fingerprinted assets, written
-        # last, are written afresh).
-        wanted = {self.urlpath_to_filepath(url) for url in first_seen}
-        remove_others(self.root, wanted, spared=self.spared)
         reusable = {
             url for url, (endpoint, _) in first_seen.items() if endpoint in REUSABLE_ENDPOINTS
         }
@@ -159,14 +151,12 @@ class SiteFreezer(Freezer):
         in_order = sorted(
             first_seen.items(), key=lambda item: item[1][0] not in WHOLE_SITE_ENDPOINTS
         )
-        root, previous = str(self.root), str(self.previous)  # the property joins each time
         for url, (_, modified) in in_order:
             kept = self.kept.get(url) if url in reusable else None
             if kept is None:
                 urls.append((url, modified))
                 continue
-            link_file(os.path.join(previous, kept.file), os.path.join(root, kept.file))
-            self.linked.add(kept.file)
+            self.output.keep(kept.file)
             self.written[url] = kept
             yield self._frozen(url, kept.file)
         state = site_state(self.app)
@@ -226,11 +216,7 @@ class SiteFreezer(Freezer):
             raise SiteError(HOOKS_PATH, None, f"{error}: nothing is written there") from None
 
     def _build_one(self, url: str, last_modified: Any = None) -> Path:
-        """Frozen-Flask's request and write, into a place cleared first: the folder may be
-        a spare build whose files are links to published ones (never to be written through),
-        and Frozen-Flask skips a file it finds newer than the page."""
-        # What is there is a file: anything else was removed with the files of no URL.
-        (self.root / self.urlpath_to_filepath(url)).unlink(missing_ok=True)
+        """Frozen-Flask's request and write, with an error naming the URL or the hook."""
         try:
             return super()._build_one(url, last_modified)
         except ValueError:  # Frozen-Flask's answer to a status other than 200
@@ -351,24 +337,20 @@ def _as_site_errors(error: BaseException, app: Flask) -> BaseException:
 def freeze(
     app: Flask,
     site: Site,
-    staging: Path,
+    output: Output,
     report: Progress,
     kept: dict[str, incremental.Written],
-    previous: Path,
-    spared: Collection[str] = (),
 ) -> tuple[SiteFreezer, list[str]]:
-    """Write every URL into ``staging``, linking the ``kept`` ones from ``previous`` (and
-    leaving the folders ``spared`` to their owner); return the freezer (what it learnt of each
-    URL) and warnings."""
+    """Write every URL into ``output``'s staging folder, keeping the ``kept`` ones; return
+    the freezer (what it learnt of each URL) and warnings."""
     app.config.update(
-        FREEZER_DESTINATION=str(staging),
+        FREEZER_DESTINATION=str(output.staging),
         FREEZER_BASE_URL=site.settings.base_url,
         FREEZER_REMOVE_EXTRA_FILES=False,
         FREEZER_REDIRECT_POLICY="error",
         PROPAGATE_EXCEPTIONS=True,
     )
-    freezer = SiteFreezer(app, site, kept, previous)
-    freezer.spared = spared
+    freezer = SiteFreezer(app, site, kept, output)
     app.after_request(freezer.note_failure)
 
     def record(sender: Flask, template, context, **extra) -> None:

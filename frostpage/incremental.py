@@ -127,11 +127,6 @@ def record_path(root: Path, destination: Path) -> Path:
     return root / CACHE_FOLDER / RECORDS_FOLDER / f"{name}.pickle"
 
 
-def spare_path(record: Path) -> Path:
-    """Where the build before the last is kept, to be made into the next one."""
-    return record.with_suffix(".previous")
-
-
 def load_record(path: Path) -> BuildRecord | None:
     """The record at ``path``, or None when there is none that this code can trust."""
     record = load_stamped(path)

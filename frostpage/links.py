@@ -11,6 +11,7 @@ site's own base URL (canonical links, feeds, the sitemap) are checked like the r
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import posixpath
 import re
@@ -63,6 +64,7 @@ def check_links(
     previous: Anchors | None = None,
     unchanged: set[str] | frozenset[str] = frozenset(),
     files: list[str] | None = None,
+    locate: Callable[[str], str] | None = None,
 ) -> tuple[list[BrokenLink], Anchors]:
     """Every broken internal link in the files under ``output``, in a stable order, and
     the anchors of every file.
@@ -70,23 +72,25 @@ def check_links(
     ``previous`` are the anchors of a build that passed this check, and ``unchanged`` its
     files that are here with the same bytes: those are not read again, as long as nothing
     they could link to has gone (the same files, and no anchor lost). ``files`` are those
-    under ``output``, when the caller knows them.
+    under ``output``, when the caller knows them; ``locate`` gives a file's path, when
+    some are elsewhere (a rebuild's files kept in place).
     """
     base_path = urlsplit(base_url).path.rstrip("/")
     files = sorted(_output_files(output)) if files is None else files
+    path_of = locate or functools.partial(os.path.join, output)
     existing = set(files)
     if previous is None or existing != previous.keys():
         previous, unchanged = {}, frozenset()
     checked = [name for name in files if name.endswith(CHECKED_SUFFIXES) and name not in unchanged]
-    documents = _read_all(output, checked)
+    documents = _read_all(path_of, checked)
     if unchanged and any(not previous[name] <= documents[name].ids for name in checked):
         rest = [name for name in files if name.endswith(CHECKED_SUFFIXES) and name in unchanged]
-        documents.update(_read_all(output, rest))
+        documents.update(_read_all(path_of, rest))
         checked = sorted(checked + rest)
 
     def document(relative: str) -> _Document:
         if relative not in documents:
-            documents[relative] = _read(output / relative)
+            documents[relative] = _read(path_of(relative))
         return documents[relative]
 
     # A link from the site's root means the same on every page: checked once.
@@ -130,9 +134,9 @@ def check_links(
     return broken, {name: anchors_of(name) for name in files}
 
 
-def _read_all(output: Path, names: list[str]) -> dict[str, _Document]:
+def _read_all(path_of: Callable[[str], str], names: list[str]) -> dict[str, _Document]:
     """The links and ids of these files, read on every core when there are many."""
-    read = in_workers(lambda part: [_read(output / name) for name in part], names)
+    read = in_workers(lambda part: [_read(path_of(name)) for name in part], names)
     return dict(zip(names, (document for part in read for document in part), strict=True))
 
 
@@ -186,12 +190,13 @@ def _url_of_file(relative: str) -> str:
     return relative[: -len("index.html")] if relative.endswith("index.html") else relative
 
 
-def _read(path: Path) -> _Document:
+def _read(path: str) -> _Document:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     except OSError:
         return _Document([], set())
-    if path.suffix == ".xml":
+    if path.endswith(".xml"):
         return _read_xml(data)
     return _read_html(data.decode("utf-8", errors="replace"))
 

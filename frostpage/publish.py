@@ -1,12 +1,17 @@
 """Publishing a build: pure file system, all or nothing, and only ever over frostpage's own folders.
 
-A build is written into a staging folder beside the output folder, then swapped in with
-one atomic exchange (Linux's ``renameat2`` with ``RENAME_EXCHANGE``), so there is no
-moment without a complete output folder, even if the process is killed. Every folder
-frostpage makes carries a marker file; an output folder without it (a git repository, a
-hand-written docs/, a symbolic link to a web server's root) is never replaced or deleted
-unless the author says ``--force``. One build at a time runs per project (a lock), and
-each build first clears what a killed one left behind.
+A build writes its files into a staging folder beside the output folder. A first build, or
+one that keeps nothing of the last, is swapped in with one atomic exchange (Linux's
+``renameat2`` with ``RENAME_EXCHANGE``), so there is no moment without a complete output
+folder, even if the process is killed. A rebuild that keeps most files of the last
+(``Output.patching``) moves only its new files in, one atomic rename each, after removing
+what the output folder holds besides the build's files: for those few milliseconds it is a
+mix of both builds, every file whole; killed then, it stays one until the next build,
+which writes every file again (the record of the last build is forgotten before
+publishing). Every folder frostpage makes carries a marker file; an output folder without
+it (a git repository, a hand-written docs/, a symbolic link to a web server's root) is
+never replaced or deleted unless the author says ``--force``. One build at a time runs
+per project (a lock), and each build first clears what a killed one left behind.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Collection, Iterator, Set
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import SiteError
@@ -124,61 +130,95 @@ def recover(destination: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def new_staging(destination: Path, spare: Path) -> Path:
-    """A marked folder beside ``destination`` to build into: the spare build when there is
-    one on the same disk (fixing a few of its files costs less than making its thousands
-    of folders), else an empty one."""
+@dataclass
+class Output:
+    """The build being made: its new files in ``staging``. The files it keeps of the last
+    build stay where they are in ``destination`` when ``patching``; else they are linked
+    into ``staging``, which then replaces ``destination`` whole."""
+
+    staging: Path
+    destination: Path
+    patching: bool
+    kept: set[str] = field(default_factory=set)  # files of the last build kept as they are
+
+    def keep(self, name: str) -> None:
+        """Keep the last build's file ``name`` (relative to the build folder) in this one."""
+        if not self.patching:
+            link_file(os.path.join(self.destination, name), os.path.join(self.staging, name))
+        self.kept.add(name)
+
+    def path(self, name: str) -> str:
+        """Where this build's file ``name`` is until it is published."""
+        folder = self.destination if self.patching and name in self.kept else self.staging
+        return os.path.join(folder, name)
+
+
+def new_staging(destination: Path, patching: bool) -> Output:
+    """An empty, marked folder beside ``destination`` to build into; ``patching`` the last
+    build (which the build keeps most of) when it is a folder frostpage made."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=_prefix(destination), dir=destination.parent))
-    if (spare / MARKER).is_file() and not spare.is_symlink():
-        with contextlib.suppress(OSError):  # on another disk: start empty
-            os.rmdir(staging)
-            os.replace(spare, staging)
-    staging.mkdir(exist_ok=True)
     staging.chmod(0o755)
     mark(staging)
-    return staging
+    ours = not destination.is_symlink() and (destination / MARKER).is_file()
+    return Output(staging, destination, patching and ours)
 
 
 def mark(folder: Path) -> None:
     marker = folder / MARKER
     if not marker.is_file() or marker.read_text("utf-8") != MARKER_TEXT:
-        marker.unlink(missing_ok=True)  # in a spare build, a link to a published file
+        marker.unlink(missing_ok=True)
         marker.write_text(MARKER_TEXT, "utf-8")
 
 
-def publish(
-    staging: Path, destination: Path, files: list[str], spare: Path, linked: Set[str] = frozenset()
-) -> tuple[int, int]:
-    """Swap ``staging`` in as ``destination`` in one step; unchanged files keep their inode
-    and mtime. The replaced build is set aside as the ``spare`` of the next one. The files
-    ``linked`` from ``destination`` (``link_file``) are its own: they are not compared.
+def publish(output: Output, files: list[str]) -> tuple[int, int]:
+    """Put the build of ``output`` (its ``files``) in place of its destination, and remove
+    the staging folder; a file whose bytes did not change keeps its inode and mtime.
 
     Returns (HTML pages, files written).
     """
-    written = 0
-    for name in (*files, MARKER):
-        if name in linked:
+    changed = []
+    for name in files:
+        if name in output.kept:
             continue
         # Plain strings: tens of thousands of files, for which Path objects cost seconds.
-        new, old = os.path.join(staging, name), os.path.join(destination, name)
-        if same_file(old, new):
-            continue  # linked from the previous build
+        new, old = os.path.join(output.staging, name), os.path.join(output.destination, name)
         if os.path.isfile(old) and not os.path.islink(old) and filecmp.cmp(old, new, False):
-            keep_old(old, new)
+            if not output.patching:
+                keep_old(old, new)
         else:
-            written += name != MARKER
+            changed.append(name)
+    if output.patching:
+        _patch(output, files, changed)
+    else:
+        _swap(output.staging, output.destination)
+    return sum(name.endswith(".html") for name in files), len(changed)
+
+
+def _patch(output: Output, files: list[str], changed: list[str]) -> None:
+    """Remove what the destination holds besides ``files``, then move the ``changed`` files
+    in from staging (a file or link standing where a folder must be is gone by then)."""
+    remove_others(output.destination, set(files))
+    mark(output.destination)
+    for name in changed:
+        target = os.path.join(output.destination, name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.replace(os.path.join(output.staging, name), target)
+    discard(output.staging)
+
+
+def _swap(staging: Path, destination: Path) -> None:
+    """Put ``staging`` in place of ``destination`` in one step, and remove what stood there."""
     if not os.path.lexists(destination):
         os.replace(staging, destination)
     elif exchange(staging, destination):
-        set_aside(staging, spare)  # now the previous build
+        discard(staging)  # now the previous build
     else:
         # No atomic exchange here: two renames, and ``recover`` repairs a kill between them.
         retired = staging.with_name(staging.name + "-retired")
         os.replace(destination, retired)
         os.replace(staging, destination)
-        set_aside(retired, spare)
-    return sum(name.endswith(".html") for name in files), written
+        discard(retired)
 
 
 def exchange(first: Path, second: Path) -> bool:
@@ -195,59 +235,45 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def set_aside(folder: Path, spare: Path) -> None:
-    """Keep ``folder`` as the spare build if frostpage made it (its files are mostly links);
-    anything else that stood at the destination is removed (a link, not what it points to)."""
+def discard(folder: Path) -> None:
+    """Remove a build folder; anything else that stood at the destination (a symbolic
+    link, with --force) is removed itself, not what it points to."""
     if folder.is_symlink() or not folder.is_dir():
         folder.unlink(missing_ok=True)
-        return
-    if (folder / MARKER).is_file():
-        try:
-            spare.parent.mkdir(parents=True, exist_ok=True)
-            shutil.rmtree(spare, ignore_errors=True)
-            os.replace(folder, spare)
-            return
-        except OSError:
-            pass
-    shutil.rmtree(folder, ignore_errors=True)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def remove_others(folder: Path, files: set[str], spared: Collection[str] = ()) -> None:
-    """Remove what ``folder`` holds besides ``files`` (relative paths), the marker and the
-    folders ``spared`` (whose owner sees to them), and the folders left empty. Plain
-    strings, and no listing besides the walk's: a build has hundreds of thousands."""
+def remove_others(folder: Path, files: set[str]) -> None:
+    """Remove what ``folder`` holds besides ``files`` (relative paths) and the marker, and
+    the folders left empty; a link is removed as a file, never followed. Plain strings
+    and one listing per folder: a build has hundreds of thousands."""
     keep = files | {MARKER}
-    top = str(folder)
-    emptied: set[str] = set()
-    for directory, folders, names in os.walk(top, topdown=False):
-        relative = directory[len(top) + 1 :]
-        if any(relative == name or relative.startswith(name + "/") for name in spared):
-            continue
-        prefix = relative + "/" if relative else ""
-        left = len(names)
-        for name in names:
-            if prefix + name not in keep:
-                os.unlink(os.path.join(directory, name))
-                left -= 1
-        inner = (os.path.join(directory, name) for name in folders)
-        if relative and not left and all(path in emptied for path in inner):
-            with contextlib.suppress(OSError):  # not empty after all: kept
-                os.rmdir(directory)
-                emptied.add(directory)
+
+    def clear(directory: str, prefix: str) -> bool:
+        """Remove the others under ``directory``; whether it is left empty."""
+        left = 0
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if clear(entry.path, name + "/"):
+                        os.rmdir(entry.path)
+                    else:
+                        left += 1
+                elif name in keep:
+                    left += 1
+                else:
+                    os.unlink(entry.path)
+        return not left
+
+    clear(str(folder), "")
 
 
-def same_file(old: str | Path, new: str | Path) -> bool:
-    try:
-        return os.path.samestat(os.stat(old), os.stat(new))
-    except OSError:
-        return False
-
-
-def link_file(old: str | Path, new: str | Path) -> None:
-    """Make ``new`` the file ``old`` (a link, so its bytes are not copied), unless it is."""
-    if not same_file(old, new):
-        os.makedirs(os.path.dirname(new), exist_ok=True)
-        keep_old(old, new)
+def link_file(old: str, new: str) -> None:
+    """Make ``new`` the file ``old`` (a link, so its bytes are not copied)."""
+    os.makedirs(os.path.dirname(new), exist_ok=True)
+    keep_old(old, new)
 
 
 def keep_old(old: str | Path, new: str | Path) -> None:

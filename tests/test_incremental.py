@@ -156,6 +156,22 @@ def test_full_requests_every_url(write_site, monkeypatch):
     assert mark_of(root, "about/index.html") == "second"
 
 
+def test_a_rebuild_moves_in_only_its_new_files(site_root, tmp_path):
+    build(site_root)
+    files = [path for path in (site_root / "build").rglob("*") if path.is_file()]
+    before = {path: path.stat().st_ino for path in files}
+    team = site_root / "content/about/team.md"
+    team.write_text(team.read_text("utf-8") + "\nOne more person.\n", "utf-8")
+    result = build(site_root)
+    assert 0 < result.written < 5
+    moved = [path for path, inode in before.items() if path.stat().st_ino != inode]
+    assert site_root / "build/about/team/index.html" in moved and len(moved) == result.written
+    # Every file has one name: no other copy of the build links to it.
+    assert {path.stat().st_nlink for path in files} == {1}
+    assert not list((site_root / ".frostpage-cache").rglob("*.previous"))
+    assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
+
+
 def test_a_file_changed_in_build_by_hand_is_written_again(site_root):
     build(site_root)
     about = site_root / "build/about/index.html"

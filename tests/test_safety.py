@@ -562,6 +562,24 @@ def test_a_build_waits_while_another_holds_the_lock(site_root):
     assert (site_root / "build/index.html").is_file()
 
 
+@pytest.mark.parametrize("planted", ["about", "about/team", "about/team/index.html"])
+def test_a_link_planted_in_build_is_never_written_through(site_root, tmp_path, planted):
+    build(site_root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine", "utf-8")
+    link = site_root / "build" / planted
+    shutil.rmtree(link) if link.is_dir() else link.unlink()
+    link.symlink_to(elsewhere)
+    team = site_root / "content/about/team.md"
+    team.write_text(team.read_text("utf-8") + "\nOne more person.\n", "utf-8")
+    build(site_root)
+    assert [path.name for path in elsewhere.iterdir()] == ["keep.txt"]
+    assert not link.is_symlink()
+    page = site_root / "build/about/team/index.html"
+    assert "One more person." in page.read_text("utf-8") and not page.is_symlink()
+
+
 def test_a_killed_build_leaves_the_previous_build_and_no_leftovers(write_site):
     root = write_site(
         {
