@@ -313,19 +313,21 @@ def _index(
     report: Progress,
     cache: Path,
     themes: list[Path],
-) -> tuple[list[str], dict[str, search.Made], set[str]]:
+) -> tuple[dict[str, incremental.Stat | None], dict[str, search.Made], set[str]]:
     """Write each language's search index into ``output`` (_search/, fr/_search/…): kept
     from the previous build when it was made of the same pages, patched when few pages
-    changed, else made anew (a file as it was is kept all the same). Return its files,
-    what the next build needs to patch it, and the files written anew (not kept)."""
+    changed, else made anew (a file as it was is kept all the same). Return its files (with
+    the stat of each kept from an untouched index: ten thousand need no stat again), what
+    the next build needs to patch it, and the files written anew (not kept)."""
     destination = output.destination
     untouched = previous is not None and previous.search_untouched(destination)
     if previous and untouched and key == previous.search_key:
         for name in previous.search_files:
             output.keep(name)
-        return sorted(previous.search_files), previous.search_made, set()
+        return dict(previous.search_files), previous.search_made, set()
     report("Indexing", 0, 1, "search")
-    written: set[str] = set()
+    known = previous.search_files if previous and untouched else {}
+    written: dict[str, incremental.Stat | None] = {}
     made: dict[str, search.Made] = {}
     fresh: set[str] = set()
     with _search_words(loaded, cache / "search.sqlite") as (words_of_page, words_before):
@@ -346,11 +348,12 @@ def _index(
             fresh.update(f"{folder}/{name}" for name in new)
             made[folder] = made_now[0]
             for name in made_now[0].names():
-                written.add(f"{folder}/{name}")
+                relative = f"{folder}/{name}"
                 if name not in given:  # a file the patch left as it was
-                    output.keep(f"{folder}/{name}")
+                    output.keep(relative)
+                written[relative] = known.get(relative) if relative in output.kept else None
     report("Indexing", 1, 1, "search")
-    return sorted(written), made, fresh
+    return written, made, fresh
 
 
 def _write_index(
@@ -484,12 +487,12 @@ def _remember(
     freezer: SiteFreezer,
     anchors: Anchors,
     assets: set[str],
-    index: tuple[str, list[str], dict[str, search.Made]],
+    index: tuple[str, dict[str, incremental.Stat | None], dict[str, search.Made]],
     templates: dict[str, str],
 ) -> incremental.BuildRecord:
     """Keep what the next build needs to know of this one (``index``: the search index's
-    key, files, and what patching each language's needs; ``templates``: each template's
-    digest), and return it."""
+    key, files with the stats known, and what patching each language's needs;
+    ``templates``: each template's digest), and return it."""
     record = incremental.BuildRecord(
         loaded.inputs,
         incremental.recorded_content(loaded.site, loaded.content),
@@ -499,7 +502,7 @@ def _remember(
         freezer.templates_loaded,
         set(assets),
         search_key=index[0],
-        search_files=dict.fromkeys(index[1]),
+        search_files=dict(index[1]),
         search_made=index[2],
         linked=loaded.linked,
         templates=templates,

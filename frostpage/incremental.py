@@ -136,7 +136,7 @@ def load_record(path: Path) -> BuildRecord | None:
 def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
     """Store ``record`` with the stat of each published file; a failure only costs speed.
     A file kept from the previous build has the stat it was kept by (it is the same file,
-    linked, or a copy the next build will not trust)."""
+    or a copy the next build will not trust)."""
     record.urls = {
         url: written
         if written.stat is not None
@@ -148,7 +148,10 @@ def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
         )
         for url, written in record.urls.items()
     }
-    record.search_files = {name: file_stat(destination / name) for name in record.search_files}
+    record.search_files = {
+        name: stat or file_stat(os.path.join(destination, name))
+        for name, stat in record.search_files.items()
+    }
     save_stamped(path, record)
 
 
