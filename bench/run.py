@@ -19,6 +19,7 @@ nothing here fails on a slow machine.
 
 from __future__ import annotations
 
+import compileall
 import http.client
 import os
 import re
@@ -344,6 +345,9 @@ def main() -> None:
     sizes = [int(size) for size in os.environ.get("BENCH_SIZES", "1000,10000").split(",")]
     photos = int(os.environ.get("BENCH_PHOTOS", "500"))
     print(f"frostpage benchmark on {os.cpu_count()} cores; corpus from bench/corpus.py\n")
+    # frostpage's compiled code, as an installed package has it (pip compiles it); from a
+    # checkout, with PYTHONDONTWRITEBYTECODE set, every run would compile it again.
+    compileall.compile_dir(REPOSITORY / "frostpage", quiet=1)
     with tempfile.TemporaryDirectory(prefix="frostpage-bench-") as scratch:
         work = Path(scratch)
         largest = None
