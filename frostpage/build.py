@@ -30,9 +30,10 @@ from .cache import WordsCache
 from .errors import SiteError, SiteErrors
 from .freezer import Progress, SiteFreezer, freeze, unused_templates
 from .links import Anchors, attribute, check_links
+from .markup import Rendered
 from .model import Site
 from .page import Page
-from .parallel import in_workers, render_all
+from .parallel import Counting, in_workers, render_all
 from .paths import CACHE_FOLDER
 from .publish import (
     MARKER,
@@ -158,31 +159,29 @@ def _build(
     app = create_app(root, dev=False, include_future=include_future, relative=relative)
     record_file = incremental.record_path(root, destination)
     previous = None if full else incremental.load_record(record_file)
-    loaded = _load_and_render(app, previous, report)
-    images_made = _make_images(loaded.site, root, report)
-    templates = incremental.template_digests(app.jinja_env)
-    kept = previous.reusable(loaded.unchanged, destination, templates) if previous else {}
-    reused = previous if kept else None  # the build whose files this one keeps
-    discard(record_file.with_suffix(".previous"))  # where earlier versions kept a spare build
-    output = new_staging(destination, patching=bool(kept))
+    # Each page's words for the search index, counted where it renders and kept here.
+    words = WordsCache(root / CACHE_FOLDER / "search.sqlite", incremental.engine_stamp())
+    output = None
     try:
+        loaded = _load_and_render(app, previous, report, words)
+        images_made = _make_images(loaded.site, root, report)
+        templates = incremental.template_digests(app.jinja_env)
+        kept = previous.reusable(loaded.unchanged, destination, templates) if previous else {}
+        reused = previous if kept else None  # the build whose files this one keeps
+        discard(record_file.with_suffix(".previous"))  # where earlier versions kept a spare
+        output = new_staging(destination, patching=bool(kept))
         freezer, warnings = _write(app, loaded.site, output, report, kept, reused)
         anchors, broken = _check_links(output, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
         index, search_made, indexed = _index(
-            loaded,
-            output,
-            search_key,
-            previous,
-            report,
-            root / CACHE_FOLDER,
-            site_state(app).themes,
+            loaded, output, search_key, previous, report, words, site_state(app).themes
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
         pages, written = publish(output, files)
     finally:
-        if output.staging.exists():  # not published
+        words.close()  # what was counted is kept, even when the build stops
+        if output is not None and output.staging.exists():  # not published
             discard(output.staging)
     images.prune(images.cache_folder(root), loaded.site.shared.copies.values())
     state = site_state(app)
@@ -234,10 +233,11 @@ class Loaded:
 
 
 def _load_and_render(
-    app: Flask, previous: incremental.BuildRecord | None, report: Progress
+    app: Flask, previous: incremental.BuildRecord | None, report: Progress, words: WordsCache
 ) -> Loaded:
     """Read the files into the model and render every page's Markdown (but those the
-    previous build rendered from the same inputs); raise every error found."""
+    previous build rendered from the same inputs), counting the words of each page
+    rendered into ``words``; raise every error found."""
     state = site_state(app)
     with app.app_context():
         site = state.site
@@ -249,10 +249,15 @@ def _load_and_render(
         before = previous.linked if previous else {}
         content = incremental.content_keys(site, before)
         unchanged = previous.unchanged(inputs, content) if previous else None
+
+        def keep(page: Page, rendered: Rendered, counted: search.Words) -> None:
+            words.put(page.source, _words_key(inputs, content.get(page.source), rendered), counted)
+
         render_all(
             site,
             lambda done, page: report("Rendering", done, len(site.all_pages), page.file),
             rendered_before=unchanged,
+            counting=Counting(lambda page: site.in_language(page.language).settings.search, keep),
         )
         # The keys of rendered pages that show other files now.
         linked = incremental.linked_files(site, before)
@@ -311,7 +316,7 @@ def _index(
     key: str,
     previous: incremental.BuildRecord | None,
     report: Progress,
-    cache: Path,
+    words: WordsCache,
     themes: list[Path],
 ) -> tuple[dict[str, incremental.Stat | None], dict[str, search.Made], set[str]]:
     """Write each language's search index into ``output`` (_search/, fr/_search/…): kept
@@ -330,7 +335,7 @@ def _index(
     written: dict[str, incremental.Stat | None] = {}
     made: dict[str, search.Made] = {}
     fresh: set[str] = set()
-    with _search_words(loaded, cache / "search.sqlite") as (words_of_page, words_before):
+    with _search_words(loaded, words) as (words_of_page, words_before):
         for language in loaded.site.languages:
             if not language.settings.search:
                 continue
@@ -376,23 +381,27 @@ def _write_index(
     return names, written
 
 
+def _words_key(inputs: str, content: str | None, rendered: Rendered | None = None) -> str:
+    """What a page's words are kept under: the build's inputs and the page's content key;
+    none for a page that includes other files of the project (read every time)."""
+    return f"{inputs} {content}" if content and not (rendered and rendered.reads) else ""
+
+
 @contextlib.contextmanager
 def _search_words(
-    loaded: Loaded, path: Path
+    loaded: Loaded, kept: WordsCache
 ) -> Iterator[tuple[search.WordsOfPage, Callable[[str], search.Words | None]]]:
     """Each page's words for the search index, and the words a page had before, by the
     digest of its former text. Those of a page whose content key and the inputs are as
-    when they were kept in ``path`` are taken as they are (its rendering is not read
-    again); those of a page whose text is the same are not counted again. A page that
-    includes other files of the project, or was rendered anew, is read every time."""
-    kept = WordsCache(path, incremental.engine_stamp())
+    when they were ``kept`` are taken as they are, its rendering not even read; a text
+    counted before (when its page rendered, or in an earlier build) is not counted again.
+    Once every page was met, the rows of the others are forgotten."""
     by_digest = {digest: source for source, (_, digest) in kept.keys.items()}
     sources: set[str] = set()
 
     def words_of_page(page: Page) -> tuple[str, Callable[[], search.Words]]:
         sources.add(page.source)
-        content = loaded.content.get(page.source)
-        key = f"{loaded.inputs} {content}" if content else ""
+        key = _words_key(loaded.inputs, loaded.content.get(page.source))
         known = kept.keys.get(page.source)
         if known and key and known[0] == key and page.rendered is None:
             return known[1], functools.partial(words, page, known[1], key)
@@ -412,14 +421,12 @@ def _search_words(
         return counted
 
     def words_before(digest: str) -> search.Words | None:
+        if digest in kept.replaced:
+            return kept.replaced[digest]
         found = kept.get(by_digest.get(digest, ""))
         return found[1] if found and found[1].digest == digest else None
 
-    try:
-        yield words_of_page, words_before
-    except BaseException:
-        kept.close()  # the pages not reached keep their rows
-        raise
+    yield words_of_page, words_before  # an error: the pages not met keep their rows
     kept.close(sources)
 
 

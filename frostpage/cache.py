@@ -12,6 +12,7 @@ trusted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -255,24 +256,34 @@ class WordsCache:
     One SQLite file: a row per page, with the key its words were made under (the build's
     inputs and the page's content key), the digest of its text, and its words. A file
     written by other code, or that cannot be read, is emptied and filled again.
+
+    A page's words replaced by those of its new text are kept in ``replaced`` (by the
+    digest of its former text), to patch the search index: up to ``search.PATCHED_PAGES``
+    pages, beyond which the index is made anew.
     """
 
     def __init__(self, path: Path, stamp: str) -> None:
         self.path = path
+        self.stamp = stamp
         self._database: sqlite3.Connection | None = None
-        self.keys: dict[str, tuple[str, str]] = {}  # source → key, digest: read at once
+        self.replaced: dict[str, search.Words] = {}
+
+    @functools.cached_property
+    def keys(self) -> dict[str, tuple[str, str]]:
+        """source → key, digest: read at once, when first needed (a build that renders no
+        page and keeps its index needs none)."""
         for _ in range(2):
             try:
-                self._database = _salted(path, WORDS_TABLE, stamp)
+                self._database = _salted(self.path, WORDS_TABLE, self.stamp)
                 rows = self._database.execute("SELECT source, key, digest FROM words")
-                self.keys = {source: (key, digest) for source, key, digest in rows}
-                break
+                return {source: (key, digest) for source, key, digest in rows}
             except (sqlite3.Error, OSError):
                 self._discard()  # with no cache, every page's words are counted
+        return {}
 
     def get(self, source: str) -> tuple[str, search.Words] | None:
         """The key and words kept for ``source``, if any."""
-        if self._database is None or source not in self.keys:
+        if source not in self.keys or self._database is None:
             return None
         try:
             row = self._database.execute(
@@ -285,8 +296,13 @@ class WordsCache:
         return (row[0], search.Words(*row[1:])) if row else None
 
     def put(self, source: str, key: str, words: search.Words) -> None:
+        known = self.keys.get(source)
         if self._database is None:
             return
+        if known and known[1] != words.digest and len(self.replaced) < search.PATCHED_PAGES:
+            former = self.get(source)
+            if former:
+                self.replaced[former[1].digest] = former[1]
         try:
             self._database.execute(
                 "INSERT OR REPLACE INTO words VALUES (?, ?, ?, ?, ?, ?)",
@@ -300,7 +316,7 @@ class WordsCache:
 
     def close(self, sources: set[str] | None = None) -> None:
         """Keep what was put; forget the rows of pages other than ``sources``, if given."""
-        if self._database is None:
+        if self._database is None:  # never opened, or closed
             return
         try:
             if sources is not None:

@@ -12,12 +12,14 @@ import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .cache import CachedRenderer
 from .markup import Rendered
 from .model import Site
 from .page import Page
+from .search import Words, words_of
 
 MINIMUM_FOR_WORKERS = 64
 SLICE = 32
@@ -26,8 +28,21 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
+@dataclass
+class Counting:
+    """The words of each page rendered, for the search index: counted where it renders (in
+    a worker: the text is at hand, and the cores share the work) for the pages ``wanted``,
+    and given to ``keep`` in this process."""
+
+    wanted: Callable[[Page], bool]
+    keep: Callable[[Page, Rendered, Words], None]
+
+
 def render_all(
-    site: Site, report: Callable[[int, Page], None], rendered_before: set[str] | None = None
+    site: Site,
+    report: Callable[[int, Page], None],
+    rendered_before: set[str] | None = None,
+    counting: Counting | None = None,
 ) -> None:
     """Give every page of ``site`` its rendering; ``report(done, page)`` after each one.
 
@@ -53,9 +68,11 @@ def render_all(
         else:
             to_render.append(index)
     with cache.batch() if cache else contextlib.nullcontext():
-        for index, rendered in _render(site, to_render):
+        for index, rendered, words in _render(site, to_render, counting):
             page = site.all_pages[index]
             page.rendered = rendered
+            if counting and words:
+                counting.keep(page, rendered, words)
             if rendered.clean and cache:
                 cache.put(cache.key(page.body_digest, page.source, page.body_line), rendered)
                 page.rendered = rendered.without_html()
@@ -63,9 +80,11 @@ def render_all(
             report(done, page)
 
 
-def _render(site: Site, indices: list[int]) -> Iterator[tuple[int, Rendered]]:
+def _render(
+    site: Site, indices: list[int], counting: Counting | None
+) -> Iterator[tuple[int, Rendered, Words | None]]:
     for results in in_workers(
-        lambda piece: [(index, _render_one(site, index)) for index in piece], indices
+        lambda piece: [(index, *_render_one(site, index, counting)) for index in piece], indices
     ):
         yield from results
 
@@ -104,10 +123,13 @@ def _run_work(piece: list[Any]) -> Any:
     return _work(piece)
 
 
-def _render_one(site: Site, index: int) -> Rendered:
+def _render_one(site: Site, index: int, counting: Counting | None) -> tuple[Rendered, Words | None]:
     page = site.all_pages[index]
     renderer = (
         site.renderer.renderer if isinstance(site.renderer, CachedRenderer) else site.renderer
     )
     resolve = site.in_language(page.language).resolve  # a link leads to its translation
-    return renderer.render(page.body, page.source, page.body_line, resolve, site.nearest_source)
+    rendered = renderer.render(page.body, page.source, page.body_line, resolve, site.nearest_source)
+    if counting is None or not counting.wanted(page):
+        return rendered, None
+    return rendered, words_of(rendered.text, rendered.text_digest)
