@@ -23,7 +23,6 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
-import json
 import re
 import threading
 import unicodedata
@@ -33,6 +32,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import orjson
 
 from .markup import text_digest
 from .model import Site
@@ -278,7 +279,7 @@ def patched_files(
 
     def chunk(at: int) -> dict[str, list[int]]:
         """The words file ``at`` of the index before, with the changed words made anew."""
-        held = json.loads(read(f"words/{before.chunks[at][1]}.json"))
+        held = orjson.loads(read(f"words/{before.chunks[at][1]}.json"))
         for word in touched.get(at, ()):
             flat = held.pop(word, [])
             pages = flat[::2]  # in order: each changed page's place is found by bisection
@@ -408,7 +409,9 @@ def _entry(keys: list[tuple[str, str, str, str]], chunks: list[tuple[str, str]])
 
 
 def _json(document: object) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    """Compact JSON in UTF-8, as ``json.dumps(document, ensure_ascii=False,
+    separators=(",", ":"))`` writes it, several times faster."""
+    return orjson.dumps(document)
 
 
 @dataclass

@@ -187,3 +187,19 @@ def test_the_preview_patches_its_index_after_a_save(tmp_path, monkeypatch) -> No
     names += [f"pages/{number}.json" for number in range(entry["pages"])]
     for name in names:
         assert client.get(f"/_search/{name}").data == (built / name).read_bytes(), name
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)  # valid Unicode
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(TEXT, st.lists(st.integers(0, 2**31), max_size=6), max_size=5),
+    st.fixed_dictionaries({"u": TEXT, "t": TEXT, "s": TEXT, "x": TEXT}),
+)
+def test_index_files_are_the_compact_json_of_the_standard_library(words, page):
+    """The index's files are written with orjson, byte for byte what json.dumps writes
+    (control characters, quotes, U+2028, astral characters, keys in their order)."""
+    for value in (words, page, {"version": "ab", "words": [("a", "b")], "pages": 3}):
+        written = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        assert search._json(value) == written
