@@ -172,6 +172,31 @@ def test_a_rebuild_moves_in_only_its_new_files(site_root, tmp_path):
     assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
 
 
+def test_a_publish_stopped_halfway_is_made_whole_by_the_next_build(
+    site_root, tmp_path, monkeypatch
+):
+    build(site_root)
+    team = site_root / "content/about/team.md"
+    team.write_text(team.read_text("utf-8") + "\nOne more person.\n", "utf-8")
+    real_replace, moved = os.replace, []
+
+    def replace(source, target, *args, **kwargs):
+        if str(target).startswith(f"{site_root / 'build'}/"):
+            if moved:
+                raise OSError("the disk went away")
+            moved.append(target)
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(OSError, match="the disk went away"):
+        build(site_root)
+    monkeypatch.undo()
+    assert len(moved) == 1  # build/ holds one new file among the old ones
+    result = build(site_root)
+    assert result.requested == result.files  # nothing of the half-published build is trusted
+    assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
+
+
 def test_a_file_changed_in_build_by_hand_is_written_again(site_root):
     build(site_root)
     about = site_root / "build/about/index.html"
