@@ -554,7 +554,7 @@ def link_check(build: Path, size: int) -> None:
     pages = sorted(build.rglob("*.html"))
     started = time.perf_counter()
     for page in pages:
-        _read(page)
+        _read(str(page))
     ours = time.perf_counter() - started
     started = time.perf_counter()
     for page in pages:
