@@ -294,9 +294,10 @@ class Site:
             self._sidebars[id(top)] = NavItem(top.title, top.url, section_nav(top))
         return self._sidebars[id(top)]
 
-    @property
+    @functools.cached_property
     def years(self) -> list[tuple[int, list[Page]]]:
-        """Posts grouped by year, newest year first."""
+        """Posts grouped by year, newest year first (the posts of a site never change: a
+        change makes the site anew)."""
         years: dict[int, list[Page]] = {}
         for post in self.posts:
             years.setdefault(post.post_date.year, []).append(post)

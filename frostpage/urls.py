@@ -345,11 +345,14 @@ def url_builder() -> Callable[[str, dict[str, Any]], str]:
     return build
 
 
-def site_urls(site: Site) -> Iterator[tuple[str, dict[str, Any], dt.datetime | None, bool]]:
+def site_urls(
+    site: Site, only: Callable[[Route], bool] | None = None
+) -> Iterator[tuple[str, dict[str, Any], dt.datetime | None, bool]]:
     """(endpoint, values, last modified, in the sitemap) for every URL the site has, in
-    every language."""
+    every language; of the routes ``only`` picks, if given (not every page's, to find a
+    few)."""
     for route in ROUTES:
-        if route.urls is None:
+        if route.urls is None or (only and not only(route)):
             continue
         for language in [site.main] if route.scope == "site" else site.languages:
             code = language.language.code

@@ -31,7 +31,7 @@ from .page import Page, url_for_source
 from .paths import MARKDOWN_SUFFIXES
 from .state import current_site, site_state
 from .templating import absolute_url, page_url
-from .urls import code_stylesheets, content_type, cross_origin, site_urls, url_builder, versions
+from .urls import code_stylesheets, content_type, site_urls, url_builder, versions
 
 LATEST_POSTS_ON_HOME = 5
 # The templates frostpage's own views render: a site may not use all of them.
@@ -388,8 +388,7 @@ def netlify_headers() -> Response:
     ]
     shared = [
         url_for(endpoint, **values)
-        for endpoint, values, _, _ in site_urls(site)
-        if cross_origin(endpoint)
+        for endpoint, values, _, _ in site_urls(site, only=lambda route: route.cross_origin)
     ]
     return _respond(feeds.host_headers(immutable, shared))
 
