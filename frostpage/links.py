@@ -15,6 +15,7 @@ import functools
 import os
 import posixpath
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -126,10 +127,17 @@ def check_links(
                     suggestion = None  # never the page the link is on
                 broken.append(BrokenLink(relative, link, reason, suggestion))
 
+    # The same ids (the theme's, footnotes') and the same sets of them are one object each:
+    # the build's record holds the anchors of every file, and stores a shared one once.
+    shared: dict[frozenset[str], frozenset[str]] = {}
+
     def anchors_of(name: str) -> frozenset[str]:
         if not name.endswith(CHECKED_SUFFIXES):
             return frozenset()
-        return previous[name] if name in unchanged else frozenset(document(name).ids)
+        if name in unchanged:
+            return previous[name]
+        ids = frozenset(map(sys.intern, document(name).ids))
+        return shared.setdefault(ids, ids)
 
     return broken, {name: anchors_of(name) for name in files}
 
