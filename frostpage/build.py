@@ -401,13 +401,14 @@ def _search_words(
 
     def words_of_page(page: Page) -> tuple[str, Callable[[], search.Words]]:
         sources.add(page.source)
-        key = _words_key(loaded.inputs, loaded.content.get(page.source))
+        content = loaded.content.get(page.source)
+        key = _words_key(loaded.inputs, content)
         known = kept.keys.get(page.source)
         if known and key and known[0] == key and page.rendered is None:
             return known[1], functools.partial(words, page, known[1], key)
         rendered = loaded.site.outline(page)  # an outline, if rendered anew
-        digest = rendered.text_digest
-        return digest, functools.partial(words, page, digest, "" if rendered.reads else key)
+        key = _words_key(loaded.inputs, content, rendered)
+        return rendered.text_digest, functools.partial(words, page, rendered.text_digest, key)
 
     def words(page: Page, digest: str, key: str) -> search.Words:
         """The words of ``page``, whose text has ``digest``: kept, or counted and kept."""

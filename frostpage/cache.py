@@ -296,7 +296,7 @@ class WordsCache:
         return (row[0], search.Words(*row[1:])) if row else None
 
     def put(self, source: str, key: str, words: search.Words) -> None:
-        known = self.keys.get(source)
+        known = self.keys.get(source)  # the first use opens the file
         if self._database is None:
             return
         if known and known[1] != words.digest and len(self.replaced) < search.PATCHED_PAGES:
