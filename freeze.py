@@ -7,7 +7,7 @@ The same as `frostpage build`; kept as a script so the build needs nothing but P
 
 import sys
 
-from frostpage.cli import main
+from frostpage.cli import run
 
 if __name__ == "__main__":
-    main(["build", *sys.argv[1:]])
+    run(["build", *sys.argv[1:]])

@@ -1,5 +1,5 @@
 """`python -m frostpage` is the `frostpage` command."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

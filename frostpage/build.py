@@ -98,6 +98,8 @@ def build(
     """
     started = time.perf_counter()
     root = Path(root).resolve()
+    if not root.is_dir():
+        raise SiteError(str(root), None, "there is no such folder", "give the site's folder")
     destination = output_folder(root, destination)
     built_before = incremental.record_path(root, destination).exists()
     check_destination(root, destination, force, built_before)

@@ -7,11 +7,13 @@ logger: to the terminal, and with ``--log-file`` to a rotated file as well.
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import ipaddress
 import json
 import logging
 import logging.handlers
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -64,7 +66,7 @@ def _set_up_logging(quiet: bool, verbose: bool, log_file: Path | None) -> None:
 @click.version_option(VERSION, prog_name="frostpage")
 @click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=".",
     help="The site's folder (holding content/, templates/, site/).",
 )
@@ -88,6 +90,30 @@ def main(
     """frostpage: a static site generator built on Flask."""
     _set_up_logging(quiet, verbose, log_file)
     context.obj = {"root": root.resolve(), "debug": debug, "quiet": quiet, "verbose": verbose}
+
+
+def run(arguments: list[str] | None = None) -> None:
+    """The ``frostpage`` program: ``main`` with ``arguments`` (else the command line's),
+    then an exit without Python's own shutdown, which frees every object of a big site one
+    by one (a fifth of a second after a build of 10,000 pages). The exit handlers
+    registered after this one still run first (worker pools, temporary folders), and the
+    log is flushed."""
+    code: list[int] = []
+
+    def leave() -> None:
+        if code:
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code[0])
+
+    atexit.register(leave)
+    try:
+        main(arguments)
+    except SystemExit as exit:
+        if exit.code is None or isinstance(exit.code, int):
+            code.append(exit.code or 0)
+        raise
 
 
 def _run(context: click.Context, action):

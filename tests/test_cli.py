@@ -7,11 +7,14 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import REPOSITORY
 
 from frostpage import __version__
+from frostpage.build import build
 from frostpage.cli import main
+from frostpage.errors import SiteError
 
 
 def run(root: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -71,6 +74,17 @@ def test_missing_content_folder_is_a_clear_error(site_root):
     result = frostpage(site_root, "build")
     assert result.returncode == 1
     assert "content/: the content folder is missing" in result.stderr
+
+
+def test_a_missing_site_folder_is_a_clear_error_and_nothing_is_made(tmp_path):
+    missing = tmp_path / "no-site"
+    for command in ("build", "serve", "check", "new"):
+        result = run(tmp_path, "-m", "frostpage", "--root", str(missing), command, "x")
+        assert result.returncode == 2, (command, result.stderr)
+        assert f"'{missing}' does not exist" in result.stderr and "Traceback" not in result.stderr
+    with pytest.raises(SiteError, match="there is no such folder"):
+        build(missing)
+    assert not missing.exists()
 
 
 def test_debug_shows_the_traceback(site_root):
