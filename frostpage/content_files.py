@@ -84,6 +84,7 @@ class ContentFiles(FlatPages):
         page.origin = Origin(filename, key, len(text) - len(body)) if text.endswith(body) else None
         if not self.keep_bodies:
             page.forget_body()
+        page.metadata_digest  # noqa: B018 (computed now, to be kept in the page cache)
         self._file_cache[filename] = (page, key)
         self.parsed += 1
         self._unsaved += 1

@@ -32,7 +32,7 @@ import jinja2
 import jinja2.meta
 
 from .model import Site
-from .page import BODY_ATTRIBUTES, Page
+from .page import Page
 from .paths import CACHE_FOLDER, file_version
 from .search import Made
 
@@ -268,7 +268,7 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
     # them).
     digest.update(repr(sorted(site.files)).encode())
     for page in site.all_pages:
-        digest.update(repr(_metadata(page)).encode())
+        digest.update(page.metadata_digest.encode())
         digest.update(b"scheduled" if site.is_scheduled(page) else b"published")
     return digest.hexdigest()
 
@@ -314,15 +314,6 @@ def closure(rendered: Iterable[str], graph: dict[str, frozenset[str] | None]) ->
         else:
             waiting.extend(uses)
     return frozenset(found)
-
-
-def _metadata(page: Page) -> list[tuple[str, object]]:
-    """A page's front matter and place on the site: everything of it but its content."""
-    return [
-        (name, value)
-        for name, value in vars(page).items()
-        if name not in BODY_ATTRIBUTES and name != "errors"
-    ]
 
 
 def _files_under(folder: Path) -> list[Path]:

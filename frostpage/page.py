@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import posixpath
 import re
@@ -133,6 +134,24 @@ class Page:
             self.__dict__["_digest"] = text_digest(body)
             self.__dict__["_may_draw"] = any(mark in body for mark in MAY_DRAW)
 
+    @property
+    def metadata_digest(self) -> str:
+        """Names all of the page but its body and errors: its front matter and place, which
+        never change once it is parsed. Kept with the page in the page cache, so a build
+        tells whether any page's front matter changed without going through every one."""
+        digest = self.__dict__.get("_metadata_digest")
+        if digest is None:
+            metadata = [
+                (name, value)
+                for name, value in vars(self).items()
+                if name not in BODY_ATTRIBUTES and name != "errors"
+            ]
+            digest = hashlib.blake2b(
+                repr(metadata).encode("utf-8", "surrogatepass"), digest_size=16
+            ).hexdigest()
+            self.__dict__["_metadata_digest"] = digest
+        return digest
+
     def forget_body(self) -> None:
         """Keep only what is known of the body, to read it again from its file when asked:
         a build of a hundred thousand pages does not hold every page's Markdown."""
@@ -210,7 +229,9 @@ def _recorded(name: str) -> property:
 
 
 # What a page holds of its body and rendering, and its place: not its front matter.
-BODY_ATTRIBUTES = frozenset({"_body", "_digest", "_may_draw", "origin", "_rendered", "_place"})
+BODY_ATTRIBUTES = frozenset(
+    {"_body", "_digest", "_may_draw", "origin", "_rendered", "_place", "_metadata_digest"}
+)
 
 
 @dataclass(frozen=True)
