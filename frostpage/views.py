@@ -6,7 +6,6 @@ Views know nothing of files on disk, and nothing of which URLs exist: the route 
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -295,17 +294,26 @@ def tag_json_feed(slug: str) -> Response:
 def sitemap() -> Response:
     """Every URL of every language, with the date it last changed and its versions in the
     others (hreflang). A page without a date has its file's (history.last_changed); a made
-    section page, the newest of its pages'."""
+    section page, the newest of its pages'. Only those files' dates are looked up."""
     site = current_site()
-    root = site_state(current_app).root
-    changed = history.last_changed(root, [page.source for page in site.all_pages])
+    rows = [
+        (endpoint, values, modified)
+        for endpoint, values, modified, listed in site_urls(site)
+        if listed
+    ]
+    undated = {
+        number: _sources_of(site, endpoint, values)
+        for number, (endpoint, values, modified) in enumerate(rows)
+        if modified is None
+    }
+    needed = sorted({source for sources in undated.values() for source in sources})
+    changed = history.last_changed(site_state(current_app).root, needed) if needed else {}
     url_of = url_builder()
     entries = []
-    for endpoint, values, modified, listed in site_urls(site):
-        if not listed:
-            continue
+    for number, (endpoint, values, modified) in enumerate(rows):
         if modified is None:
-            modified = _file_date(site, endpoint, values, changed)
+            dates = [changed[source] for source in undated[number] if source in changed]
+            modified = max(dates, default=None)
         found = versions(site, endpoint, values) if len(site.languages) > 1 else {}
         alternates = [
             (code, absolute_url(url_of(other, other_values)))
@@ -332,10 +340,9 @@ def _api_entries(site: Site) -> list[tuple[Page, str]]:
     return [(page, page_url(page, _external=True)) for page in listed]
 
 
-def _file_date(
-    site: Site, endpoint: str, values: dict[str, Any], changed: dict[str, dt.datetime]
-) -> dt.datetime | None:
-    """When the file of a page (or the newest file of a made section) last changed."""
+def _sources_of(site: Site, endpoint: str, values: dict[str, Any]) -> list[str]:
+    """The files that date a URL without a date of its own: a page's file, or the files
+    of a made section's pages."""
     url = (
         f"/{values['path']}/"
         if endpoint == "page"
@@ -343,10 +350,9 @@ def _file_date(
     )
     page = site.by_url.get(url)
     if page is not None:
-        return changed.get(page.source)
+        return [page.source]
     section = next((s.made_sections[url] for s in site.languages if url in s.made_sections), None)
-    dates = [changed[p.source] for p in section.pages if p.source in changed] if section else []
-    return max(dates, default=None)
+    return [page.source for page in section.pages] if section else []
 
 
 def robots() -> Response:
