@@ -15,7 +15,7 @@ import jinja2
 from dotenv import dotenv_values
 from flask import Flask
 
-from . import routes
+from . import incremental, routes
 from .assets import Assets
 from .cache import CachedRenderer, PageCache
 from .config import load_settings
@@ -25,7 +25,7 @@ from .hooks import Hooks, load_hooks
 from .markup import Renderer, printable
 from .paths import CACHE_FOLDER, MARKDOWN_SUFFIXES
 from .state import SiteState
-from .themes import template_loader, theme_folders
+from .themes import CompiledTemplates, template_loader, theme_folders
 
 
 def create_app(
@@ -77,6 +77,9 @@ def create_app(
     )
     themes = theme_folders(root, settings.theme)
     app.jinja_loader = template_loader(themes)
+    app.jinja_env.bytecode_cache = CompiledTemplates(
+        root / CACHE_FOLDER / "templates", incremental.engine_stamp()
+    )
     assets = Assets(themes, unchanging=not dev)
     state = SiteState(
         root,

@@ -100,3 +100,26 @@ class ThemeTemplates(jinja2.FileSystemLoader):
 
 def template_loader(folders: list[Path]) -> jinja2.ChoiceLoader:
     return jinja2.ChoiceLoader([ThemeTemplates(folder) for folder in folders])
+
+
+class CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates as Jinja compiled them, kept in ``folder`` between runs: a rebuild that
+    writes a few pages, or the preview starting, need not compile again every template
+    they use. Jinja checks each against its source; the file names carry ``stamp`` (the
+    engine's code, where its settings of Jinja are), and files of other stamps are removed.
+    A file that cannot be stored only costs speed."""
+
+    def __init__(self, folder: Path, stamp: str) -> None:
+        self.prefix = stamp[:16]
+        super().__init__(str(folder), f"{self.prefix}-%s.cache")
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        folder = Path(self.directory)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for path in folder.iterdir():
+                if not path.name.startswith(self.prefix):
+                    path.unlink(missing_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass

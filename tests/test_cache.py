@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import jinja2
+
 from frostpage import build, create_app
+from frostpage.incremental import engine_stamp
 from frostpage.paths import CACHE_FOLDER
 from frostpage.state import site_state
 
@@ -88,3 +91,31 @@ def test_a_corrupt_or_foreign_page_cache_is_ignored(site_root):
     config = site_root / "site/config.toml"
     config.write_text(config.read_text("utf-8") + 'timezone = "Europe/Paris"\n', "utf-8")
     assert parsed_files(site_root)[0] == files  # other settings: parsed afresh
+
+
+def test_compiled_templates_are_kept_and_follow_their_source(site_root, monkeypatch):
+    build(site_root)
+    folder = site_root / CACHE_FOLDER / "templates"
+    stamp = engine_stamp()[:16]
+    assert sorted(path.name[:16] for path in folder.iterdir()) == [stamp] * len(
+        list(folder.iterdir())
+    )
+    # Another engine's file goes; a run that compiles nothing anew reads the kept ones.
+    (folder / "0123456789abcdef-other.cache").write_bytes(b"compiled by other code")
+    compiled: list[str] = []
+    compile_template = jinja2.Environment.compile
+
+    def noting(environment, source, name=None, filename=None, *rest):
+        compiled.append(name)
+        return compile_template(environment, source, name, filename, *rest)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", noting)
+    app = create_app(site_root, dev=True)
+    assert app.test_client().get("/about/").status_code == 200
+    assert compiled == []
+    base = site_root / "templates/base.html"
+    base.write_text(base.read_text("utf-8").replace("</body>", "<p>Edited.</p></body>"))
+    build(site_root)
+    assert compiled == ["base.html"]
+    assert "<p>Edited.</p>" in (site_root / "build/about/index.html").read_text("utf-8")
+    assert not (folder / "0123456789abcdef-other.cache").exists()
