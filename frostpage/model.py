@@ -167,6 +167,10 @@ class Site:
     known_urls: dict[str, set[frozenset[tuple[str, Any]]]] = field(
         init=False, repr=False, default_factory=dict
     )
+    # Every URL of the site (urls.site_urls), listed once: the build and its sitemap ask.
+    all_urls: list[tuple[str, dict[str, Any], dt.datetime | None, bool]] | None = field(
+        init=False, repr=False, default=None
+    )
 
     def __post_init__(self) -> None:
         self._post_index = {id(post): index for index, post in enumerate(self.posts)}

@@ -7,6 +7,7 @@ are remembered while the app runs, since every page asks for the same links.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin
@@ -16,6 +17,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from . import i18n
+from .config import Settings
 from .diagrams import LOADER, has_diagrams
 from .frontmatter import singular
 from .languages import Language
@@ -335,14 +337,24 @@ def diagram_script(page: Page | None) -> Markup:
 
 
 def absolute_url(url: str) -> str:
-    """``/blog/about/`` → ``https://example.org/blog/about/`` using the configured base URL.
-    A site path is put after it as it is: read as a reference, ``/notes:1/`` would be a URL
-    of the scheme "notes"."""
-    settings = current_site().settings
-    if not url.startswith("/"):
-        return urljoin(settings.base_url, url)  # another site's, or relative to the base
-    path = url[len(settings.base_path) :] if url.startswith(settings.base_path + "/") else url
-    return settings.base_url + path.lstrip("/")
+    """``/blog/about/`` → ``https://example.org/blog/about/`` using the configured base URL."""
+    return absolute_urls(current_site().settings)(url)
+
+
+def absolute_urls(settings: Settings) -> Callable[[str], str]:
+    """absolute_url for the site of ``settings``, for many URLs. A site path is put after
+    the base URL as it is: read as a reference, ``/notes:1/`` would be a URL of the
+    scheme "notes"."""
+    base_url, base_path = settings.base_url, settings.base_path
+    under_base = base_path + "/"
+
+    def absolute(url: str) -> str:
+        if not url.startswith("/"):
+            return urljoin(base_url, url)  # another site's, or relative to the base
+        path = url[len(base_path) :] if url.startswith(under_base) else url
+        return base_url + path.lstrip("/")
+
+    return absolute
 
 
 def format_date(value: dt.datetime | None, format: str | None = None) -> str:

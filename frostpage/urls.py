@@ -349,10 +349,20 @@ def site_urls(
     site: Site, only: Callable[[Route], bool] | None = None
 ) -> Iterator[tuple[str, dict[str, Any], dt.datetime | None, bool]]:
     """(endpoint, values, last modified, in the sitemap) for every URL the site has, in
-    every language; of the routes ``only`` picks, if given (not every page's, to find a
-    few)."""
+    every language (listed once per model); of the routes ``only`` picks, if given (not
+    every page's, to find a few)."""
+    if only is not None:
+        return _listed(site, only)
+    if site.all_urls is None:
+        site.all_urls = list(_listed(site, lambda route: True))
+    return iter(site.all_urls)
+
+
+def _listed(
+    site: Site, only: Callable[[Route], bool]
+) -> Iterator[tuple[str, dict[str, Any], dt.datetime | None, bool]]:
     for route in ROUTES:
-        if route.urls is None or (only and not only(route)):
+        if route.urls is None or not only(route):
             continue
         for language in [site.main] if route.scope == "site" else site.languages:
             code = language.language.code

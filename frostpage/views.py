@@ -29,7 +29,7 @@ from .model import Site, Tag, paginate
 from .page import Page, url_for_source
 from .paths import MARKDOWN_SUFFIXES
 from .state import current_site, site_state
-from .templating import absolute_url, page_url
+from .templating import absolute_url, absolute_urls, page_url
 from .urls import code_stylesheets, content_type, site_urls, url_builder, versions
 
 LATEST_POSTS_ON_HOME = 5
@@ -308,7 +308,7 @@ def sitemap() -> Response:
     }
     needed = sorted({source for sources in undated.values() for source in sources})
     changed = history.last_changed(site_state(current_app).root, needed) if needed else {}
-    url_of = url_builder()
+    url_of, absolute = url_builder(), absolute_urls(site.settings)
     entries = []
     for number, (endpoint, values, modified) in enumerate(rows):
         if modified is None:
@@ -316,10 +316,10 @@ def sitemap() -> Response:
             modified = max(dates, default=None)
         found = versions(site, endpoint, values) if len(site.languages) > 1 else {}
         alternates = [
-            (code, absolute_url(url_of(other, other_values)))
+            (code, absolute(url_of(other, other_values)))
             for code, (other, other_values) in found.items()
         ]
-        entries.append((absolute_url(url_of(endpoint, values)), modified, alternates))
+        entries.append((absolute(url_of(endpoint, values)), modified, alternates))
     return _respond(feeds.sitemap(entries))
 
 
