@@ -142,22 +142,21 @@ def source_files(
                 continue
             name = f"{relative}{entry.name}"
             where = f"{folder}/{name}"
-            path = Path(entry.path)
             if entry.is_symlink():
-                problem = link_problem(path, root)
+                problem = link_problem(Path(entry.path), root)
                 if problem:
                     found.errors.append(SiteError(where, None, *problem))
                     continue
-                if path.is_dir():
+                if entry.is_dir():
                     found.warnings.append(f"{where}: a link to a folder is not followed; copy it")
                     continue
             if entry.is_dir(follow_symlinks=False):
-                walk(path, name + "/")
+                walk(Path(entry.path), name + "/")
             elif not entry.is_file():  # a pipe, a socket, a device: reading it may never end
                 found.errors.append(SiteError(where, None, "is not a regular file", "remove it"))
             elif skip_suffix and name.endswith(skip_suffix):
                 continue  # read, and reported if it cannot be, where it is parsed
-            elif not os.access(path, os.R_OK):
+            elif not os.access(entry.path, os.R_OK):
                 found.errors.append(SiteError(where, None, "cannot be read: Permission denied"))
             elif folder == "static" and (wrong := url_problem(url := f"/static/{name}")):
                 found.errors.append(SiteError(where, None, f"its URL {url!r} {wrong}", "rename it"))
