@@ -197,6 +197,7 @@ def _build(
         used,
         (search_key, index, search_made),
         templates,
+        files,
     )
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
     warnings += _broken_links(loaded, broken)
@@ -458,6 +459,7 @@ def _check_links(
     unchanged = {written.file for written in kept.values()}
     if reused:
         published = {written.file: written.stat for written in reused.urls.values()}
+        published.update(reused.others)  # the sitemap, written every time, and others
         for name in freezer.files - unchanged:
             old, new = os.path.join(output.destination, name), os.path.join(output.staging, name)
             stat = published.get(name)
@@ -499,10 +501,12 @@ def _remember(
     assets: set[str],
     index: tuple[str, dict[str, incremental.Stat | None], dict[str, search.Made]],
     templates: dict[str, str],
+    files: list[str],
 ) -> incremental.BuildRecord:
     """Keep what the next build needs to know of this one (``index``: the search index's
     key, files with the stats known, and what patching each language's needs;
-    ``templates``: each template's digest), and return it."""
+    ``templates``: each template's digest; ``files``: all it published), and return it."""
+    described = {written.file for written in freezer.written.values()} | index[1].keys()
     record = incremental.BuildRecord(
         loaded.inputs,
         incremental.recorded_content(loaded.site, loaded.content),
@@ -516,6 +520,7 @@ def _remember(
         search_made=index[2],
         linked=loaded.linked,
         templates=templates,
+        others=dict.fromkeys(name for name in files if name not in described),
     )
     incremental.save_record(record_file, record, destination)
     return record
@@ -525,7 +530,7 @@ def _output_digest(destination: Path, files: list[str], record: incremental.Buil
     """The snapshot's digest of the published ``files`` (and the marker), from the stats
     the record holds of most of them: those it kept were checked against them, the others
     taken after publishing. A stat gone stale only makes the next build look."""
-    known: dict[str, incremental.Stat | None] = {**record.search_files}
+    known: dict[str, incremental.Stat | None] = {**record.search_files, **record.others}
     known.update((written.file, written.stat) for written in record.urls.values())
     return snapshot.output_digest(
         (name, known[name] if name in known else incremental.file_stat(destination / name))

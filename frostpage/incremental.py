@@ -78,6 +78,8 @@ class BuildRecord:
     search_key: str = ""  # what its search index was made of (search_key)
     search_files: dict[str, Stat | None] = field(default_factory=dict)  # the index's files
     search_made: dict[str, Made] = field(default_factory=dict)  # each index, to patch it
+    # The other files it published (the sitemap, static files…), with their stats.
+    others: dict[str, Stat | None] = field(default_factory=dict)
     # Each page → the files of content/ it links or shows (images), for its content key.
     linked: dict[str, tuple[str, ...]] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)  # each template → its digest
@@ -148,11 +150,15 @@ def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
         )
         for url, written in record.urls.items()
     }
-    record.search_files = {
-        name: stat or file_stat(os.path.join(destination, name))
-        for name, stat in record.search_files.items()
-    }
+    record.search_files = _with_stats(record.search_files, destination)
+    record.others = _with_stats(record.others, destination)
     save_stamped(path, record)
+
+
+def _with_stats(files: dict[str, Stat | None], destination: Path) -> dict[str, Stat | None]:
+    return {
+        name: stat or file_stat(os.path.join(destination, name)) for name, stat in files.items()
+    }
 
 
 def load_stamped(path: Path) -> Any:

@@ -7,11 +7,12 @@ import datetime as dt
 import os
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from sitecheck import contents, tree
 
-from frostpage import SiteErrors, build
+from frostpage import SiteErrors, build, links
 from frostpage.app import create_app
 from frostpage.incremental import load_stamped, record_path
 from frostpage.snapshot import snapshot_path, walked_output_digest
@@ -205,6 +206,30 @@ def test_a_file_changed_in_build_by_hand_is_written_again(site_root):
     result = build(site_root)
     assert about.read_bytes() == original
     assert result.written == 1
+
+
+def test_the_link_check_reads_again_only_files_whose_bytes_or_stats_changed(site_root, monkeypatch):
+    """The sitemap is written by every build: with the bytes and the stat it had, its
+    anchors and links are those the last check found."""
+    build(site_root)
+    read: list[str] = []  # under the build folder or its staging folder
+    original = links._read
+
+    def reading(path: str) -> links._Document:
+        read.append("/".join(Path(path).relative_to(site_root).parts[1:]))
+        return original(path)
+
+    monkeypatch.setattr(links, "_read", reading)
+    team = site_root / "content/about/team.md"
+    team.write_text(team.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    build(site_root)
+    assert read == ["about/team/index.html"]
+    sitemap = site_root / "build/sitemap.xml"
+    sitemap.write_bytes(sitemap.read_bytes())  # the same bytes, by hand: its stat changed
+    team.write_text(team.read_text("utf-8") + "\nAnd another.\n", "utf-8")
+    read.clear()
+    build(site_root)
+    assert sorted(read) == ["about/team/index.html", "sitemap.xml"]
 
 
 def test_a_deleted_file_of_build_is_written_again(site_root):
