@@ -172,7 +172,8 @@ def _build(
         reused = previous if kept else None  # the build whose files this one keeps
         discard(record_file.with_suffix(".previous"))  # where earlier versions kept a spare
         output = new_staging(destination, patching=bool(kept))
-        freezer, warnings = _write(app, loaded.site, output, report, kept, reused)
+        known_uses = previous.template_uses_of(templates) if previous else {}
+        freezer, warnings = _write(app, loaded.site, output, report, kept, reused, known_uses)
         anchors, broken = _check_links(output, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
         index, search_made, indexed = _index(
@@ -302,11 +303,12 @@ def _write(
     report: Progress,
     kept: dict[str, incremental.Written],
     reused: incremental.BuildRecord | None,
+    known_uses: dict[str, frozenset[str] | None],
 ) -> tuple[SiteFreezer, list[str]]:
     """Write every URL into ``output``, but the ``kept`` ones, kept from ``reused``."""
     if reused:  # what the kept files used and loaded, for _headers and the warnings
         site_state(app).fingerprinted_used |= reused.assets
-    freezer, warnings = freeze(app, site, output, report, kept)
+    freezer, warnings = freeze(app, site, output, report, kept, known_uses)
     if reused:
         freezer.written_by = {**reused.written_by, **freezer.written_by}
         freezer.templates_loaded |= reused.templates_loaded
@@ -520,6 +522,7 @@ def _remember(
         search_made=index[2],
         linked=loaded.linked,
         templates=templates,
+        template_uses=freezer.template_uses,
         others=dict.fromkeys(name for name in files if name not in described),
     )
     incremental.save_record(record_file, record, destination)

@@ -67,10 +67,12 @@ class SiteFreezer(Freezer):
         site: Site,
         kept: dict[str, incremental.Written],
         output: Output,
+        known_uses: dict[str, frozenset[str] | None],
     ) -> None:
         self.site = site
         self.kept = kept
         self.output = output
+        self.known_uses = known_uses  # what the templates use, known from the last build
         self.written_by: dict[str, str] = {}  # URL → the template or hook that wrote it
         self.rendering: set[str] = set()  # the templates rendered for the URL being written
         self.templates_loaded: set[str] = set()  # by the workers too, for unused templates
@@ -191,7 +193,12 @@ class SiteFreezer(Freezer):
     def template_graph(self) -> dict[str, frozenset[str] | None]:
         """Each template → those it extends, includes or imports (None: it computes a
         name); parsed only when a URL is written, not when every file is kept."""
-        return incremental.template_graph(self.app.jinja_env)
+        return incremental.template_graph(self.app.jinja_env, self.known_uses)
+
+    @property
+    def template_uses(self) -> dict[str, frozenset[str] | None]:
+        """The template graph as far as it is known: parsed, or as the last build had it."""
+        return self.__dict__.get("template_graph", self.known_uses)
 
     def _endpoints_never_frozen(self, seen: set[str | None]) -> list[str]:
         """The site's own GET routes (site/hooks.py) that no URL generator gave a URL;
@@ -340,9 +347,11 @@ def freeze(
     output: Output,
     report: Progress,
     kept: dict[str, incremental.Written],
+    known_uses: dict[str, frozenset[str] | None],
 ) -> tuple[SiteFreezer, list[str]]:
     """Write every URL into ``output``'s staging folder, keeping the ``kept`` ones; return
-    the freezer (what it learnt of each URL) and warnings."""
+    the freezer (what it learnt of each URL) and warnings. ``known_uses``: what templates
+    use, as the last build found (incremental.template_graph)."""
     app.config.update(
         FREEZER_DESTINATION=str(output.staging),
         FREEZER_BASE_URL=site.settings.base_url,
@@ -350,7 +359,7 @@ def freeze(
         FREEZER_REDIRECT_POLICY="error",
         PROPAGATE_EXCEPTIONS=True,
     )
-    freezer = SiteFreezer(app, site, kept, output)
+    freezer = SiteFreezer(app, site, kept, output, known_uses)
     app.after_request(freezer.note_failure)
 
     def record(sender: Flask, template, context, **extra) -> None:

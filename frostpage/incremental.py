@@ -83,6 +83,8 @@ class BuildRecord:
     # Each page → the files of content/ it links or shows (images), for its content key.
     linked: dict[str, tuple[str, ...]] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)  # each template → its digest
+    # Each template → those it uses (template_graph), as far as this build parsed them.
+    template_uses: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     def search_untouched(self, destination: Path) -> bool:
         """Whether the files of this build's search index are untouched in ``destination``."""
@@ -90,6 +92,15 @@ class BuildRecord:
             file_stat(os.path.join(destination, name)) == stat
             for name, stat in self.search_files.items()
         )
+
+    def template_uses_of(self, templates: dict[str, str]) -> dict[str, frozenset[str] | None]:
+        """What each template uses, of those whose source is as in ``templates`` (name →
+        digest): they need not be parsed again."""
+        return {
+            name: uses
+            for name, uses in self.template_uses.items()
+            if name in self.templates and self.templates[name] == templates.get(name)
+        }
 
     def unchanged(self, fingerprint: str, content: dict[str, str]) -> set[str] | None:
         """The pages whose content is as it was in this build (so they rendered without an
@@ -290,12 +301,18 @@ def template_digests(environment: jinja2.Environment) -> dict[str, str]:
     return digests
 
 
-def template_graph(environment: jinja2.Environment) -> dict[str, frozenset[str] | None]:
+def template_graph(
+    environment: jinja2.Environment, known: dict[str, frozenset[str] | None]
+) -> dict[str, frozenset[str] | None]:
     """Each template → the templates it extends, includes or imports by name; None for one
-    that computes a name (``{% include page.template %}``): it may use any."""
+    that computes a name (``{% include page.template %}``): it may use any. Those ``known``
+    are not parsed again."""
     assert environment.loader is not None
     graph: dict[str, frozenset[str] | None] = {}
     for name in environment.loader.list_templates():
+        if name in known:
+            graph[name] = known[name]
+            continue
         try:
             source = environment.loader.get_source(environment, name)[0]
             found = list(jinja2.meta.find_referenced_templates(environment.parse(source)))
