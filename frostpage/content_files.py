@@ -47,14 +47,16 @@ class ContentFiles(FlatPages):
         self._unsaved = 0  # of which, not yet in the cache
         self._cache_written = False
 
-    def _load_file(self, path: str, filename: str, rel_path: str) -> Page | None:
+    def _load_file(
+        self, path: str, filename: str, rel_path: str, is_link: bool | None = None
+    ) -> Page | None:
         name = os.path.basename(filename)
         if name.startswith((".", "#", "~")):
             return None  # editors' lock and backup files
         source = path + os.path.splitext(filename)[1]
-        if self.elsewhere or (
-            os.path.islink(filename) and link_problem(Path(filename), self.project)
-        ):
+        if is_link is None:
+            is_link = os.path.islink(filename)
+        if self.elsewhere or (is_link and link_problem(Path(filename), self.project)):
             return None  # reported with the other links of content/; never read
         try:
             stat = os.stat(filename)
@@ -96,12 +98,26 @@ class ContentFiles(FlatPages):
         them; but two files of one page (a.md and a.markdown) are an error naming both,
         where FlatPages raises ValueError."""
         pages: dict[str, Page | None] = {}
-        for folder, folders, names in os.walk(self.root):
-            folders.sort()
-            relative = os.path.relpath(folder, self.root)
-            prefix = "" if relative == "." else Path(relative).as_posix() + "/"
-            for name in sorted(names):
-                stem, suffix = os.path.splitext(name)
+
+        def walk(folder: str, prefix: str) -> None:
+            """As os.walk goes (a folder's files, then its folders, by name; a link to a
+            folder is not followed, one that cannot be read is passed over), knowing each
+            file's links from the walk itself."""
+            try:
+                entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            except OSError:
+                return
+            folders = []
+            for entry in entries:
+                try:
+                    is_folder = entry.is_dir()
+                except OSError:
+                    is_folder = False
+                if is_folder:
+                    if not entry.is_symlink():
+                        folders.append(entry)
+                    continue
+                stem, suffix = os.path.splitext(entry.name)
                 if suffix not in MARKDOWN_SUFFIXES:
                     continue
                 key = prefix + stem
@@ -109,11 +125,16 @@ class ContentFiles(FlatPages):
                     first = pages[key]
                     other = first.source if first else f"{key}.md"
                     pages[key] = _broken_page(
-                        prefix + name, None, f"content/{other} is the same page", "keep one"
+                        prefix + entry.name, None, f"content/{other} is the same page", "keep one"
                     )
                     continue
-                rel_path = "" if relative == "." else relative
-                pages[key] = self._load_file(key, os.path.join(folder, name), rel_path)
+                pages[key] = self._load_file(
+                    key, entry.path, prefix.rstrip("/"), entry.is_symlink()
+                )
+            for entry in folders:
+                walk(entry.path, f"{prefix}{entry.name}/")
+
+        walk(self.root, "")
         return pages
 
     def update(self, paths: Iterable[Path]) -> bool:
