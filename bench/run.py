@@ -9,9 +9,11 @@ same run (Pelican up to 10,000 pages), and prints median wall time, CPU time, th
 memory of the largest process and of all processes together, with frostpage's ratios to
 each peer. frostpage builds cold, then with nothing changed, with every page touched but
 none changed, after one page's edit and after template edits; then a --full build is
-compared with the result byte for byte. Then it measures the live preview on the largest
-corpus: time to the first answer after start, and time from saving a page to having the
-reloaded page (median and 95th percentile). Last, images:
+compared with the result byte for byte. Beside them, the floor the design sets: the same
+pages converted by Python-Markdown and Pygments alone, on every core (markdown_alone.py).
+Then it measures the live preview on the largest corpus: time to the first answer after
+start, and time from saving a page to having the reloaded page (median and 95th
+percentile). Last, images:
 a 1,000-page corpus with BENCH_PHOTOS photos (500) built cold, with nothing changed and
 with one photo replaced, beside the same pages without photos. Figures, not assertions:
 nothing here fails on a slow machine.
@@ -360,6 +362,10 @@ def main() -> None:
             no_change_written = written_files(site)
             sizes_mb = (folder_mb(site / "build"), folder_mb(site / ".frostpage-cache"))
             exact = same_as_full_build(site)
+            alone = [str(BIN / "python"), str(REPOSITORY / "bench/markdown_alone.py"), str(corpus)]
+            results["Markdown alone (the floor)"] = median(
+                [measure(alone, REPOSITORY) for _ in range(repeat)]
+            )
             if size <= PELICAN_LARGEST:
                 pelican = pelican_site(corpus, work / f"pelican-{size}")
                 results["pelican"] = peer_runs(
@@ -580,6 +586,11 @@ def report(size: int, repeat: int, results: dict[str, Run], no_change_written: i
     else:
         print(f"  Pelican: not run above {PELICAN_LARGEST:,} pages (it takes hours)")
     print(f"  cold / Hugo: {cold.wall / hugo:.2f} (target 1.5; 0.7 at 100,000 pages)")
+    floor = results["Markdown alone (the floor)"].wall
+    print(
+        f"  Markdown alone / Hugo: {floor / hugo:.2f}; cold / Markdown alone:"
+        f" {cold.wall / floor:.2f} (a cold build beside Python-Markdown and Pygments alone)"
+    )
     for name, target in TARGETS_TO_HUGO.items():
         print(f"  {name} / Hugo: {results['frostpage ' + name].wall / hugo:.3f} (target {target})")
     print(f"  files written by a no-change rebuild: {no_change_written} (target 0)")

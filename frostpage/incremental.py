@@ -71,7 +71,7 @@ class BuildRecord:
     fingerprint: str
     content: dict[str, str]  # source → content key
     urls: dict[str, Written]
-    anchors: dict[str, frozenset[str]]  # every file → its ids, for the link check
+    anchors: dict[str, str]  # every file → its ids, for the link check (links.Anchors)
     written_by: dict[str, str] = field(default_factory=dict)  # URL → its template or hook
     templates_loaded: set[str] = field(default_factory=set)
     assets: set[str] = field(default_factory=set)  # fingerprinted files the pages used

@@ -168,9 +168,9 @@ def documents(site: Site, words_of_page: WordsOfPage, blog: str = "Blog") -> Ite
 def key_of(keys: Iterable[tuple[str, str, str, str]]) -> str:
     """What an index is made of, from its documents' keys: the same key, the same index."""
     digest = hashlib.sha256(CODE)
-    for key in keys:
-        for part in key:
-            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    parts = [part for key in keys for part in key]
+    if parts:  # each part followed by NUL, in one string: hashed at once, not part by part
+        digest.update(("\0".join(parts) + "\0").encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
