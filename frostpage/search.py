@@ -254,24 +254,32 @@ def patched_files(
         return None
     lengths = array("I", before.lengths)
     counts: dict[int, dict[str, int]] = {}
-    affected: set[str] = set()
+    formerly: dict[int, dict[str, int]] = {}
     files = []
     for number in changed:
         _, title, _, digest = before.documents[number]
         former = words_before(digest)
         if former is None:
             return None
-        affected.update(_counts(former, title))
+        formerly[number] = _counts(former, title)
         document = found[number]
         words_of_it = document.words()
         files.append(_page_file(number, document, words_of_it))
         counts[number] = _counts(words_of_it, document.title)
-        affected.update(counts[number])
         lengths[number] = _length(words_of_it)
     average = _average(lengths)
     if average != _average(before.lengths):
         return None
     norms = {number: _norm(lengths[number], average) for number in changed}
+    # The words whose page list changes: a word a changed page gained or lost, or whose
+    # score in it moved (an edit that adds a sentence leaves most scores as they were).
+    affected: set[str] = set()
+    for number in changed:
+        old, new, norm = formerly[number], counts[number], _norm(before.lengths[number], average)
+        for word in old.keys() | new.keys():
+            was, now = old.get(word), new.get(word)
+            if was is None or now is None or _score(was, norm) != _score(now, norms[number]):
+                affected.add(word)
     firsts = [first for first, _ in before.chunks]
     touched: dict[int, list[str]] = {}
     for word in affected:
