@@ -309,12 +309,13 @@ def sitemap() -> Response:
     needed = sorted({source for sources in undated.values() for source in sources})
     changed = history.last_changed(site_state(current_app).root, needed) if needed else {}
     url_of, absolute = url_builder(), absolute_urls(site.settings)
+    translated = len(site.languages) > 1
     entries = []
     for number, (endpoint, values, modified) in enumerate(rows):
         if modified is None:
             dates = [changed[source] for source in undated[number] if source in changed]
             modified = max(dates, default=None)
-        found = versions(site, endpoint, values) if len(site.languages) > 1 else {}
+        found = versions(site, endpoint, values) if translated else {}
         alternates = [
             (code, absolute(url_of(other, other_values)))
             for code, (other, other_values) in found.items()
