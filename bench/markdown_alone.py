@@ -38,7 +38,8 @@ def convert(path: Path) -> int:
 
 def main(corpus: Path) -> None:
     files = sorted(corpus.rglob("*.md"))
-    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+    workers = min(os.cpu_count() or 1, 8)  # as many as a build uses (parallel.in_workers)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
         total = sum(pool.imap_unordered(convert, files, chunksize=32))
     print(f"{len(files)} files, {total} bytes of HTML")
 
