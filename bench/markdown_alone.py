@@ -11,13 +11,13 @@ make bench prints a cold build's time beside this one's.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import sys
 from pathlib import Path
 
 import markdown
 
 from frostpage.markup import EXTENSION_CONFIGS, EXTENSIONS
+from frostpage.parallel import worker_count
 
 _converter: markdown.Markdown | None = None
 
@@ -38,8 +38,7 @@ def convert(path: Path) -> int:
 
 def main(corpus: Path) -> None:
     files = sorted(corpus.rglob("*.md"))
-    workers = min(os.cpu_count() or 1, 8)  # as many as a build uses (parallel.in_workers)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(worker_count()) as pool:
         total = sum(pool.imap_unordered(convert, files, chunksize=32))
     print(f"{len(files)} files, {total} bytes of HTML")
 

@@ -104,7 +104,7 @@ def in_workers(
     database connection); ``size`` items make a slice.
     """
     slices = [items[first : first + size] for first in range(0, len(items), size)]
-    workers = min(os.cpu_count() or 1, 8)
+    workers = worker_count()
     enough = len(items) >= (MINIMUM_FOR_WORKERS if minimum is None else minimum)
     if workers < 2 or not enough or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(work, slices)
@@ -116,6 +116,11 @@ def in_workers(
             yield from pool.imap(_run_work, slices)
     finally:
         _work = None
+
+
+def worker_count() -> int:
+    """How many processes share the work: one per core, at most eight."""
+    return min(os.cpu_count() or 1, 8)
 
 
 def _run_work(piece: list[Any]) -> Any:
