@@ -24,7 +24,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import i18n, images, incremental, search, snapshot
+from . import i18n, images, incremental, search, snapshot, views
 from .app import create_app
 from .cache import WordsCache
 from .errors import SiteError, SiteErrors
@@ -191,7 +191,12 @@ def _build(
         discard(record_file.with_suffix(".previous"))  # where earlier versions kept a spare
         output = new_staging(destination, patching=bool(kept))
         known_uses = previous.template_uses_of(templates) if previous else {}
-        freezer, warnings = _write(app, loaded.site, output, report, kept, reused, known_uses)
+        dates = site_state(app).file_dates = views.file_dates(loaded.site, root)
+        file_dates = incremental.file_dates_key(dates)
+        same_dates = previous is not None and previous.file_dates == file_dates
+        freezer, warnings = _write(
+            app, loaded.site, output, report, kept, reused, known_uses, same_dates
+        )
         anchors, broken = _check_links(output, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
         index, search_made, indexed = _index(
@@ -217,6 +222,7 @@ def _build(
         (search_key, index, search_made),
         templates,
         files,
+        file_dates,
     )
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
     warnings += _broken_links(loaded, broken)
@@ -322,11 +328,13 @@ def _write(
     kept: dict[str, incremental.Written],
     reused: incremental.BuildRecord | None,
     known_uses: dict[str, frozenset[str] | None],
+    same_file_dates: bool,
 ) -> tuple[SiteFreezer, list[str]]:
-    """Write every URL into ``output``, but the ``kept`` ones, kept from ``reused``."""
+    """Write every URL into ``output``, but the ``kept`` ones, kept from ``reused`` (the
+    sitemap only when the files that date it are as they were: ``same_file_dates``)."""
     if reused:  # what the kept files used and loaded, for _headers and the warnings
         site_state(app).fingerprinted_used |= reused.assets
-    freezer, warnings = freeze(app, site, output, report, kept, known_uses)
+    freezer, warnings = freeze(app, site, output, report, kept, known_uses, same_file_dates)
     if reused:
         freezer.written_by = {**reused.written_by, **freezer.written_by}
         freezer.templates_loaded |= reused.templates_loaded
@@ -479,7 +487,7 @@ def _check_links(
     unchanged = {written.file for written in kept.values()}
     if reused:
         published = {written.file: written.stat for written in reused.urls.values()}
-        published.update(reused.others)  # the sitemap, written every time, and others
+        published.update(reused.others)  # static files and others, written every time
         for name in freezer.files - unchanged:
             old, new = os.path.join(output.destination, name), os.path.join(output.staging, name)
             stat = published.get(name)
@@ -522,10 +530,12 @@ def _remember(
     index: tuple[str, dict[str, incremental.Stat | None], dict[str, search.Made]],
     templates: dict[str, str],
     files: list[str],
+    file_dates: str,
 ) -> incremental.BuildRecord:
     """Keep what the next build needs to know of this one (``index``: the search index's
     key, files with the stats known, and what patching each language's needs;
-    ``templates``: each template's digest; ``files``: all it published), and return it."""
+    ``templates``: each template's digest; ``files``: all it published; ``file_dates``:
+    the key of the dates its sitemap showed), and return it."""
     described = {written.file for written in freezer.written.values()} | index[1].keys()
     record = incremental.BuildRecord(
         loaded.inputs,
@@ -542,6 +552,7 @@ def _remember(
         templates=templates,
         template_uses=freezer.template_uses,
         others=dict.fromkeys(name for name in files if name not in described),
+        file_dates=file_dates,
     )
     incremental.save_record(record_file, record, destination)
     return record

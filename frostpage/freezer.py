@@ -44,6 +44,7 @@ MINIMUM_FOR_WORKERS = 200
 # the files of content/, whose bytes the build record does not follow, nor the routes of
 # site/hooks.py, which may do anything), and which URLs read much of the site.
 REUSABLE_ENDPOINTS = {route.endpoint for route in ROUTES if route.reusable}
+FILE_DATED_ENDPOINTS = {route.endpoint for route in ROUTES if route.file_dates}
 WHOLE_SITE_ENDPOINTS = {route.endpoint for route in ROUTES if route.whole_site}
 
 
@@ -54,7 +55,8 @@ class SiteFreezer(Freezer):
     last: by then every page has been rendered, so every asset it used is known.
 
     ``kept`` are URLs whose files the previous build wrote from the same inputs: they
-    are kept (``Output.keep``) instead of requested.
+    are kept (``Output.keep``) instead of requested; but not those that show files' dates
+    (the sitemap) unless ``same_file_dates``.
     """
 
     # Frozen-Flask's own, used beyond its public methods: pinned and checked by
@@ -68,9 +70,11 @@ class SiteFreezer(Freezer):
         kept: dict[str, incremental.Written],
         output: Output,
         known_uses: dict[str, frozenset[str] | None],
+        same_file_dates: bool,
     ) -> None:
         self.site = site
         self.kept = kept
+        self.same_file_dates = same_file_dates
         self.output = output
         self.known_uses = known_uses  # what the templates use, known from the last build
         self.written_by: dict[str, str] = {}  # URL → the template or hook that wrote it
@@ -153,8 +157,9 @@ class SiteFreezer(Freezer):
         in_order = sorted(
             first_seen.items(), key=lambda item: item[1][0] not in WHOLE_SITE_ENDPOINTS
         )
-        for url, (_, modified) in in_order:
-            kept = self.kept.get(url) if url in reusable else None
+        dated = set() if self.same_file_dates else FILE_DATED_ENDPOINTS
+        for url, (endpoint, modified) in in_order:
+            kept = self.kept.get(url) if url in reusable and endpoint not in dated else None
             if kept is None:
                 urls.append((url, modified))
                 continue
@@ -348,10 +353,12 @@ def freeze(
     report: Progress,
     kept: dict[str, incremental.Written],
     known_uses: dict[str, frozenset[str] | None],
+    same_file_dates: bool,
 ) -> tuple[SiteFreezer, list[str]]:
-    """Write every URL into ``output``'s staging folder, keeping the ``kept`` ones; return
-    the freezer (what it learnt of each URL) and warnings. ``known_uses``: what templates
-    use, as the last build found (incremental.template_graph)."""
+    """Write every URL into ``output``'s staging folder, keeping the ``kept`` ones (and of
+    those that show files' dates, only when ``same_file_dates``); return the freezer (what
+    it learnt of each URL) and warnings. ``known_uses``: what templates use, as the last
+    build found (incremental.template_graph)."""
     app.config.update(
         FREEZER_DESTINATION=str(output.staging),
         FREEZER_BASE_URL=site.settings.base_url,
@@ -359,7 +366,7 @@ def freeze(
         FREEZER_REDIRECT_POLICY="error",
         PROPAGATE_EXCEPTIONS=True,
     )
-    freezer = SiteFreezer(app, site, kept, output, known_uses)
+    freezer = SiteFreezer(app, site, kept, output, known_uses, same_file_dates)
     app.after_request(freezer.note_failure)
 
     def record(sender: Flask, template, context, **extra) -> None:

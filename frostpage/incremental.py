@@ -10,13 +10,15 @@ the file written, the pages whose content it read (``page.recording_reads``) and
 templates it rendered, with those they extend, include or import. The next build into the
 same folder, if that fingerprint is unchanged, keeps the file of a URL when none of the
 pages it read and none of its templates has changed, and the file is still the one the
-record names (same inode, size and modification time); every other URL is requested from
-the app again. A record that is missing, unreadable or of other code, or a file touched
-since, means writing again: never trusting.
+record names (same inode, size and modification time); a URL that shows when files last
+changed (the sitemap) is kept only while those dates are the same. Every other URL is
+requested from the app again. A record that is missing, unreadable or of other code, or a
+file touched since, means writing again: never trusting.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import importlib.metadata
@@ -85,6 +87,7 @@ class BuildRecord:
     templates: dict[str, str] = field(default_factory=dict)  # each template → its digest
     # Each template → those it uses (template_graph), as far as this build parsed them.
     template_uses: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    file_dates: str = ""  # the dates of files its sitemap showed (file_dates_key)
 
     def search_untouched(self, destination: Path) -> bool:
         """Whether the files of this build's search index are untouched in ``destination``."""
@@ -251,6 +254,11 @@ def search_key(inputs: str, content: dict[str, str], site: Site) -> str:
         if rendered is not None and rendered.reads:
             digest.update(site.render(page).html.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
+
+
+def file_dates_key(dates: dict[str, dt.datetime]) -> str:
+    """What the sitemap showed of when files last changed (views.file_dates)."""
+    return hashlib.blake2b(repr(sorted(dates.items())).encode(), digest_size=16).hexdigest()
 
 
 @functools.cache

@@ -50,6 +50,8 @@ class SiteState:
     warnings: list[str] = field(default_factory=list)
     fingerprinted_used: set[str] = field(default_factory=set)
     urls: dict[tuple, str] = field(default_factory=dict)  # url_for's answers, remembered
+    # A build's dates of the files that date its sitemap (views.file_dates), taken once.
+    file_dates: dict[str, dt.datetime] | None = None
     catalogues: dict[str, Catalogue] = field(default_factory=dict)  # i18n's, by language
     # The preview's search index of each language.
     search: defaultdict[str, PreviewIndex] = field(

@@ -57,6 +57,9 @@ class Route:
     sitemap: bool = False  # listed in /sitemap.xml
     cross_origin: bool = False  # other sites' scripts may read it (Access-Control-Allow-Origin)
     reusable: bool = True  # a rebuild may keep its file when the pages it read are unchanged
+    # It shows when files last changed (history.last_changed): kept only while those dates
+    # are as the last build found them.
+    file_dates: bool = False
     whole_site: bool = False  # reads many pages: requested first, so no worker ends last
     reserves: bool = True  # no page, file or alias may take one of its URLs...
     intro: bool = False  # ...but a page at its URL may introduce it (index.md, posts/index.md)
@@ -248,9 +251,9 @@ ROUTES = (
           content_type=JSON, cross_origin=True, whole_site=True),
     Route("/search.json", "search_index", "the search index", "search_index", _one,
           content_type=JSON, cross_origin=True, whole_site=True),
-    # Written by every build: its dates of pages without one come from their files.
+    # Its dates of pages without one come from their files.
     Route("/sitemap.xml", "sitemap", "the sitemap", "sitemap", _one, content_type=XML,
-          whole_site=True, scope="site", reusable=False),
+          whole_site=True, scope="site", file_dates=True),
     Route("/robots.txt", "robots", "the robots file", "robots", _one, content_type=TEXT,
           scope="site"),
     Route("/_redirects", "netlify_redirects", "the redirects of the host",

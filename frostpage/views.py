@@ -6,6 +6,7 @@ Views know nothing of files on disk, and nothing of which URLs exist: the route 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -294,26 +295,18 @@ def tag_json_feed(slug: str) -> Response:
 def sitemap() -> Response:
     """Every URL of every language, with the date it last changed and its versions in the
     others (hreflang). A page without a date has its file's (history.last_changed); a made
-    section page, the newest of its pages'. Only those files' dates are looked up."""
+    section page, the newest of its pages'. Only those files' dates are looked up, once
+    per build (``file_dates``)."""
     site = current_site()
-    rows = [
-        (endpoint, values, modified)
-        for endpoint, values, modified, listed in site_urls(site)
-        if listed
-    ]
-    undated = {
-        number: _sources_of(site, endpoint, values)
-        for number, (endpoint, values, modified) in enumerate(rows)
-        if modified is None
-    }
-    needed = sorted({source for sources in undated.values() for source in sources})
-    changed = history.last_changed(site_state(current_app).root, needed) if needed else {}
+    state = site_state(current_app)
+    rows = _sitemap_rows(site)
+    changed = state.file_dates if state.file_dates is not None else _dates(rows, state.root)
     url_of, absolute = url_builder(), absolute_urls(site.settings)
     translated = len(site.languages) > 1
     entries = []
-    for number, (endpoint, values, modified) in enumerate(rows):
+    for endpoint, values, modified, sources in rows:
         if modified is None:
-            dates = [changed[source] for source in undated[number] if source in changed]
+            dates = [changed[source] for source in sources if source in changed]
             modified = max(dates, default=None)
         found = versions(site, endpoint, values) if translated else {}
         alternates = [
@@ -322,6 +315,33 @@ def sitemap() -> Response:
         ]
         entries.append((absolute(url_of(endpoint, values)), modified, alternates))
     return _respond(feeds.sitemap(entries))
+
+
+def file_dates(site: Site, root: Path) -> dict[str, dt.datetime]:
+    """When each file that dates a URL of the sitemap last changed: taken once by a build,
+    which keeps the last build's sitemap while they are the same."""
+    return _dates(_sitemap_rows(site), root)
+
+
+def _sitemap_rows(site: Site) -> list[tuple[str, dict[str, Any], dt.datetime | None, list[str]]]:
+    """The sitemap's URLs, each with its date, or with none and the files that date it."""
+    return [
+        (
+            endpoint,
+            values,
+            modified,
+            _sources_of(site, endpoint, values) if modified is None else [],
+        )
+        for endpoint, values, modified, listed in site_urls(site)
+        if listed
+    ]
+
+
+def _dates(
+    rows: list[tuple[str, dict[str, Any], dt.datetime | None, list[str]]], root: Path
+) -> dict[str, dt.datetime]:
+    needed = sorted({source for *_, sources in rows for source in sources})
+    return history.last_changed(root, needed) if needed else {}
 
 
 def pages_api() -> Response:

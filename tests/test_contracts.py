@@ -128,7 +128,7 @@ def test_paths_are_put_in_rules_as_frozen_flask_and_url_for_would(write_site, tm
     )
     with app.app_context():
         site = site_state(app).site
-        freezer = SiteFreezer(app, site, {}, tmp_path / "previous", {})
+        freezer = SiteFreezer(app, site, {}, tmp_path / "previous", {}, True)
         fast = list(freezer.path_urls())
         values = [(e, v) for e, v, _, _ in site_urls(site) if e in PATH_RULES]
         freezer.url_generators = [lambda: values]

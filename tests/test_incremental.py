@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sitecheck import contents, tree
 
-from frostpage import SiteErrors, build, links
+from frostpage import SiteErrors, build, feeds, links
 from frostpage.app import create_app
 from frostpage.incremental import load_stamped, record_path
 from frostpage.snapshot import snapshot_path, walked_output_digest
@@ -209,8 +209,8 @@ def test_a_file_changed_in_build_by_hand_is_written_again(site_root):
 
 
 def test_the_link_check_reads_again_only_files_whose_bytes_or_stats_changed(site_root, monkeypatch):
-    """The sitemap is written by every build: with the bytes and the stat it had, its
-    anchors and links are those the last check found."""
+    """A file written again with the bytes and the stat it had (the sitemap, after the
+    page it dates changed) is not read again; one changed by hand is."""
     build(site_root)
     read: list[str] = []  # under the build folder or its staging folder
     original = links._read
@@ -230,6 +230,25 @@ def test_the_link_check_reads_again_only_files_whose_bytes_or_stats_changed(site
     read.clear()
     build(site_root)
     assert sorted(read) == ["about/team/index.html", "sitemap.xml"]
+
+
+def test_the_sitemap_is_kept_until_a_date_it_shows_changes(site_root, tmp_path, monkeypatch):
+    """A dated post edited: the sitemap is kept, not even made. A page without a date
+    touched (its text the same, so nothing else is written): its <lastmod> moves."""
+    build(site_root)
+    made, original = [], feeds.sitemap
+    monkeypatch.setattr(feeds, "sitemap", lambda entries: made.append(entries) or b"")
+    post = site_root / "content/posts/first.md"
+    post.write_text(post.read_text("utf-8") + "\nMore.\n", "utf-8")
+    build(site_root)
+    assert made == []
+    monkeypatch.setattr(feeds, "sitemap", original)
+    sitemap = site_root / "build/sitemap.xml"
+    os.utime(site_root / "content/about/team.md", (1700000000, 1700000000))
+    build(site_root)
+    entry = "<loc>https://example.org/about/team/</loc>\n    <lastmod>2023-11-14</lastmod>"
+    assert entry in sitemap.read_text("utf-8")
+    assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
 
 
 def test_a_deleted_file_of_build_is_written_again(site_root):
