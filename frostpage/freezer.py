@@ -85,6 +85,7 @@ class SiteFreezer(Freezer):
         self.files: set[str] = set()  # every file of the build, relative to its folder
         self.failed: dict[str, tuple[str, str | None]] = {}  # URL → status, endpoint
         self.model_urls = list(site_urls(site))  # enumerated once: a hundred thousand
+        self._sets: dict[frozenset[str], frozenset[str]] = {}  # see _one
         super().__init__(
             app, with_static_files=True, with_no_argument_rules=False, log_url_for=False
         )
@@ -181,7 +182,9 @@ class SiteFreezer(Freezer):
             ):
                 if url in reusable:
                     templates = incremental.closure(rendered, self.template_graph)
-                    self.written[url] = incremental.Written(path.as_posix(), reads, templates)
+                    self.written[url] = incremental.Written(
+                        path.as_posix(), self._one(reads), self._one(templates)
+                    )
                 yield self._frozen(url, path.as_posix())
         self.url_generators, page_generators = [assets], self.url_generators
         try:
@@ -193,6 +196,11 @@ class SiteFreezer(Freezer):
         finally:
             self.url_generators = page_generators
         self.unfrozen = self._endpoints_never_frozen(seen_endpoints)
+
+    def _one(self, names: frozenset[str]) -> frozenset[str]:
+        """One object for each set of names: most URLs render the same templates, and a
+        third read no page, so the record pickles and loads each set once."""
+        return self._sets.setdefault(names, names)
 
     @functools.cached_property
     def template_graph(self) -> dict[str, frozenset[str] | None]:
