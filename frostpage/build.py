@@ -223,6 +223,7 @@ def _build(
         templates,
         files,
         file_dates,
+        previous,
     )
     warnings = state.warnings + _left_out(state.files.all(), loaded.site) + warnings
     warnings += _broken_links(loaded, broken)
@@ -531,11 +532,13 @@ def _remember(
     templates: dict[str, str],
     files: list[str],
     file_dates: str,
+    previous: incremental.BuildRecord | None,
 ) -> incremental.BuildRecord:
     """Keep what the next build needs to know of this one (``index``: the search index's
     key, files with the stats known, and what patching each language's needs;
-    ``templates``: each template's digest; ``files``: all it published; ``file_dates``:
-    the key of the dates its sitemap showed), and return it."""
+    ``templates``: each template's digest; ``files``: all it published; ``file_dates``: the
+    key of the dates its sitemap showed; ``previous``: the last build's record, which it
+    is saved as changes to when it can be), and return it."""
     described = {written.file for written in freezer.written.values()} | index[1].keys()
     record = incremental.BuildRecord(
         loaded.inputs,
@@ -553,6 +556,7 @@ def _remember(
         template_uses=freezer.template_uses,
         others=dict.fromkeys(name for name in files if name not in described),
         file_dates=file_dates,
+        base=previous.base if previous else None,
     )
     incremental.save_record(record_file, record, destination)
     return record

@@ -18,15 +18,19 @@ file touched since, means writing again: never trusting.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 import hashlib
 import importlib.metadata
+import operator
 import os
 import pickle
+import secrets
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +84,7 @@ class BuildRecord:
     search_key: str = ""  # what its search index was made of (search_key)
     search_files: dict[str, Stat | None] = field(default_factory=dict)  # the index's files
     search_made: dict[str, Made] = field(default_factory=dict)  # each index, to patch it
-    # The other files it published (the sitemap, static files…), with their stats.
+    # The other files it published (static files, files of content/…), with their stats.
     others: dict[str, Stat | None] = field(default_factory=dict)
     # Each page → the files of content/ it links or shows (images), for its content key.
     linked: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -88,6 +92,8 @@ class BuildRecord:
     # Each template → those it uses (template_graph), as far as this build parsed them.
     template_uses: dict[str, frozenset[str] | None] = field(default_factory=dict)
     file_dates: str = ""  # the dates of files its sitemap showed (file_dates_key)
+    # The record it was loaded as changes to (its id, as loaded): the next save compares.
+    base: tuple[str, BuildRecord] | None = field(default=None, repr=False, compare=False)
 
     def search_untouched(self, destination: Path) -> bool:
         """Whether the files of this build's search index are untouched in ``destination``."""
@@ -145,14 +151,38 @@ def record_path(root: Path, destination: Path) -> Path:
 
 def load_record(path: Path) -> BuildRecord | None:
     """The record at ``path``, or None when there is none that this code can trust."""
-    record = load_stamped(path)
-    return record if isinstance(record, BuildRecord) else None
+    changes = load_stamped(path)
+    if not isinstance(changes, Changes):
+        return None
+    stored = load_stamped(_base_path(path))
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == changes.base):
+        return None
+    base_id, base = stored
+    if not isinstance(base, BuildRecord):
+        return None
+    record = copy.copy(base)
+    for name in _FIELDS:
+        value = getattr(base, name)
+        if isinstance(value, dict | set):
+            value = value.copy()  # the base's own stay as loaded, for the next save
+        if name in changes.entries:
+            changed, removed = changes.entries[name]
+            for key in removed:
+                del value[key]
+            value.update(changed)
+        elif name in changes.values:
+            value = changes.values[name]
+        setattr(record, name, value)
+    record.base = (base_id, base)
+    return record
 
 
 def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
     """Store ``record`` with the stat of each published file; a failure only costs speed.
     A file kept from the previous build has the stat it was kept by (it is the same file,
-    or a copy the next build will not trust)."""
+    or a copy the next build will not trust). When it differs little from the record it
+    was loaded as changes to (``record.base``), only the changes are written: a record of
+    a hundred thousand pages took a second to write whole after a one-page edit."""
     record.urls = {
         url: written
         if written.stat is not None
@@ -166,7 +196,71 @@ def save_record(path: Path, record: BuildRecord, destination: Path) -> None:
     }
     record.search_files = _with_stats(record.search_files, destination)
     record.others = _with_stats(record.others, destination)
-    save_stamped(path, record)
+    base, record.base = record.base, None
+    changes = _changes(base[0], base[1], record) if base else None
+    if changes is None:
+        base_id = secrets.token_hex(8)
+        save_stamped(_base_path(path), (base_id, record))
+        changes = Changes(base_id, {}, {})
+    save_stamped(path, changes)
+
+
+@dataclass
+class Changes:
+    """A record as the changes to another, its base (saved beside it): each dict's entries
+    that differ (and the keys it no longer has), and the other fields that differ."""
+
+    base: str  # the base's id
+    entries: dict[str, tuple[dict[Any, Any], list[Any]]]
+    values: dict[str, Any]
+
+
+_FIELDS = [item.name for item in fields(BuildRecord) if item.name != "base"]
+# Past this share of changed entries (most URLs written again), the record is saved whole.
+CHANGED_FOR_A_NEW_BASE = 0.1
+
+
+def _changes(base_id: str, base: BuildRecord, record: BuildRecord) -> Changes | None:
+    """``record`` as changes to ``base``, or None when so much changed that it is better
+    saved whole."""
+    entries: dict[str, tuple[dict[Any, Any], list[Any]]] = {}
+    values: dict[str, Any] = {}
+    count = total = 0
+    for name in _FIELDS:
+        old, new = getattr(base, name), getattr(record, name)
+        if isinstance(old, dict) and isinstance(new, dict):
+            changed, removed = _entry_changes(old, new)
+            if changed or removed:
+                entries[name] = (changed, removed)
+            count, total = count + len(changed) + len(removed), total + len(new)
+        elif old != new:
+            values[name] = new
+    return None if count > total * CHANGED_FOR_A_NEW_BASE else Changes(base_id, entries, values)
+
+
+def _entry_changes(old: dict[Any, Any], new: dict[Any, Any]) -> tuple[dict[Any, Any], list[Any]]:
+    """The entries of ``new`` that ``old`` does not have, and the keys ``old`` has alone.
+    After a rebuild, most values are the very objects ``old`` holds, under the same keys
+    in the same order: those are passed over without a step of Python each, a hundred
+    thousand of them in milliseconds."""
+    candidates: Iterator[tuple[Any, Any]]
+    if len(old) == len(new) and all(map(operator.eq, old, new)):
+        candidates = compress(new.items(), map(operator.is_not, old.values(), new.values()))
+        removed = []
+    else:
+        candidates = iter(new.items())
+        removed = list(old.keys() - new.keys())
+    missing = object()
+    changed = {
+        key: value
+        for key, value in candidates
+        if (was := old.get(key, missing)) is missing or was != value
+    }
+    return changed, removed
+
+
+def _base_path(path: Path) -> Path:
+    return path.with_suffix(".base")
 
 
 def _with_stats(files: dict[str, Stat | None], destination: Path) -> dict[str, Stat | None]:

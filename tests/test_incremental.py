@@ -10,11 +10,20 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sitecheck import contents, tree
 
 from frostpage import SiteErrors, build, feeds, links
 from frostpage.app import create_app
-from frostpage.incremental import load_stamped, record_path
+from frostpage.incremental import (
+    BuildRecord,
+    Written,
+    load_record,
+    load_stamped,
+    record_path,
+    save_record,
+)
 from frostpage.snapshot import snapshot_path, walked_output_digest
 from frostpage.state import site_state
 
@@ -722,8 +731,70 @@ def test_the_record_keeps_each_set_of_anchors_once(site_root):
     """The theme's ids are on every page: the record, read back, holds one string of them
     for all the pages that have only those."""
     build(site_root)
-    record = load_stamped(record_path(site_root, site_root / "build"))
+    record = load_record(record_path(site_root, site_root / "build"))
     sets = [ids for name, ids in record.anchors.items() if name.endswith(".html") and ids]
     equal = [ids for ids in sets if ids == sets[0]]
     assert len(equal) > 1 and all(ids is equal[0] for ids in equal)
     assert "main" in sets[0].split("\0")
+
+
+def test_a_rebuild_saves_its_record_as_the_changes_to_the_last_full_one(site_root):
+    build(site_root)
+    head = record_path(site_root, site_root / "build")
+    base = head.with_suffix(".base")
+    before = os.stat(base)
+    team = site_root / "content/about/team.md"
+    team.write_text(team.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    build(site_root)
+    after = os.stat(base)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert head.stat().st_size < before.st_size / 4
+    record = load_record(head)
+    assert record.content["about/team.md"] != load_stamped(base)[1].content["about/team.md"]
+    team.write_text(team.read_text("utf-8") + "\nAnd another.\n", "utf-8")
+    result = build(site_root)
+    assert result.requested < result.files / 2  # the record read back keeps the others
+
+
+KEYS = st.sampled_from([f"k{number}" for number in range(40)])
+ENTRIES = st.dictionaries(KEYS, st.text(max_size=3))
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["content", "anchors", "urls", "assets", "search_key"]),
+        KEYS,
+        st.one_of(st.none(), st.text(max_size=3)),  # None: removed
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(ENTRIES, st.lists(EDITS, min_size=1, max_size=4))
+def test_a_record_read_back_is_the_record_saved(first, builds):
+    """Saved whole or as changes, after edits made in place on the record read back."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "record.pickle"
+        record = BuildRecord("inputs", dict(first), {}, dict(first), assets=set(first))
+        for edits in builds:
+            save_record(path, record, Path(folder))
+            expected = record
+            record = load_record(path)
+            assert record == expected
+            for name, key, value in edits:
+                if name == "search_key":
+                    record.search_key = value or ""
+                elif name == "assets":
+                    record.assets.discard(key) if value is None else record.assets.add(key)
+                elif name == "urls":
+                    record.urls.pop(key, None)
+                    if value is not None:
+                        record.urls[key] = Written(value, frozenset({key}), stat=(1, 2, 3))
+                else:
+                    entries = getattr(record, name)
+                    entries.pop(key, None)
+                    if value is not None:
+                        entries[key] = value
+        save_record(path, record, Path(folder))
+        assert load_record(path) == record
