@@ -432,11 +432,13 @@ def _search_words(
     sources: set[str] = set()
 
     def words_of_page(page: Page) -> tuple[str, Callable[[], search.Words]]:
-        sources.add(page.source)
-        content = loaded.content.get(page.source)
+        source = page.source
+        sources.add(source)
+        content = loaded.content.get(source)
         key = _words_key(loaded.inputs, content)
-        known = kept.keys.get(page.source)
-        if known and key and known[0] == key and page.rendered is None:
+        known = kept.keys.get(source)
+        # Rendered in this build or not (no URL is being written: no read to note).
+        if known and key and known[0] == key and page.__dict__.get("_rendered") is None:
             return known[1], functools.partial(words, page, known[1], key)
         rendered = loaded.site.outline(page)  # an outline, if rendered anew
         key = _words_key(loaded.inputs, content, rendered)

@@ -327,9 +327,10 @@ class Site:
         intros = (self.home_url, self.home_url + f"{POSTS_SECTION}/")
         return [page for page in self.pages if not page.is_post and page.url not in intros]
 
-    @property
+    @functools.cached_property
     def posts_intro(self) -> Page | None:
-        """``posts/index.md`` (or ``posts.md``), shown above the list of posts."""
+        """``posts/index.md`` (or ``posts.md``), shown above the list of posts (asked for
+        each page the search index lists)."""
         return self.by_url.get(self.home_url + f"{POSTS_SECTION}/")
 
     @property

@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 
@@ -68,8 +69,10 @@ class Words:
     excerpt: str
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(NamedTuple):
+    """A page as the index lists it (a tuple: a build makes one for each of a hundred
+    thousand pages, to compare them with the last index's)."""
+
     url: str  # with the site's base path, as a link to the page is written
     title: str
     section: str
@@ -79,7 +82,7 @@ class Document:
     @property
     def key(self) -> tuple[str, str, str, str]:
         """All the index holds of a page, but its words, which its digest names."""
-        return (self.url, self.title, self.section, self.digest)
+        return self[:4]
 
 
 @dataclass
