@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from markdown.extensions.toc import slugify_unicode
 
@@ -234,10 +234,9 @@ BODY_ATTRIBUTES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a page's body is: its file, as it was when parsed, and where the body begins
-    in its text."""
+    in its text (a tuple: the page cache loads one per page)."""
 
     path: str
     version: tuple[int, ...]  # paths.file_version
