@@ -108,7 +108,11 @@ def build(
         saved = snapshot.snapshot_path(incremental.record_path(root, destination))
         key = snapshot.key(root, destination, include_future, relative)
         folders = snapshot.input_folders(root, [])
-        inputs = [snapshot.folder_digest(folder) for folder in folders]  # before anything is read
+        stats: dict[str, os.stat_result] = {}  # of the files of content/, by name under it
+        inputs = [  # before anything is read
+            snapshot.folder_digest(folder, stats if folder == folders[0] else None)
+            for folder in folders
+        ]
         last = None if full else snapshot.unchanged(saved, key, destination, folders, inputs)
         if last is not None:
             result = BuildResult(
@@ -117,7 +121,7 @@ def build(
         else:
             incremental.forget_record(saved)
             report = progress or _silent
-            taken = (saved, key, inputs)
+            taken = (saved, key, inputs, stats)
             with _fewer_collections():
                 result = _build(root, destination, include_future, full, relative, report, taken)
     result.seconds = time.perf_counter() - started
@@ -169,14 +173,16 @@ def _build(
     full: bool,
     relative: bool,
     report: Progress,
-    taken: tuple[Path, str, list[str]],
+    taken: tuple[Path, str, list[str], dict[str, os.stat_result]],
 ) -> BuildResult:
     """The phases of a build, in order; any error stops it before ``publish``. Once it is
     published, its snapshot is saved: ``taken`` is where, its key, and the digests of the
-    project's input folders, taken before the build read anything."""
-    saved, key, inputs = taken
+    project's input folders, taken before the build read anything, with their files'
+    stats (content/ is read with them)."""
+    saved, key, inputs, stats = taken
     with _lasting():
         app = create_app(root, dev=False, include_future=include_future, relative=relative)
+        site_state(app).files.stats = stats
         record_file = incremental.record_path(root, destination)
         previous = None if full else incremental.load_record(record_file)
     # Each page's words for the search index, counted where it renders and kept here.
