@@ -108,9 +108,9 @@ def build(
         saved = snapshot.snapshot_path(incremental.record_path(root, destination))
         key = snapshot.key(root, destination, include_future, relative)
         folders = snapshot.input_folders(root, [])
-        stats: dict[str, os.stat_result] = {}  # of the files of content/, by name under it
+        versions: dict[str, tuple[int, ...]] = {}  # of the files of content/, by name
         inputs = [  # before anything is read
-            snapshot.folder_digest(folder, stats if folder == folders[0] else None)
+            snapshot.folder_digest(folder, versions if folder == folders[0] else None)
             for folder in folders
         ]
         last = None if full else snapshot.unchanged(saved, key, destination, folders, inputs)
@@ -121,7 +121,7 @@ def build(
         else:
             incremental.forget_record(saved)
             report = progress or _silent
-            taken = (saved, key, inputs, stats)
+            taken = (saved, key, inputs, versions)
             with _fewer_collections():
                 result = _build(root, destination, include_future, full, relative, report, taken)
     result.seconds = time.perf_counter() - started
@@ -173,16 +173,16 @@ def _build(
     full: bool,
     relative: bool,
     report: Progress,
-    taken: tuple[Path, str, list[str], dict[str, os.stat_result]],
+    taken: tuple[Path, str, list[str], dict[str, tuple[int, ...]]],
 ) -> BuildResult:
     """The phases of a build, in order; any error stops it before ``publish``. Once it is
     published, its snapshot is saved: ``taken`` is where, its key, and the digests of the
-    project's input folders, taken before the build read anything, with their files'
-    stats (content/ is read with them)."""
-    saved, key, inputs, stats = taken
+    project's input folders, taken before the build read anything, with the versions of
+    the files of content/ (which is read with them)."""
+    saved, key, inputs, versions = taken
     with _lasting():
         app = create_app(root, dev=False, include_future=include_future, relative=relative)
-        site_state(app).files.stats = stats
+        site_state(app).files.versions = versions
         record_file = incremental.record_path(root, destination)
         previous = None if full else incremental.load_record(record_file)
     # Each page's words for the search index, counted where it renders and kept here.

@@ -43,9 +43,9 @@ class ContentFiles(FlatPages):
         self.elsewhere = escapes(Path(app.config["FLATPAGES_ROOT"]), self.project)
         self.cache = cache
         self._file_cache.update(cache.load())
-        # Stats of its files taken just before (a build's snapshot), by their names under
-        # content/, each used once.
-        self.stats: dict[str, os.stat_result] = {}
+        # The versions of its plain files taken just before (a build's snapshot), by their
+        # names under content/, each used once.
+        self.versions: dict[str, tuple[int, ...]] = {}
         self.parsed = 0  # files this app parsed (the others came from the cache)
         self._unsaved = 0  # of which, not yet in the cache
         self._cache_written = False
@@ -62,11 +62,12 @@ class ContentFiles(FlatPages):
         if self.elsewhere or (is_link and link_problem(Path(filename), self.project)):
             return None  # reported with the other links of content/; never read
         try:
-            stat = self.stats.pop(f"{rel_path}/{name}" if rel_path else name, None)
-            stat = stat or os.stat(filename)
-            if not S_ISREG(stat.st_mode):
-                return None  # reported with the other files of content/; never read
-            key = file_version(stat)
+            key = self.versions.pop(f"{rel_path}/{name}" if rel_path else name, None)
+            if key is None:
+                stat = os.stat(filename)
+                if not S_ISREG(stat.st_mode):
+                    return None  # reported with the other files of content/; never read
+                key = file_version(stat)
             cached = self._file_cache.get(filename)
             if cached and cached[1] == key:
                 return cached[0]

@@ -21,6 +21,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from .config import environment_settings
 from .incremental import Stat, engine_stamp, load_stamped, save_stamped
@@ -70,18 +71,20 @@ def input_folders(root: Path, themes: Iterable[Path]) -> list[str]:
     return folders
 
 
-def folder_digest(top: str, stats: dict[str, os.stat_result] | None = None) -> str:
+def folder_digest(top: str, versions: dict[str, tuple[int, ...]] | None = None) -> str:
     """A digest of the name and ``paths.file_version`` of every file under ``top`` (or of
     ``top`` itself, a file), in order: kept instead of a hundred thousand stats, which would
     take longer to load than to take again. Links to folders are not followed, as a build
     does not follow them; what cannot be read is left out, and so differs from a build,
-    which could read everything. Each file's stat is put in ``stats`` (by its name under
-    ``top``), when given: the build reads content/ with them rather than taking them again."""
+    which could read everything. Each plain file's version is put in ``versions`` (by its
+    name under ``top``), when given: the build reads content/ with them rather than taking
+    them again."""
     digest = hashlib.blake2b(digest_size=20)
     for name, stat in _walk(top):
-        digest.update(f"{name}\0{file_version(stat)}\n".encode("utf-8", "surrogateescape"))
-        if stats is not None:
-            stats[name] = stat
+        version = file_version(stat)
+        digest.update(f"{name}\0{version}\n".encode("utf-8", "surrogateescape"))
+        if versions is not None and S_ISREG(stat.st_mode):
+            versions[name] = version
     return digest.hexdigest()
 
 
