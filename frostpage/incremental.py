@@ -28,9 +28,9 @@ import os
 import pickle
 import secrets
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any
 
@@ -240,23 +240,19 @@ def _changes(base_id: str, base: BuildRecord, record: BuildRecord) -> Changes | 
 
 def _entry_changes(old: dict[Any, Any], new: dict[Any, Any]) -> tuple[dict[Any, Any], list[Any]]:
     """The entries of ``new`` that ``old`` does not have, and the keys ``old`` has alone.
-    After a rebuild, most values are the very objects ``old`` holds, under the same keys
-    in the same order: those are passed over without a step of Python each, a hundred
-    thousand of them in milliseconds."""
-    candidates: Iterator[tuple[Any, Any]]
-    if len(old) == len(new) and all(map(operator.eq, old, new)):
-        candidates = compress(new.items(), map(operator.is_not, old.values(), new.values()))
-        removed = []
-    else:
-        candidates = iter(new.items())
-        removed = list(old.keys() - new.keys())
+    After a rebuild, most values are the very objects ``old`` holds: those are passed over
+    without a step of Python each, a hundred thousand of them in milliseconds."""
     missing = object()
+    before = list(map(old.get, new, repeat(missing)))  # each key's value in ``old``
+    added = sum(map(operator.is_, before, repeat(missing)))
+    gone = len(old) - (len(new) - added)
+    candidates = compress(new.items(), map(operator.is_not, before, new.values()))
     changed = {
         key: value
         for key, value in candidates
         if (was := old.get(key, missing)) is missing or was != value
     }
-    return changed, removed
+    return changed, list(old.keys() - new.keys()) if gone else []
 
 
 def _base_path(path: Path) -> Path:

@@ -16,6 +16,7 @@ site with routes of its own in site/hooks.py, which may read anything, is always
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -92,11 +93,10 @@ def output_digest(files: Iterable[tuple[str, Stat | None]]) -> str:
     """A digest of the output folder: each file's name and stat (inode, size, modification
     time), by name. Its change time is left out: it moves when the next build links the
     file into its staging folder. A build computes it from the stats it knows of the files
-    it published; the check walks the folder (``walked_output_digest``)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for name, stat in sorted(files):
-        digest.update(f"{name}\0{stat}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    it published; the check walks the folder (``walked_output_digest``). The list is hashed
+    as one marshal, in a fraction of the time a line each took: version 2, which writes no
+    back-references, so that equal lists give equal bytes whatever objects they share."""
+    return hashlib.blake2b(marshal.dumps(sorted(files), 2), digest_size=20).hexdigest()
 
 
 def walked_output_digest(top: str) -> str:
