@@ -323,7 +323,11 @@ def file_dates(site: Site, root: Path) -> dict[str, dt.datetime]:
     return _dates(_sitemap_rows(site), root)
 
 
-def _sitemap_rows(site: Site) -> list[tuple[str, dict[str, Any], dt.datetime | None, list[str]]]:
+# A URL of the sitemap: endpoint, values, its date, or None and the files that date it.
+SitemapRow = tuple[str, dict[str, Any], dt.datetime | None, list[str]]
+
+
+def _sitemap_rows(site: Site) -> list[SitemapRow]:
     """The sitemap's URLs, each with its date, or with none and the files that date it."""
     return [
         (
@@ -337,9 +341,7 @@ def _sitemap_rows(site: Site) -> list[tuple[str, dict[str, Any], dt.datetime | N
     ]
 
 
-def _dates(
-    rows: list[tuple[str, dict[str, Any], dt.datetime | None, list[str]]], root: Path
-) -> dict[str, dt.datetime]:
+def _dates(rows: list[SitemapRow], root: Path) -> dict[str, dt.datetime]:
     needed = sorted({source for *_, sources in rows for source in sources})
     return history.last_changed(root, needed) if needed else {}
 
