@@ -110,15 +110,18 @@ def check_links(
             from_root[link] = _check(link, page_url, base_url, base_path, existing, document)
         return from_root[link]
 
-    candidates = sorted(name for name in existing if name.endswith(".html"))
     suggestions: dict[str, str | None] = {}
+
+    @functools.cache
+    def candidates() -> list[str]:
+        return sorted(name for name in existing if name.endswith(".html"))
 
     def nearest(missing: str) -> str | None:
         """A guess for the first few missing targets: each costs a pass over every page, and
         a site with thousands of broken links (content from another tool) needs the list of
         them, not a minute of guesses."""
         if missing not in suggestions and len(suggestions) < MOST_SUGGESTIONS:
-            suggestions[missing] = _nearest(missing, candidates)
+            suggestions[missing] = _nearest(missing, candidates())
         return suggestions.get(missing)
 
     broken: list[BrokenLink] = []
@@ -144,7 +147,13 @@ def check_links(
         joined = "\0".join(sorted(document(name).ids))
         return shared.setdefault(joined, joined)
 
-    return broken, {name: anchors_of(name) for name in files}
+    if not unchanged:
+        return broken, {name: anchors_of(name) for name in files}
+    # The files of the last check, as they were (the same names, in the same order), but
+    # those read again.
+    anchors = dict(previous)
+    anchors.update((name, anchors_of(name)) for name in checked)
+    return broken, anchors
 
 
 def _read_all(path_of: Callable[[str], str], names: list[str]) -> dict[str, _Document]:

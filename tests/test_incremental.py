@@ -293,6 +293,23 @@ def test_a_removed_heading_breaks_a_link_from_an_unchanged_page(site_root):
     assert tree(site_root / "build") == before
 
 
+def test_a_heading_added_then_removed_breaks_the_link_made_to_it_meanwhile(site_root):
+    """The anchors a rebuild found in a page it read again are those the next builds
+    compare with: removing the heading later still breaks the link from a page kept."""
+    build(site_root)
+    intro = site_root / "content/docs/intro.md"
+    text = intro.read_text("utf-8")
+    intro.write_text(text + "\n## Fresh part\n\nNew.\n", "utf-8")
+    build(site_root)
+    about = site_root / "content/about.md"
+    about.write_text(about.read_text("utf-8") + "\nSee [it](docs/intro.md#fresh-part).\n")
+    build(site_root)
+    intro.write_text(text, "utf-8")
+    with pytest.raises(SiteErrors) as caught:
+        build(site_root)
+    assert "has no anchor '#fresh-part'" in str(caught.value)
+
+
 def test_after_a_failed_build_the_next_one_is_still_right(site_root, tmp_path):
     build(site_root)
     about = site_root / "content/about.md"
