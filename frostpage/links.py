@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
@@ -81,6 +82,10 @@ def check_links(
     they could link to has gone (the same files, and no anchor lost). ``files`` are those
     under ``output``, when the caller knows them; ``locate`` gives a file's path, when
     some are elsewhere (a rebuild's files kept in place).
+
+    Each file's links are checked as it is read and then let go: only its anchors are
+    kept, so that a site of a hundred thousand pages is never held in memory whole. A
+    link to an anchor of a file not read yet waits until every file is.
     """
     base_path = urlsplit(base_url).path.rstrip("/")
     files = sorted(_output_files(output)) if files is None else files
@@ -89,25 +94,20 @@ def check_links(
     if previous is None or existing != previous.keys():
         previous, unchanged = {}, frozenset()
     checked = [name for name in files if name.endswith(CHECKED_SUFFIXES) and name not in unchanged]
-    documents = _read_all(path_of, checked)
-    if unchanged and any(not _ids(previous[name]) <= documents[name].ids for name in checked):
-        rest = [name for name in files if name.endswith(CHECKED_SUFFIXES) and name in unchanged]
-        documents.update(_read_all(path_of, rest))
-        checked = sorted(checked + rest)
+    read: Anchors = {}  # the anchors of the files read by this check
+    shared: dict[str, str] = {}  # the same ids (the theme's alone) are one object in the record
 
-    def document(relative: str) -> _Document:
-        if relative not in documents:
-            documents[relative] = _read(path_of(relative))
-        return documents[relative]
+    def anchors_of(name: str) -> str | None:
+        return read[name] if name in read else previous.get(name) if name in unchanged else None
 
     # A link from the site's root means the same on every page: checked once.
-    from_root: dict[str, tuple[str, str | None] | None] = {}
+    from_root: dict[str, _Outcome] = {}
 
-    def problem_of(link: str, page_url: str) -> tuple[str, str | None] | None:
+    def outcome_of(link: str, page_url: str) -> _Outcome:
         if not link.startswith("/") or link.startswith("//"):
-            return _check(link, page_url, base_url, base_path, existing, document)
+            return _check(link, page_url, base_url, base_path, existing)
         if link not in from_root:
-            from_root[link] = _check(link, page_url, base_url, base_path, existing, document)
+            from_root[link] = _check(link, page_url, base_url, base_path, existing)
         return from_root[link]
 
     suggestions: dict[str, str | None] = {}
@@ -124,42 +124,78 @@ def check_links(
             suggestions[missing] = _nearest(missing, candidates())
         return suggestions.get(missing)
 
-    broken: list[BrokenLink] = []
-    for relative in checked:
-        page_url = base_path + "/" + _url_of_file(relative)
-        for link in dict.fromkeys(document(relative).links):
-            problem = problem_of(link, page_url)
-            if problem:
-                reason, missing = problem
-                suggestion = nearest(missing) if missing else None
-                if suggestion and _file_of_url(suggestion) == relative:
-                    suggestion = None  # never the page the link is on
-                broken.append(BrokenLink(relative, link, reason, suggestion))
+    found: list[tuple[str, int, BrokenLink]] = []  # by file, and place among its links
+    waiting: list[tuple[str, int, str, _Anchor]] = []  # in files read later
 
-    # The same ids (the theme's alone) are one object: the record stores a shared one once.
-    shared: dict[str, str] = {}
+    def report(file: str, number: int, link: str, reason: str, missing: str | None) -> None:
+        suggestion = nearest(missing) if missing else None
+        if suggestion and _file_of_url(suggestion) == file:
+            suggestion = None  # never the page the link is on
+        found.append((file, number, BrokenLink(file, link, reason, suggestion)))
 
-    def anchors_of(name: str) -> str:
-        if not name.endswith(CHECKED_SUFFIXES):
-            return ""
-        if name in unchanged:
-            return previous[name]
-        joined = "\0".join(sorted(document(name).ids))
-        return shared.setdefault(joined, joined)
+    def check_anchor(file: str, number: int, link: str, anchor: _Anchor, ids: str) -> None:
+        if not _has_id(ids, anchor.fragment):
+            report(file, number, link, f"has no anchor '#{anchor.fragment}' in {anchor.file}", None)
 
-    if not unchanged:
-        return broken, {name: anchors_of(name) for name in files}
-    # The files of the last check, as they were (the same names, in the same order), but
-    # those read again.
-    anchors = dict(previous)
-    anchors.update((name, anchors_of(name)) for name in checked)
+    def check(documents: Iterator[tuple[str, _Document]]) -> None:
+        for name, document in documents:
+            joined = "\0".join(sorted(document.ids))
+            read[name] = shared.setdefault(joined, joined)
+            page_url = base_path + "/" + _url_of_file(name)
+            for number, link in enumerate(dict.fromkeys(document.links)):
+                outcome = outcome_of(link, page_url)
+                if isinstance(outcome, _Anchor):
+                    ids = anchors_of(outcome.file)
+                    if ids is None:
+                        waiting.append((name, number, link, outcome))
+                    else:
+                        check_anchor(name, number, link, outcome, ids)
+                elif outcome:
+                    report(name, number, link, *outcome)
+
+    check(_read_all(path_of, checked))
+    if unchanged and any(not _ids(previous[name]) <= _ids(read[name]) for name in checked):
+        check(_read_all(path_of, [name for name in files if name in unchanged]))
+    for name, number, link, anchor in waiting:
+        check_anchor(name, number, link, anchor, anchors_of(anchor.file) or "")
+    found.sort(key=lambda item: item[:2])
+    broken = [link for _, _, link in found]
+    anchors = dict(previous) if unchanged else dict.fromkeys(files, "")
+    anchors.update(read)
     return broken, anchors
 
 
-def _read_all(path_of: Callable[[str], str], names: list[str]) -> dict[str, _Document]:
-    """The links and ids of these files, read on every core when there are many."""
-    read = in_workers(lambda part: [_read(path_of(name)) for name in part], names)
-    return dict(zip(names, (document for part in read for document in part), strict=True))
+def _read_all(path_of: Callable[[str], str], names: list[str]) -> Iterator[tuple[str, _Document]]:
+    """The links and ids of these files, in order, read on every core when there are many."""
+
+    def read(part: list[str]) -> list[tuple[str, _Document]]:
+        return [(name, _read(path_of(name))) for name in part]
+
+    for part in in_workers(read, names):
+        yield from part
+
+
+class _Anchor(NamedTuple):
+    """A link to an anchor of a file that exists: it is broken if the file has no such id."""
+
+    file: str
+    fragment: str
+
+
+# What a link is: broken (why, and the missing path), an anchor to look for, or fine.
+_Outcome = tuple[str, str | None] | _Anchor | None
+
+
+def _has_id(joined: str, fragment: str) -> bool:
+    """Whether ``fragment`` is one of the NUL-joined ids, without splitting them."""
+    if "\0" in fragment:
+        return False
+    return (
+        joined == fragment
+        or joined.startswith(fragment + "\0")
+        or joined.endswith("\0" + fragment)
+        or f"\0{fragment}\0" in joined
+    )
 
 
 def _check(
@@ -168,9 +204,9 @@ def _check(
     base_url: str,
     base_path: str,
     existing: set[str],
-    document: Callable[[str], _Document],
-) -> tuple[str, str | None] | None:
-    """Why ``link`` on the page at ``page_url`` is broken (and the missing path), or None."""
+) -> _Outcome:
+    """Why ``link`` on the page at ``page_url`` is broken (and the missing path), the
+    anchor it needs, or None."""
     if link.startswith(base_url):
         link = base_path + "/" + link[len(base_url) :]
     parts = urlsplit(link)
@@ -188,10 +224,9 @@ def _check(
         if found is None:
             return "points to no file", unquote(path[len(base_path) :]).lstrip("/")
         target_file = found
-    if parts.fragment and target_file.endswith(".html"):
-        fragment = unquote(parts.fragment)
-        if fragment not in document(target_file).ids and fragment != "top":
-            return f"has no anchor '#{fragment}' in {target_file}", None
+    fragment = unquote(parts.fragment)
+    if fragment and fragment != "top" and target_file.endswith(".html"):
+        return _Anchor(target_file, fragment)
     return None
 
 

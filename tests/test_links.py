@@ -59,6 +59,26 @@ def test_anchors_ids_names_and_top(tmp_path):
     ]
 
 
+def test_anchors_of_pages_read_later_are_checked_and_reported_in_the_order_of_the_links(tmp_path):
+    """Each file's links are checked as it is read: a link to an anchor of a file read
+    later waits for it, and is still reported in its place among the page's links."""
+    files = {
+        "a/index.html": '<a href="/b/#gone">1</a><a href="/missing/">2</a><a href="/b/#here">3</a>'
+        '<a href="#own">4</a><a href="#nope">5</a><a href="/b/#her">6</a><a href="/b/#x%00y">7</a>'
+        '<h2 id="own">Own</h2>',
+        "b/index.html": '<h2 id="here-and-there">H</h2><h2 id="x">X</h2><h2 id="y">Y</h2><h2 id="here">H</h2>'
+        '<a href="/a/#own">a</a><a href="/a/#gone">a</a>',
+    }
+    assert broken(tmp_path, files) == [
+        "a/index.html: /b/#gone: has no anchor '#gone' in b/index.html",
+        "a/index.html: /missing/: points to no file",
+        "a/index.html: #nope: has no anchor '#nope' in a/index.html",
+        "a/index.html: /b/#her: has no anchor '#her' in b/index.html",
+        "a/index.html: /b/#x%00y: has no anchor '#x\x00y' in b/index.html",
+        "b/index.html: /a/#gone: has no anchor '#gone' in a/index.html",
+    ]
+
+
 def test_links_inside_comments_scripts_and_text_are_not_links(tmp_path):
     page = (
         '<!-- <a href="/gone/"> --><script>let a = \'<a href="/gone2/">\';</script>'
