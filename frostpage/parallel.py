@@ -8,12 +8,14 @@ there is little to do) everything happens in this process.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from multiprocessing.pool import AsyncResult
+from typing import Any, Generic, TypeVar
 
 from .cache import CachedRenderer
 from .markup import Rendered
@@ -97,25 +99,55 @@ def in_workers(
     start: Callable[[], None] | None = None,
     size: int = SLICE,
 ) -> Iterator[R]:
-    """``work`` on slices of ``items``, in order: in forked worker processes, which share
-    everything this one has loaded, when there are enough items; else right here.
+    """``work`` on slices of ``items``, in order: on every core when there are enough items,
+    this process taking a slice whenever the next result is not ready yet, and forked
+    worker processes (which share everything this one has loaded) the others; else all
+    right here.
 
     ``start`` runs first in each worker (to let go of what must not be shared, such as a
-    database connection); ``size`` items make a slice.
+    database connection); ``size`` items make a slice. Working here too spares one copy of
+    this process: a worker's memory counts all of this one's it was forked with.
     """
     slices = [items[first : first + size] for first in range(0, len(items), size)]
-    workers = worker_count()
+    cores = worker_count()
     enough = len(items) >= (MINIMUM_FOR_WORKERS if minimum is None else minimum)
-    if workers < 2 or not enough or "fork" not in multiprocessing.get_all_start_methods():
+    if cores < 2 or not enough or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(work, slices)
         return
     global _work
     _work = work
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=start) as pool:
-            yield from pool.imap(_run_work, slices)
+        with multiprocessing.get_context("fork").Pool(cores - 1, initializer=start) as pool:
+            waiting: collections.deque[AsyncResult[R] | _Done[R]] = collections.deque()
+            given = sent = 0  # slices given to a process; sent to workers, not yet taken back
+            while given < len(slices) or waiting:
+                # Two slices for each worker: one it works on, the next ready for it.
+                while given < len(slices) and sent < 2 * (cores - 1):
+                    waiting.append(pool.apply_async(_run_work, (slices[given],)))
+                    given, sent = given + 1, sent + 1
+                first = waiting[0]
+                if first.ready() or given == len(slices):
+                    waiting.popleft()
+                    sent -= isinstance(first, AsyncResult)
+                    yield first.get()
+                else:
+                    waiting.append(_Done(work(slices[given])))
+                    given += 1
     finally:
         _work = None
+
+
+class _Done(Generic[R]):
+    """A slice this process worked on itself, waiting for its turn."""
+
+    def __init__(self, result: R) -> None:
+        self.result = result
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self) -> R:
+        return self.result
 
 
 def worker_count() -> int:

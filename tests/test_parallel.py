@@ -1,0 +1,38 @@
+"""Work shared by this process and forked workers: the results come back in order."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from frostpage.parallel import in_workers
+
+
+def work(part: list[int]) -> list[tuple[int, int]]:
+    time.sleep(0.01)  # long enough for every process to take some slices
+    if -1 in part:
+        raise ValueError("no negative items")
+    return [(item, os.getpid()) for item in part]
+
+
+def test_this_process_works_beside_its_workers_and_every_result_comes_back_in_order(
+    monkeypatch,
+):
+    """One worker fewer than cores: this process takes a slice whenever the next result is
+    not ready, so it is not one more copy of itself doing nothing but wait."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    results = [result for part in in_workers(work, list(range(400)), size=4) for result in part]
+    assert [item for item, _ in results] == list(range(400))
+    processes = {pid for _, pid in results}
+    assert os.getpid() in processes
+    assert len(processes) == 3
+
+
+def test_an_error_in_any_slice_reaches_the_caller(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for failing in (0, 7, 99):  # a slice this process or the worker may take
+        items = [*range(failing * 4), -1, *range(400)]
+        with pytest.raises(ValueError, match="no negative items"):
+            list(in_workers(work, items, size=4))
