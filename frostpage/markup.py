@@ -15,6 +15,7 @@ import hashlib
 import html
 import posixpath
 import re
+import sys
 import threading
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -170,10 +171,14 @@ class Rendered:
             self.text_digest = text_digest(self.text)
 
     def without_html(self) -> Rendered:
-        """This rendering without its HTML, text and headings (but their list, ``toc_html``),
-        which the render cache holds: what a build keeps of each page, so a hundred
-        thousand pages' HTML is not all in memory."""
-        return dataclasses.replace(self, html="", text="", toc=[], outline=True, feed_html={})
+        """This rendering without its HTML, text and table of contents, which the render
+        cache holds: what a build keeps of each page, so a hundred thousand pages' HTML is
+        not all in memory. The names its links hold are each one object, whichever pages
+        link to them."""
+        links = {sys.intern(name): url and sys.intern(url) for name, url in self.links.items()}
+        return dataclasses.replace(
+            self, html="", text="", toc=[], toc_html="", outline=True, feed_html={}, links=links
+        )
 
     @property
     def clean(self) -> bool:

@@ -88,6 +88,9 @@ class Shared:
     keep_html: bool = True
     listed_files: list[str] = field(default_factory=list, repr=False)  # ``files`` in order
     space: UrlSpace = field(default_factory=UrlSpace)  # the site's taxonomies and languages
+    # The last rendering read from the render cache, with its page and body digest: a
+    # page's template asks for its table of contents, then for its HTML.
+    last_read: tuple[Page, str, Rendered] | None = field(default=None, repr=False)
 
     @functools.cached_property
     def conflicts(self) -> list[SiteError]:
@@ -444,20 +447,24 @@ class Site:
         rendered = page.rendered
         if rendered is not None and not rendered.outline:
             return rendered
-        resolve = self.in_language(page.language).resolve  # links lead to translations
         digest = page.body_digest  # the body is read only when the cache has no rendering
+        last = self.shared.last_read
+        if rendered is not None and last and last[0] is page and last[1] == digest:
+            return last[2]  # the outline's own rendering, read just before
+        resolve = self.in_language(page.language).resolve  # links lead to translations
         full = self.renderer.cached(digest, page.source, page.body_line, resolve)
         if full is None:
             body, suggest = page.body, self.nearest_source
             full = self.renderer.render(body, page.source, page.body_line, resolve, suggest)
+        self.shared.last_read = page, digest, full
         # Kept unless the page was saved again meanwhile (the preview).
         if rendered is None and page.body_digest == digest:
             page.rendered = full if self.shared.keep_html else full.without_html()
         return full
 
     def outline(self, page: Page) -> Rendered:
-        """What rendering the page gave besides its HTML and text (its summary, table of
-        contents, links, errors, warnings, words): known without reading the cache again."""
+        """What rendering the page gave besides its HTML, text and table of contents (its
+        summary, links, errors, warnings, words): known without reading the cache again."""
         return page.rendered or self.render(page)
 
     def summary(self, page: Page) -> str:

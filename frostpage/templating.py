@@ -120,7 +120,7 @@ def content_of(page: Page) -> Markup:
 
 def toc_of(page: Page) -> Markup:
     """The page's table of contents as a nested list ('' when it has no headings)."""
-    return Markup(current_site().outline(page).toc_html)
+    return Markup(current_site().render(page).toc_html)
 
 
 def summary_of(page: Page) -> str:

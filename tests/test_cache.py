@@ -119,3 +119,23 @@ def test_compiled_templates_are_kept_and_follow_their_source(site_root, monkeypa
     assert compiled == ["base.html"]
     assert "<p>Edited.</p>" in (site_root / "build/about/index.html").read_text("utf-8")
     assert not (folder / "0123456789abcdef-other.cache").exists()
+
+
+def test_a_build_reads_a_pages_rendering_once_to_write_it(site_root, monkeypatch):
+    """A build keeps only an outline of each page; its template asks for the table of
+    contents, then the HTML, and the rendering is read from the cache for both once."""
+    from frostpage.cache import CachedRenderer
+
+    reads: list[str] = []  # the sources whose rendering was found in the cache
+    cached = CachedRenderer.cached
+
+    def reading(self, digest, source, *args, **kwargs):
+        found = cached(self, digest, source, *args, **kwargs)
+        reads.extend([source] if found else [])
+        return found
+
+    monkeypatch.setattr(CachedRenderer, "cached", reading)
+    build(site_root)
+    assert reads.count("docs/intro.md") == 1
+    html = (site_root / "build/docs/intro/index.html").read_text("utf-8")
+    assert '<nav class="toc"' in html and 'href="#setup"' in html
