@@ -118,29 +118,31 @@ class Page:
     @property
     def body_digest(self) -> str:
         """Names the body: the render cache and a rebuild know a page by it."""
-        self._note_body()
-        return self.__dict__["_digest"]
+        return self._note_body().digest or ""
 
     @property
     def may_draw(self) -> bool:
         """Whether the body holds what could make a diagram (a fence, a snippet, a shortcode)."""
-        self._note_body()
-        return self.__dict__["_may_draw"]
+        return bool(self._note_body().may_draw)
 
-    def _note_body(self) -> None:
+    def _note_body(self) -> Known:
         """What is known of the body without holding it."""
-        if "_digest" not in self.__dict__ or "_may_draw" not in self.__dict__:
+        known = self.__dict__.get("_known", NOTHING_KNOWN)
+        if known.digest is None:
             body = self.body
-            self.__dict__["_digest"] = text_digest(body)
-            self.__dict__["_may_draw"] = any(mark in body for mark in MAY_DRAW)
+            known = known._replace(
+                digest=text_digest(body), may_draw=any(mark in body for mark in MAY_DRAW)
+            )
+            self.__dict__["_known"] = known
+        return known
 
     @property
     def metadata_digest(self) -> str:
         """Names all of the page but its body and errors: its front matter and place, which
         never change once it is parsed. Kept with the page in the page cache, so a build
         tells whether any page's front matter changed without going through every one."""
-        digest = self.__dict__.get("_metadata_digest")
-        if digest is None:
+        known = self.__dict__.get("_known", NOTHING_KNOWN)
+        if known.metadata_digest is None:
             metadata = [
                 (name, value)
                 for name, value in vars(self).items()
@@ -149,8 +151,8 @@ class Page:
             digest = hashlib.blake2b(
                 repr(metadata).encode("utf-8", "surrogatepass"), digest_size=16
             ).hexdigest()
-            self.__dict__["_metadata_digest"] = digest
-        return digest
+            known = self.__dict__["_known"] = known._replace(metadata_digest=digest)
+        return known.metadata_digest
 
     def forget_body(self) -> None:
         """Keep only what is known of the body, to read it again from its file when asked:
@@ -229,9 +231,22 @@ def _recorded(name: str) -> property:
 
 
 # What a page holds of its body and rendering, and its place: not its front matter.
-BODY_ATTRIBUTES = frozenset(
-    {"_body", "_digest", "_may_draw", "origin", "_rendered", "_place", "_metadata_digest"}
-)
+BODY_ATTRIBUTES = frozenset({"_body", "_known", "_rendered", "_place"})
+
+
+class Known(NamedTuple):
+    """What a page knows besides its front matter: where its body can be read again, the
+    body's digest and whether it may draw, and the digest of the rest. One attribute, so
+    that a page's attributes fit the instance dictionaries CPython shares the keys of
+    (under 30 keys): 1.3 KB less per page."""
+
+    origin: Origin | None = None
+    digest: str | None = None  # of the body; None until asked, and when it changes
+    may_draw: bool | None = None
+    metadata_digest: str | None = None
+
+
+NOTHING_KNOWN = Known()
 
 
 class Origin(NamedTuple):
@@ -271,13 +286,24 @@ def _read_body(page: Page) -> str:
 
 def _write_body(page: Page, body: str) -> None:
     page.__dict__["_body"] = body
-    page.__dict__.pop("_digest", None)
-    page.__dict__.pop("_may_draw", None)
+    known = page.__dict__.get("_known")
+    if known is not None:
+        page.__dict__["_known"] = known._replace(digest=None, may_draw=None)
+
+
+def _read_origin(page: Page) -> Origin | None:
+    return page.__dict__.get("_known", NOTHING_KNOWN).origin
+
+
+def _write_origin(page: Page, origin: Origin | None) -> None:
+    known = page.__dict__.get("_known", NOTHING_KNOWN)
+    page.__dict__["_known"] = known._replace(origin=origin)
 
 
 # A page's content is its body and its HTML: the build learns, for each URL it writes, which
 # pages' content went into it, whether a template, a feed or a hook read it.
 Page.body = property(_read_body, _write_body)  # type: ignore[assignment]
+Page.origin = property(_read_origin, _write_origin)  # type: ignore[assignment]
 Page.rendered = _recorded("rendered")  # type: ignore[assignment]
 
 

@@ -139,3 +139,16 @@ def test_a_build_reads_a_pages_rendering_once_to_write_it(site_root, monkeypatch
     assert reads.count("docs/intro.md") == 1
     html = (site_root / "build/docs/intro/index.html").read_text("utf-8")
     assert '<nav class="toc"' in html and 'href="#setup"' in html
+
+
+def test_a_loaded_page_has_few_enough_attributes_for_cpython_to_share_their_names(site_root):
+    """Under 30 attributes, the instances of a class share one table of their names: 1.3 KB
+    less per page (130 MB on a site of 100,000 pages) than a dictionary of their own."""
+    build(site_root)  # the pages come back from the page cache, with all they note
+    app = create_app(site_root, dev=False)
+    with app.app_context():
+        site = site_state(app).site
+        for page in site.all_pages:
+            site.render(page)
+            assert page.body_digest and page.metadata_digest and page.origin is not None
+        assert max(len(vars(page)) for page in site.all_pages) < 30
