@@ -1,9 +1,10 @@
 """Every core for the two long steps of a build: rendering Markdown and writing URLs.
 
-Each page renders on its own and each URL is written on its own, so worker processes
-(forked: they share the loaded site) take slices of them and send back what the build
-must know. The output is the same as in one process; where fork is not available (or
-there is little to do) everything happens in this process.
+Each page renders on its own and each URL is written on its own, so this process and
+worker processes (forked: they share the loaded site), one per core in all, take slices
+of them; the workers send back what the build must know. The output is the same as in
+one process; where fork is not available (or there is little to do) everything happens
+in this process.
 """
 
 from __future__ import annotations
