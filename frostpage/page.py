@@ -127,7 +127,7 @@ class Page:
 
     def _note_body(self) -> Known:
         """What is known of the body without holding it."""
-        known = self.__dict__.get("_known", NOTHING_KNOWN)
+        known = _known(self)
         if known.digest is None:
             body = self.body
             known = known._replace(
@@ -141,18 +141,19 @@ class Page:
         """Names all of the page but its body and errors: its front matter and place, which
         never change once it is parsed. Kept with the page in the page cache, so a build
         tells whether any page's front matter changed without going through every one."""
-        known = self.__dict__.get("_known", NOTHING_KNOWN)
-        if known.metadata_digest is None:
-            metadata = [
-                (name, value)
-                for name, value in vars(self).items()
-                if name not in BODY_ATTRIBUTES and name != "errors"
-            ]
-            digest = hashlib.blake2b(
-                repr(metadata).encode("utf-8", "surrogatepass"), digest_size=16
-            ).hexdigest()
-            known = self.__dict__["_known"] = known._replace(metadata_digest=digest)
-        return known.metadata_digest
+        known = _known(self)
+        if known.metadata_digest is not None:
+            return known.metadata_digest
+        metadata = [
+            (name, value)
+            for name, value in vars(self).items()
+            if name not in BODY_ATTRIBUTES and name != "errors"
+        ]
+        digest = hashlib.blake2b(
+            repr(metadata).encode("utf-8", "surrogatepass"), digest_size=16
+        ).hexdigest()
+        self.__dict__["_known"] = known._replace(metadata_digest=digest)
+        return digest
 
     def forget_body(self) -> None:
         """Keep only what is known of the body, to read it again from its file when asked:
@@ -249,6 +250,10 @@ class Known(NamedTuple):
 NOTHING_KNOWN = Known()
 
 
+def _known(page: Page) -> Known:
+    return page.__dict__.get("_known", NOTHING_KNOWN)
+
+
 class Origin(NamedTuple):
     """Where a page's body is: its file, as it was when parsed, and where the body begins
     in its text (a tuple: the page cache loads one per page)."""
@@ -292,12 +297,11 @@ def _write_body(page: Page, body: str) -> None:
 
 
 def _read_origin(page: Page) -> Origin | None:
-    return page.__dict__.get("_known", NOTHING_KNOWN).origin
+    return _known(page).origin
 
 
 def _write_origin(page: Page, origin: Origin | None) -> None:
-    known = page.__dict__.get("_known", NOTHING_KNOWN)
-    page.__dict__["_known"] = known._replace(origin=origin)
+    page.__dict__["_known"] = _known(page)._replace(origin=origin)
 
 
 # A page's content is its body and its HTML: the build learns, for each URL it writes, which
