@@ -37,6 +37,8 @@ from .parallel import Counting, in_workers, render_all
 from .paths import CACHE_FOLDER
 from .publish import (
     MARKER,
+    Folders,
+    Listing,
     Output,
     build_lock,
     check_destination,
@@ -210,7 +212,8 @@ def _build(
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
-        pages, written = publish(output, files)
+        listed = Listing(reused.files(), reused.folders) if reused and reused.folders else None
+        pages, written, build_folders = publish(output, files, listed)
     finally:
         words.close()  # what was counted is kept, even when the build stops
         if output is not None and output.staging.exists():  # not published
@@ -227,7 +230,7 @@ def _build(
         used,
         (search_key, index, search_made),
         templates,
-        files,
+        (files, build_folders),
         file_dates,
         previous,
     )
@@ -538,13 +541,14 @@ def _remember(
     assets: set[str],
     index: tuple[str, dict[str, incremental.Stat | None], dict[str, search.Made]],
     templates: dict[str, str],
-    files: list[str],
+    published: tuple[list[str], Folders],
     file_dates: str,
     previous: incremental.BuildRecord | None,
 ) -> incremental.BuildRecord:
     """Keep what the next build needs to know of this one (``index``: the search index's
     key, files with the stats known, and what patching each language's needs;
-    ``templates``: each template's digest; ``files``: all it published; ``file_dates``: the
+    ``templates``: each template's digest; ``published``: all it published, and the folders
+    of the build folder then (``publish.Listing``); ``file_dates``: the
     key of the dates its sitemap showed; ``previous``: the last build's record, which it
     is saved as changes to when it can be), and return it."""
     described = {written.file for written in freezer.written.values()} | index[1].keys()
@@ -562,8 +566,9 @@ def _remember(
         linked=loaded.linked,
         templates=templates,
         template_uses=freezer.template_uses,
-        others=dict.fromkeys(name for name in files if name not in described),
+        others=dict.fromkeys(name for name in published[0] if name not in described),
         file_dates=file_dates,
+        folders=published[1],
         base=previous.base if previous else None,
     )
     incremental.save_record(record_file, record, destination)

@@ -92,6 +92,8 @@ class BuildRecord:
     # Each template → those it uses (template_graph), as far as this build parsed them.
     template_uses: dict[str, frozenset[str] | None] = field(default_factory=dict)
     file_dates: str = ""  # the dates of files its sitemap showed (file_dates_key)
+    # The folders of the build folder as published, with their change times (publish.Listing).
+    folders: dict[str, int | None] = field(default_factory=dict)
     # The record it was loaded as changes to (its id, as loaded): the next save compares.
     base: tuple[str, BuildRecord] | None = field(default=None, repr=False, compare=False)
 
@@ -101,6 +103,11 @@ class BuildRecord:
             file_stat(os.path.join(destination, name)) == stat
             for name, stat in self.search_files.items()
         )
+
+    def files(self) -> set[str]:
+        """Every file it published (but the marker)."""
+        names = {written.file for written in self.urls.values()}
+        return names | self.search_files.keys() | self.others.keys()
 
     def template_uses_of(self, templates: dict[str, str]) -> dict[str, frozenset[str] | None]:
         """What each template uses, of those whose source is as in ``templates`` (name →

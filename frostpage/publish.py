@@ -25,9 +25,10 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR
 
 from .errors import SiteError
 from .paths import CACHE_FOLDER, SOURCE_FOLDERS
@@ -119,9 +120,14 @@ def _prefix(destination: Path) -> str:
 
 def recover(destination: Path) -> None:
     """Undo what a killed build left: bring back a build that was set aside but not replaced,
-    and delete the staging folders of builds that never finished. Call under the lock."""
+    and delete the staging folders of builds that never finished (and a file ``_clock``
+    made). Call under the lock."""
     leftovers = sorted(destination.parent.glob(_prefix(destination) + "*"))
     for folder in leftovers:
+        if folder.name.startswith(f"{_prefix(destination)}clock-"):
+            if folder.is_file() and not folder.is_symlink():
+                folder.unlink(missing_ok=True)  # see _clock
+            continue
         if not (folder / MARKER).is_file() or folder.is_symlink():
             continue  # not ours: left alone
         if folder.name.endswith("-retired") and not os.path.lexists(destination):
@@ -171,11 +177,14 @@ def mark(folder: Path) -> None:
         marker.write_text(MARKER_TEXT, "utf-8")
 
 
-def publish(output: Output, files: list[str]) -> tuple[int, int]:
+def publish(
+    output: Output, files: list[str], before: Listing | None = None
+) -> tuple[int, int, Folders]:
     """Put the build of ``output`` (its ``files``) in place of its destination, and remove
     the staging folder; a file whose bytes did not change keeps its inode and mtime.
+    ``before``: what the destination held when the last build was published there.
 
-    Returns (HTML pages, files written).
+    Returns (HTML pages, files written, the folders of the destination now (``Listing``)).
     """
     changed = []
     for name in files:
@@ -189,22 +198,28 @@ def publish(output: Output, files: list[str]) -> tuple[int, int]:
         else:
             changed.append(name)
     if output.patching:
-        _patch(output, files, changed)
+        folders = _patch(output, files, changed, before)
     else:
         _swap(output.staging, output.destination)
-    return sum(name.endswith(".html") for name in files), len(changed)
+        folders = list_folders(output.destination, _folders_of(files), {})
+    return sum(name.endswith(".html") for name in files), len(changed), folders
 
 
-def _patch(output: Output, files: list[str], changed: list[str]) -> None:
+def _patch(output: Output, files: list[str], changed: list[str], before: Listing | None) -> Folders:
     """Remove what the destination holds besides ``files``, then move the ``changed`` files
-    in from staging (a file or link standing where a folder must be is gone by then)."""
-    remove_others(output.destination, set(files))
+    in from staging (a file or link standing where a folder must be is gone by then);
+    return the folders of the destination."""
+    there, looked = remove_others(output.destination, set(files), before)
     mark(output.destination)
     for name in changed:
         target = os.path.join(output.destination, name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.replace(os.path.join(output.staging, name), target)
     discard(output.staging)
+    if before is None:
+        return list_folders(output.destination, _folders_of(files), {})
+    again = looked | _folders_of(changed) | {name for name, time in there.items() if time is None}
+    return list_folders(output.destination, again, there)
 
 
 def _swap(staging: Path, destination: Path) -> None:
@@ -244,30 +259,136 @@ def discard(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def remove_others(folder: Path, files: set[str]) -> None:
+# Each folder of an output folder ('' for itself) → its change time (ns), or None (``Listing``).
+Folders = dict[str, int | None]
+
+
+@dataclass
+class Listing:
+    """What an output folder held when a build was published there: its files, and the
+    change time of each of its folders. Adding, removing or renaming anything in a folder
+    moves its change time, which no one can set back; so a rebuild lists again only the
+    folders whose time moved, not the hundred thousand folders of a big site. A folder
+    changed within the tick of the file system's clock in which it was listed could change
+    again unseen: its time is None, and it is listed again every time."""
+
+    files: set[str]
+    folders: Folders
+
+
+def remove_others(
+    folder: Path, files: set[str], before: Listing | None = None
+) -> tuple[Folders, set[str]]:
     """Remove what ``folder`` holds besides ``files`` (relative paths) and the marker, and
     the folders left empty; a link is removed as a file, never followed. Plain strings
-    and one listing per folder: a build has hundreds of thousands."""
-    keep = files | {MARKER}
+    and one listing per folder: a build has hundreds of thousands. With the ``before``
+    listing, a folder whose change time is as it was holds what it held: the files of the
+    last build that this one lacks are removed from it without listing it.
 
-    def clear(directory: str, prefix: str) -> bool:
-        """Remove the others under ``directory``; whether it is left empty."""
+    Returns the folders of ``before`` still there (with their times as listed), and those
+    listed or changed here, whose times have moved."""
+    keep = files | {MARKER}
+    top = str(folder)
+    known = before.folders if before else {}
+    looked: set[str] = {""}  # the marker may be written again
+
+    def path(name: str) -> str:
+        return os.path.join(top, name) if name else top
+
+    def clear(name: str) -> bool:
+        """Remove the others under folder ``name`` (but in the folders ``known``, looked at
+        on their own); whether it is left empty."""
+        looked.add(name)
+        prefix = f"{name}/" if name else ""
         left = 0
-        with os.scandir(directory) as entries:
+        with os.scandir(path(name)) as entries:
             for entry in entries:
-                name = prefix + entry.name
+                inner = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
-                    if clear(entry.path, name + "/"):
+                    if inner not in known and clear(inner):
                         os.rmdir(entry.path)
                     else:
                         left += 1
-                elif name in keep:
+                elif inner in keep:
                     left += 1
                 else:
                     os.unlink(entry.path)
         return not left
 
-    clear(str(folder), "")
+    if before is None:
+        clear("")
+        return {}, looked
+    there: Folders = {}  # the folders known that are still folders, each under another
+    for name in sorted(known):  # a folder before those in it
+        if name and name.rpartition("/")[0] not in there:
+            continue  # its folder is gone, or a file or link now: removed with it
+        try:
+            stat = os.lstat(path(name))
+        except FileNotFoundError:
+            continue
+        if not S_ISDIR(stat.st_mode):
+            continue  # listed with the folder holding it, which changed
+        there[name] = known[name]
+        if stat.st_ctime_ns != known[name]:
+            clear(name)
+    emptied = set()
+    for name in before.files - keep:
+        holder = name.rpartition("/")[0]
+        if holder in there and holder not in looked:  # as the last build left it
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path(name))
+            emptied.add(holder)
+    looked |= emptied
+    for name in sorted(looked, reverse=True):  # the folders left empty, deepest first
+        while name:
+            try:
+                os.rmdir(path(name))
+            except OSError:
+                break
+            there.pop(name, None)
+            name = name.rpartition("/")[0]
+    return there, looked
+
+
+def list_folders(folder: Path, names: Iterable[str], known: Folders) -> Folders:
+    """``known`` with the change times of the folders ``names`` taken again (those that are
+    no longer folders left out): a time from this tick of the file system's clock, which
+    a change after the listing could leave as it is, is None."""
+    now = _clock(folder)
+    top = str(folder)
+    folders = dict(known)
+    for name in names:
+        try:
+            stat = os.lstat(os.path.join(top, name) if name else top)
+        except FileNotFoundError:
+            stat = None
+        if stat is None or not S_ISDIR(stat.st_mode):
+            folders.pop(name, None)
+        else:
+            folders[name] = stat.st_ctime_ns if stat.st_ctime_ns < now else None
+    return folders
+
+
+def _clock(folder: Path) -> int:
+    """The file system's time now, as it stamps changes in ``folder``: that of a file made
+    and removed beside it (a file system of the network keeps its own time)."""
+    handle, name = tempfile.mkstemp(prefix=f"{_prefix(folder)}clock-", dir=folder.parent)
+    try:
+        return os.fstat(handle).st_ctime_ns
+    finally:
+        os.close(handle)
+        os.unlink(name)
+
+
+def _folders_of(files: Iterable[str]) -> set[str]:
+    """The folders holding ``files``, and those holding them, up to ''."""
+    found = {""}
+    for name in files:
+        holder = name.rpartition("/")[0]
+        while holder not in found:
+            found.add(holder)
+            holder = holder.rpartition("/")[0]
+    return found
 
 
 def link_file(old: str, new: str) -> None:

@@ -373,6 +373,51 @@ def test_a_file_where_a_folder_is_now_needed_is_replaced(write_site, tmp_path):
     assert contents(root / "build") == full_build_of(root, tmp_path)
 
 
+def test_a_rebuild_lists_only_the_folders_changed_since_and_removes_all_put_there(
+    site_root, tmp_path, monkeypatch
+):
+    """build/ is listed again only where a folder's change time moved since the last build
+    was published (one listing per folder took a second on a hundred thousand pages):
+    whatever was put there by hand goes all the same."""
+    out = site_root / "build"
+
+    def edit(name):
+        page = site_root / "content" / name
+        page.write_text(page.read_text("utf-8") + f"\nEdited {time.time_ns()}.\n", "utf-8")
+
+    build(site_root)
+    edit("about/team.md")
+    build(site_root)  # a rebuild: its record lists the folders as it left them
+    time.sleep(0.05)  # past the tick of the file system's clock that listing was made in
+    (out / "about/team/junk.txt").write_text("mine", "utf-8")
+    (out / "mine/deep").mkdir(parents=True)
+    (out / "mine/deep/notes.txt").write_text("mine", "utf-8")
+    (out / "posts/empty").mkdir()
+    docs = out / "docs"
+    stat = docs.stat()
+    (docs / "extra.html").write_text("mine", "utf-8")
+    os.utime(docs, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # its change time moves still
+    listed = []
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path).startswith(str(out)):
+            listed.append(Path(path).relative_to(out).as_posix())
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    edit("posts/first.md")
+    result = build(site_root)
+    monkeypatch.undo()
+    assert "kept from the last build" in result.summary()
+    assert {"about/team", "mine", "mine/deep", "posts", "docs"} <= set(listed)
+    folders = {path for path in out.rglob("*") if path.is_dir()}
+    assert len(set(listed)) < len(folders) / 2, (listed, len(folders))
+    assert not [path for path in out.rglob("*") if path.name in ("junk.txt", "mine", "empty")]
+    assert contents(out) == full_build_of(site_root, tmp_path)
+    assert build(site_root).up_to_date
+
+
 def test_a_page_read_by_a_hook_filter_in_a_list_is_followed(write_site):
     hooks = 'template_filters = {"words": lambda page: len(page.body.split())}\n'
     first_post = (

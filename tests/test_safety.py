@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPOSITORY
 
-from frostpage import SiteError, SiteErrors, build, create_app
+from frostpage import SiteError, SiteErrors, build, create_app, publish
 from frostpage.cli import main
 from frostpage.publish import MARKER, exchange
 
@@ -623,6 +623,52 @@ def test_folders_are_swapped_in_one_step(tmp_path):
     if not exchange(tmp_path / "a", tmp_path / "b"):
         pytest.skip("this system has no atomic exchange of folders (renameat2)")
     assert (tmp_path / "b/from-a").exists() and not (tmp_path / "a/from-a").exists()
+
+
+def test_a_folder_changed_in_the_tick_it_was_listed_is_listed_again(tmp_path, monkeypatch):
+    """A change made in the same tick of the file system's clock as the listing of its
+    folder may leave the folder's change time as listed: such a folder is never trusted."""
+    top = tmp_path / "build"
+    (top / "a").mkdir(parents=True)
+    (top / "a/x.html").write_text("x", "utf-8")
+    real_lstat = os.lstat
+    listed: dict[str, os.stat_result] = {}
+    # Every stat as at the listing, as a change in its tick leaves it.
+    monkeypatch.setattr(os, "lstat", lambda path: listed.setdefault(str(path), real_lstat(path)))
+    monkeypatch.setattr(publish, "_clock", lambda folder: real_lstat(top / "a").st_ctime_ns)
+    files = {"a/x.html"}
+    folders = publish.list_folders(top, {"", "a"}, {})
+    assert folders["a"] is None
+    (top / "a/stray.html").write_text("put there by hand", "utf-8")
+    publish.remove_others(top, files, publish.Listing(files, folders))
+    assert sorted(path.name for path in (top / "a").iterdir()) == ["x.html"]
+
+
+def test_files_the_last_build_had_and_this_one_lacks_are_removed_unlisted(tmp_path, monkeypatch):
+    top = tmp_path / "build"
+    for name in ("a/old.html", "a/older.html", "a/kept.html", "a/b/old.html", "c/old.html"):
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_text(name, "utf-8")
+    before = {"a/old.html", "a/older.html", "a/kept.html", "a/b/old.html", "c/old.html"}
+    # The listing's clock past the folders' changes, as a second later.
+    monkeypatch.setattr(publish, "_clock", lambda folder: time.time_ns() + 10**9)
+    folders = publish.list_folders(top, publish._folders_of(before), {})
+    assert None not in folders.values()
+    listed = []
+    real_scandir = os.scandir
+    monkeypatch.setattr(os, "scandir", lambda path: listed.append(path) or real_scandir(path))
+    there, looked = publish.remove_others(top, {"a/kept.html"}, publish.Listing(before, folders))
+    assert listed == []  # no folder changed since the listing: none is listed
+    assert [p.relative_to(top).as_posix() for p in sorted(top.rglob("*"))] == ["a", "a/kept.html"]
+    assert set(there) == {"", "a"} and looked >= {"", "a"}
+
+
+def test_a_leftover_of_the_clock_is_removed(tmp_path):
+    destination = tmp_path / "build"
+    left = tmp_path / f"{publish._prefix(destination)}clock-x1y2"
+    left.write_text("", "utf-8")
+    publish.recover(destination)
+    assert not left.exists()
 
 
 # Commands ---------------------------------------------------------------------------------
