@@ -99,9 +99,9 @@ class BuildRecord:
 
     def search_untouched(self, destination: Path) -> bool:
         """Whether the files of this build's search index are untouched in ``destination``."""
+        top = f"{destination}/"
         return bool(self.search_files) and all(
-            file_stat(os.path.join(destination, name)) == stat
-            for name, stat in self.search_files.items()
+            file_stat(top + name) == stat for name, stat in self.search_files.items()
         )
 
     def files(self) -> set[str]:
@@ -140,13 +140,14 @@ class BuildRecord:
         }
         if changed:
             changed.add("*")
+        top = f"{destination}/"  # joined by hand: a hundred thousand os.path.join took 0.2 s
         return {
             url: written
             for url, written in self.urls.items()
             if written.reads <= unchanged
             and not written.templates & changed
             and written.stat is not None
-            and file_stat(os.path.join(destination, written.file)) == written.stat
+            and file_stat(top + written.file) == written.stat
         }
 
 

@@ -91,6 +91,8 @@ class Shared:
     # The last rendering read from the render cache, with its page and body digest: a
     # page's template asks for its table of contents, then for its HTML.
     last_read: tuple[Page, str, Rendered] | None = field(default=None, repr=False)
+    # Each page → whether it is dated after the model's time (``Site.is_scheduled``).
+    scheduled: dict[Page, bool] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def conflicts(self) -> list[SiteError]:
@@ -314,8 +316,13 @@ class Site:
         return [post for post in self.posts if post.post_date.year == year]
 
     def is_scheduled(self, page: Page) -> bool:
-        """A post dated in the future: shown in the preview, left out of the build."""
-        return page.is_future(self.now)
+        """A post dated in the future: shown in the preview, left out of the build. Each
+        page is compared once: a build asks of every page several times, and comparing
+        dates in two time zones takes a microsecond."""
+        known = self.shared.scheduled.get(page)
+        if known is None:
+            known = self.shared.scheduled[page] = page.is_future(self.now)
+        return known
 
     def reading_minutes(self, page: Page) -> int:
         return max(1, round(self.outline(page).words / WORDS_PER_MINUTE))
@@ -522,10 +529,11 @@ def build_site(
     content/, for its images' copies.
     """
     now = now or dt.datetime.now(dt.UTC)
+    scheduled = {page: page.is_future(now) for page in pages}
     published = [
         page
         for page in pages
-        if (include_drafts or not page.draft) and (include_future or not page.is_future(now))
+        if (include_drafts or not page.draft) and (include_future or not scheduled[page])
     ]
     published.sort(key=lambda page: page.source)
     files = files or []
@@ -555,6 +563,7 @@ def build_site(
         image_settings=settings.images,
         listed_files=files,
         space=url_space(settings),
+        scheduled=scheduled,
     )
     for language in site_languages(settings):
         own = [page for page in published if page.language == language.code]

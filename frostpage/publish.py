@@ -293,7 +293,7 @@ def remove_others(
     looked: set[str] = {""}  # the marker may be written again
 
     def path(name: str) -> str:
-        return os.path.join(top, name) if name else top
+        return f"{top}/{name}" if name else top
 
     def clear(name: str) -> bool:
         """Remove the others under folder ``name`` (but in the folders ``known``, looked at
