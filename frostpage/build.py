@@ -388,7 +388,7 @@ def _index(
                 return (destination / folder / name).read_bytes()
 
             blog = i18n.translations(language.language.code, themes).ugettext("Blog")
-            found = search.documents(language, words_of_page, blog)
+            found = search.documents(language, words_of_page, blog, before)
             files = search.updated_files(found, before, read, words_before, made_now)
             given, new = _write_index(files, output, folder, keeping=previous is not None)
             fresh.update(f"{folder}/{name}" for name in new)
@@ -436,22 +436,31 @@ def _search_words(
     digest of its former text. Those of a page whose content key and the inputs are as
     when they were ``kept`` are taken as they are, its rendering not even read; a text
     counted before (when its page rendered, or in an earlier build) is not counted again.
-    Once every page was met, the rows of the others are forgotten."""
-    by_digest = {digest: source for source, (_, digest) in kept.keys.items()}
+    When the inputs are the last build's, a page whose content is as it was has the
+    digest its place in the last index gives: only the pages that changed are looked up.
+    Else every page's is read at once, and once every page was met, the rows of the
+    others are forgotten."""
+    unchanged = loaded.unchanged
+    if unchanged is None:
+        kept.keys  # noqa: B018 (read at once, rather than a query per page)
     sources: set[str] = set()
 
-    def words_of_page(page: Page) -> tuple[str, Callable[[], search.Words]]:
+    def words_of_page(
+        page: Page, listed: search.DocumentKey | None
+    ) -> tuple[str, Callable[[], search.Words]]:
         source = page.source
         sources.add(source)
-        content = loaded.content.get(source)
-        key = _words_key(loaded.inputs, content)
-        known = kept.keys.get(source)
+        key = _words_key(loaded.inputs, loaded.content.get(source))
         # Rendered in this build or not (no URL is being written: no read to note).
-        if known and key and known[0] == key and page.__dict__.get("_rendered") is None:
-            return known[1], functools.partial(words, page, known[1], key)
-        rendered = loaded.site.outline(page)  # an outline, if rendered anew
-        key = _words_key(loaded.inputs, content, rendered)
-        return rendered.text_digest, functools.partial(words, page, rendered.text_digest, key)
+        if page.__dict__.get("_rendered") is None:
+            if listed and unchanged and source in unchanged:
+                return listed[3], functools.partial(words, page, listed[3], key)
+            known = kept.known(source)
+            if known and key and known[0] == key:
+                return known[1], functools.partial(words, page, known[1], key)
+        outline = loaded.site.outline(page)  # an outline, if rendered anew
+        key = _words_key(loaded.inputs, loaded.content.get(source), outline)
+        return outline.text_digest, functools.partial(words, page, outline.text_digest, key)
 
     def words(page: Page, digest: str, key: str) -> search.Words:
         """The words of ``page``, whose text has ``digest``: kept, or counted and kept."""
@@ -464,14 +473,9 @@ def _search_words(
             kept.put(page.source, key, counted)
         return counted
 
-    def words_before(digest: str) -> search.Words | None:
-        if digest in kept.replaced:
-            return kept.replaced[digest]
-        found = kept.get(by_digest.get(digest, ""))
-        return found[1] if found and found[1].digest == digest else None
-
-    yield words_of_page, words_before  # an error: the pages not met keep their rows
-    kept.close(sources)
+    yield words_of_page, kept.with_digest  # an error: the pages not met keep their rows
+    # With the inputs of the last build, the pages are its pages: none to forget.
+    kept.close(sources if unchanged is None else None)
 
 
 def _holds(path: str, data: bytes) -> bool:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from . import frontmatter, images, languages, markup, page, search, snippets
 from .config import Settings
@@ -266,37 +267,42 @@ class WordsCache:
         self.path = path
         self.stamp = stamp
         self._database: sqlite3.Connection | None = None
+        self._gone = False  # a file that could not be read: no words are kept this build
         self.replaced: dict[str, search.Words] = {}
 
     @functools.cached_property
     def keys(self) -> dict[str, tuple[str, str]]:
-        """source → key, digest: read at once, when first needed (a build that renders no
-        page and keeps its index needs none)."""
-        for _ in range(2):
-            try:
-                self._database = _salted(self.path, WORDS_TABLE, self.stamp)
-                rows = self._database.execute("SELECT source, key, digest FROM words")
-                return {source: (key, digest) for source, key, digest in rows}
-            except (sqlite3.Error, OSError):
-                self._discard()  # with no cache, every page's words are counted
-        return {}
+        """source → key, digest of every row, read at once: for a build that lists every
+        page's words (a rebuild asks ``known`` of the few pages that changed)."""
+        rows = self._query("SELECT source, key, digest FROM words") or []
+        return {source: (key, digest) for source, key, digest in rows}
+
+    def known(self, source: str) -> tuple[str, str] | None:
+        """The key and digest of the words kept for ``source``, if any."""
+        if "keys" in self.__dict__:
+            return self.keys.get(source)
+        rows = self._query("SELECT key, digest FROM words WHERE source = ?", (source,))
+        return rows[0] if rows else None
 
     def get(self, source: str) -> tuple[str, search.Words] | None:
         """The key and words kept for ``source``, if any."""
-        if source not in self.keys or self._database is None:
-            return None
-        try:
-            row = self._database.execute(
-                "SELECT key, digest, lines, counts, excerpt FROM words WHERE source = ?",
-                (source,),
-            ).fetchone()
-        except sqlite3.Error:
-            self._discard()
-            return None
-        return (row[0], search.Words(*row[1:])) if row else None
+        rows = self._query(
+            "SELECT key, digest, lines, counts, excerpt FROM words WHERE source = ?", (source,)
+        )
+        return (rows[0][0], search.Words(*rows[0][1:])) if rows else None
+
+    def with_digest(self, digest: str) -> search.Words | None:
+        """Words of a text whose digest is ``digest``: replaced in this build, or another
+        page's (the file is gone through: only when the words a patch needs are missing)."""
+        if digest in self.replaced:
+            return self.replaced[digest]
+        rows = self._query(
+            "SELECT digest, lines, counts, excerpt FROM words WHERE digest = ? LIMIT 1", (digest,)
+        )
+        return search.Words(*rows[0]) if rows else None
 
     def put(self, source: str, key: str, words: search.Words) -> None:
-        known = self.keys.get(source)  # the first use opens the file
+        known = self.known(source)
         if self._database is None:
             return
         if known and known[1] != words.digest and len(self.replaced) < search.PATCHED_PAGES:
@@ -308,7 +314,8 @@ class WordsCache:
                 "INSERT OR REPLACE INTO words VALUES (?, ?, ?, ?, ?, ?)",
                 (source, key, words.digest, words.lines, words.counts, words.excerpt),
             )
-            self.keys[source] = (key, words.digest)
+            if "keys" in self.__dict__:
+                self.keys[source] = (key, words.digest)
         except sqlite3.Error:
             self._discard()
         except UnicodeEncodeError:
@@ -330,9 +337,27 @@ class WordsCache:
         except sqlite3.Error:
             self._discard()
 
+    def _query(self, sql: str, parameters: tuple[str, ...] = ()) -> list[Any] | None:
+        """The rows of a query, or None (no file, or one that cannot be read: forgotten).
+        The file is opened by the first query (a build that renders no page and keeps its
+        index makes none); one that cannot be read is made afresh, once."""
+        for _ in range(2):
+            if self._gone:
+                return None
+            try:
+                if self._database is None:
+                    self._database = _salted(self.path, WORDS_TABLE, self.stamp)
+                return self._database.execute(sql, parameters).fetchall()
+            except (sqlite3.Error, OSError):
+                _remove(self.path, self._database)
+                self._database = None
+        self._discard()  # with no cache, every page's words are counted
+        return None
+
     def _discard(self) -> None:
         _remove(self.path, self._database)
         self._database = None
+        self._gone = True
         self.keys = {}
 
 

@@ -69,6 +69,10 @@ class Words:
     excerpt: str
 
 
+# A page as the index lists it, but its words: URL, title, section, digest of its text.
+DocumentKey = tuple[str, str, str, str]
+
+
 class Document(NamedTuple):
     """A page as the index lists it (a tuple: a build makes one for each of a hundred
     thousand pages, to compare them with the last index's)."""
@@ -80,7 +84,7 @@ class Document(NamedTuple):
     words: Callable[[], Words]  # read only when the index needs them
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
+    def key(self) -> DocumentKey:
         """All the index holds of a page, but its words, which its digest names."""
         return self[:4]
 
@@ -90,7 +94,7 @@ class Made:
     """What a build keeps of the index it made, to patch it next time rather than make
     it again: each page's key and length, and each words file's first word and name."""
 
-    documents: list[tuple[str, str, str, str]]
+    documents: list[DocumentKey]
     lengths: array[int]
     chunks: list[tuple[str, str]]
 
@@ -100,8 +104,10 @@ class Made:
         return [*pages, *(f"words/{name}.json" for _, name in self.chunks), ENTRY]
 
 
-# A page → the digest of its text, and how to have its words (when the index needs them).
-WordsOfPage = Callable[[Page], tuple[str, Callable[[], Words]]]
+# A page, with its key in the last index when it is listed there as it is now (same place,
+# URL, title and section) → the digest of its text, and how to have its words (when the
+# index needs them).
+WordsOfPage = Callable[[Page, DocumentKey | None], tuple[str, Callable[[], Words]]]
 
 
 @functools.lru_cache(maxsize=65536)
@@ -150,11 +156,14 @@ def section_label(site: Site, page: Page, blog: str = "Blog") -> str:
     return " › ".join(section.title for section in page.parents[1:])
 
 
-def documents(site: Site, words_of_page: WordsOfPage, blog: str = "Blog") -> Iterator[Document]:
+def documents(
+    site: Site, words_of_page: WordsOfPage, blog: str = "Blog", before: Made | None = None
+) -> Iterator[Document]:
     """The language's pages as the index holds them, one at a time (``words_of_page``
     gives a page's text digest, and how to have its words; ``blog`` is what the posts are
-    called in the language); a page's URL is from the site's root, or, in a portable
-    build, relative to the index's folder (search.js reads it from there)."""
+    called in the language; ``before``, the last index); a page's URL is from the site's
+    root, or, in a portable build, relative to the index's folder (search.js reads it
+    from there)."""
     base = site.settings.base_path
 
     def url_of(page: Page) -> str:
@@ -162,13 +171,16 @@ def documents(site: Site, words_of_page: WordsOfPage, blog: str = "Blog") -> Ite
             return relative_url(page.url, folder(site))
         return base + page.url
 
-    for page in searchable(site):
-        digest, words_of_it = words_of_page(page)
-        section = section_label(site, page, blog)
-        yield Document(url_of(page), page.title, section, digest, words_of_it)
+    listed = before.documents if before else []
+    for number, page in enumerate(searchable(site)):
+        url, section = url_of(page), section_label(site, page, blog)
+        was = listed[number] if number < len(listed) else None
+        same = was is not None and was[:3] == (url, page.title, section)
+        digest, words_of_it = words_of_page(page, was if same else None)
+        yield Document(url, page.title, section, digest, words_of_it)
 
 
-def key_of(keys: Iterable[tuple[str, str, str, str]]) -> str:
+def key_of(keys: Iterable[DocumentKey]) -> str:
     """What an index is made of, from its documents' keys: the same key, the same index."""
     digest = hashlib.sha256(CODE)
     parts = [part for key in keys for part in key]
@@ -413,7 +425,7 @@ def _page_file(number: int, document: Document, words_of_it: Words) -> tuple[str
     return f"pages/{number}.json", _json({**page, "x": words_of_it.excerpt})
 
 
-def _entry(keys: list[tuple[str, str, str, str]], chunks: list[tuple[str, str]]) -> bytes:
+def _entry(keys: list[DocumentKey], chunks: list[tuple[str, str]]) -> bytes:
     """The table of the index. Its version names the index: a browser asks for
     words/ab12.json?v=<version>, so a file it kept from another version is never taken."""
     return _json({"version": key_of(keys)[:12], "words": chunks, "pages": len(keys)})
@@ -442,7 +454,7 @@ class PreviewIndex:
             if _renderings(site) != self.seen:  # a save changed a page, or the site
                 counted: dict[str, Words] = {}
 
-                def words_of_page(page: Page) -> tuple[str, Callable[[], Words]]:
+                def words_of_page(page: Page, _: object) -> tuple[str, Callable[[], Words]]:
                     rendered = site.render(page)
                     digest = rendered.text_digest
                     known = self.counted.get(digest) or words_of(rendered.text, digest)

@@ -16,6 +16,7 @@ from sitecheck import contents, tree
 
 from frostpage import SiteErrors, build, feeds, links
 from frostpage.app import create_app
+from frostpage.cache import WordsCache
 from frostpage.incremental import (
     BuildRecord,
     Written,
@@ -483,6 +484,37 @@ def test_the_search_index_follows_edits_of_pages_and_of_the_files_they_include(w
     build(root)
     assert "falcons" in indexed() and "kestrels" not in indexed()
     assert "Welcome, owls." in indexed()
+
+
+def test_after_a_text_edit_the_index_looks_up_the_words_of_the_changed_pages_alone(
+    write_site, tmp_path, monkeypatch
+):
+    """The pages whose content is as the last build's have the digest of their text from
+    the last index: the words kept of the others are not read, and the index is still
+    what a full build makes."""
+    # With a summary of their own, no list of the rebuild reads their renderings.
+    notes = {
+        f"content/notes/note-{n}.md": f"---\ntitle: Note {n}\nsummary: Owls.\n---\nOwls, {n}.\n"
+        for n in range(5)
+    }
+    site_root = write_site(notes)
+    build(site_root)
+    build(site_root, full=True)  # the pages' words are all kept now
+    asked = []
+    real_known = WordsCache.known
+    monkeypatch.setattr(
+        WordsCache, "known", lambda self, source: asked.append(source) or real_known(self, source)
+    )
+    team = site_root / "content/about/team.md"
+    team.write_text(team.read_text("utf-8") + "\nOne more person, Ada.\n", "utf-8")
+    build(site_root)
+    monkeypatch.undo()
+    print("ASKED", len(asked), sorted(asked)[:5])
+    assert set(asked) == {"about/team.md"}, asked
+    assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
+    assert "Ada" in "".join(
+        path.read_text("utf-8") for path in (site_root / "build/_search/pages").glob("*.json")
+    )
 
 
 # A build with nothing changed since the last one: known from the stats of its inputs and
