@@ -166,7 +166,7 @@ def load_record(path: Path) -> BuildRecord | None:
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == changes.base):
         return None
     base_id, base = stored
-    if not isinstance(base, BuildRecord):
+    if not isinstance(base, BuildRecord) or not all(hasattr(base, name) for name in _FIELDS):
         return None
     record = copy.copy(base)
     for name in _FIELDS:

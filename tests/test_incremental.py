@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import subprocess
 import time
 from pathlib import Path
@@ -274,6 +275,19 @@ def test_a_damaged_record_is_ignored(site_root, tmp_path, damage):
     record = record_path(site_root, site_root / "build")
     assert record.is_file()
     record.write_bytes(damage)
+    (site_root / "content/about.md").write_text("---\ntitle: About us\n---\nNew.\n", "utf-8")
+    result = build(site_root)
+    assert result.requested == result.files
+    assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
+
+
+def test_a_record_without_a_field_this_code_keeps_is_ignored(site_root, tmp_path):
+    """As one saved by other code under the same stamp: never trusted in part."""
+    build(site_root)
+    base = record_path(site_root, site_root / "build").with_suffix(".base")
+    stamp, (base_id, record) = pickle.loads(base.read_bytes())
+    del record.folders
+    base.write_bytes(pickle.dumps((stamp, (base_id, record))))
     (site_root / "content/about.md").write_text("---\ntitle: About us\n---\nNew.\n", "utf-8")
     result = build(site_root)
     assert result.requested == result.files
