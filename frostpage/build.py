@@ -33,7 +33,7 @@ from .links import Anchors, attribute, check_links
 from .markup import Rendered
 from .model import Site
 from .page import Page
-from .parallel import Counting, in_workers, render_all
+from .parallel import Background, Counting, in_workers, render_all
 from .paths import CACHE_FOLDER
 from .publish import (
     MARKER,
@@ -105,7 +105,7 @@ def build(
     destination = output_folder(root, destination)
     built_before = incremental.record_path(root, destination).exists()
     check_destination(root, destination, force, built_before)
-    with build_lock(root, waiting or (lambda: None)):
+    with build_lock(root, waiting or (lambda: None)), _collector_off():
         recover(destination)
         saved = snapshot.snapshot_path(incremental.record_path(root, destination))
         key = snapshot.key(root, destination, include_future, relative)
@@ -124,38 +124,26 @@ def build(
             incremental.forget_record(saved)
             report = progress or _silent
             taken = (saved, key, inputs, versions)
-            with _fewer_collections():
-                result = _build(root, destination, include_future, full, relative, report, taken)
+            result = _build(root, destination, include_future, full, relative, report, taken)
     result.seconds = time.perf_counter() - started
     return result
 
 
 @contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Run the garbage collector less often: a build makes millions of objects that live
-    until it ends (the site's model, the record of the last build), and the collector's
-    passes over them took a sixth of a one-page rebuild."""
-    before = gc.get_threshold()
+def _collector_off() -> Iterator[None]:
+    """Run the cyclic garbage collector only where pages, URLs, images and links are worked
+    on (``parallel.in_workers`` turns it on, over what they make alone). The rest of a
+    build makes data without cycles, millions of objects that live until it ends (the
+    site's model, the record of the last build) or are freed as soon as they are unused;
+    the collector's passes over them took a twentieth of a one-page rebuild."""
+    before, enabled = gc.get_threshold(), gc.isenabled()
+    gc.disable()
     gc.set_threshold(50_000, 20, 100)
     try:
         yield
     finally:
-        gc.unfreeze()  # what _lasting kept out of the collector's way
+        gc.unfreeze()  # what in_workers kept out of the collector's way
         gc.set_threshold(*before)
-
-
-@contextlib.contextmanager
-def _lasting() -> Iterator[None]:
-    """What is made here lives until the build ends (the app with its parsed pages, the
-    record of the last build): it is put out of the collector's way without a pass over
-    it, where each young collection would go over its objects (a twentieth of a one-page
-    rebuild). _fewer_collections gives it back when the build ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -182,19 +170,26 @@ def _build(
     project's input folders, taken before the build read anything, with the versions of
     the files of content/ (which is read with them)."""
     saved, key, inputs, versions = taken
-    with _lasting():
-        app = create_app(root, dev=False, include_future=include_future, relative=relative)
-        site_state(app).files.versions = versions
-        record_file = incremental.record_path(root, destination)
-        previous = None if full else incremental.load_record(record_file)
+    record_file = incremental.record_path(root, destination)
+    # The files of the last build changed since: looked for on another core meanwhile.
+    touching = Background(
+        functools.partial(incremental.touched_files, record_file, destination),
+        wanted=not full and record_file.exists(),
+    )
     # Each page's words for the search index, counted where it renders and kept here.
     words = WordsCache(root / CACHE_FOLDER / "search.sqlite", incremental.engine_stamp())
     output = None
     try:
+        app = create_app(root, dev=False, include_future=include_future, relative=relative)
+        site_state(app).files.versions = versions
+        previous = None if full else incremental.load_record(record_file)
         loaded = _load_and_render(app, previous, report, words)
         images_made = _make_images(loaded.site, root, report)
         templates = incremental.template_digests(app.jinja_env)
-        kept = previous.reusable(loaded.unchanged, destination, templates) if previous else {}
+        touched = touching.result()  # None: each file is looked at here, when asked
+        kept = {}
+        if previous:
+            kept = previous.reusable(loaded.unchanged, destination, templates, touched)
         reused = previous if kept else None  # the build whose files this one keeps
         discard(record_file.with_suffix(".previous"))  # where earlier versions kept a spare
         output = new_staging(destination, patching=bool(kept))
@@ -208,13 +203,14 @@ def _build(
         anchors, broken = _check_links(output, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
         index, search_made, indexed = _index(
-            loaded, output, search_key, previous, report, words, site_state(app).themes
+            loaded, output, search_key, (previous, touched), report, words, site_state(app).themes
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
         listed = Listing(reused.files(), reused.folders) if reused and reused.folders else None
         pages, written, build_folders = publish(output, files, listed)
     finally:
+        touching.close()
         words.close()  # what was counted is kept, even when the build stops
         if output is not None and output.staging.exists():  # not published
             discard(output.staging)
@@ -355,7 +351,7 @@ def _index(
     loaded: Loaded,
     output: Output,
     key: str,
-    previous: incremental.BuildRecord | None,
+    last: tuple[incremental.BuildRecord | None, set[str] | None],
     report: Progress,
     words: WordsCache,
     themes: list[Path],
@@ -366,7 +362,8 @@ def _index(
     the stat of each kept from an untouched index: ten thousand need no stat again), what
     the next build needs to patch it, and the files written anew (not kept)."""
     destination = output.destination
-    untouched = previous is not None and previous.search_untouched(destination)
+    previous, touched = last  # the last build, and its files found changed (when known)
+    untouched = previous is not None and previous.search_untouched(destination, touched)
     if previous and untouched and key == previous.search_key:
         for name in previous.search_files:
             output.keep(name)

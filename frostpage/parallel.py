@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from multiprocessing.pool import AsyncResult
 from typing import Any, Generic, TypeVar
 
@@ -112,6 +115,9 @@ def in_workers(
     slices = [items[first : first + size] for first in range(0, len(items), size)]
     cores = worker_count()
     enough = len(items) >= (MINIMUM_FOR_WORKERS if minimum is None else minimum)
+    if not gc.isenabled():  # a build's: see _collecting
+        gc.freeze()
+        work = functools.partial(_collecting, work)
     if cores < 2 or not enough or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(work, slices)
         return
@@ -136,6 +142,63 @@ def in_workers(
                     given += 1
     finally:
         _work = None
+
+
+def _collecting(work: Callable[[list[T]], R], piece: list[T]) -> R:
+    """``work`` with the cyclic collector on, in a build that turned it off: Markdown, Jinja
+    and Flask make cycles, the build's own data does not. What was there before the slices
+    began is frozen out of its way (forked workers share it untouched)."""
+    gc.enable()
+    try:
+        return work(piece)
+    finally:
+        gc.disable()
+
+
+class Background(Generic[R]):
+    """``work`` done in a forked process, on another core, while this one goes on: only
+    what it finds comes back. ``result()`` waits for it, and is None on one core, where
+    fork is not available, or when that process failed: the caller then does without.
+    ``close()`` stops a process whose result is no longer wanted; with ``wanted`` false,
+    none is started."""
+
+    def __init__(self, work: Callable[[], R], wanted: bool = True) -> None:
+        self.process: multiprocessing.process.BaseProcess | None = None
+        if not wanted or worker_count() < 2:
+            return
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self.receiving, sending = context.Pipe(duplex=False)
+        self.process = context.Process(target=_send, args=(work, sending), daemon=True)
+        self.process.start()
+        sending.close()
+
+    def result(self) -> R | None:
+        if self.process is None:
+            return None
+        try:
+            done, value = self.receiving.recv()
+        except (EOFError, OSError):
+            done, value = False, None
+        self.close()
+        return value if done else None
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.receiving.close()
+            self.process.terminate()
+            self.process.join()
+            self.process = None
+
+
+def _send(work: Callable[[], Any], sending: Connection) -> None:
+    """Run in the forked process: an error is sent as no result."""
+    try:
+        found = (True, work())
+    except Exception:
+        found = (False, None)
+    sending.send(found)
 
 
 class _Done(Generic[R]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -472,6 +473,61 @@ def test_building_on_every_core_writes_the_same_bytes_as_one_process(
     assert names == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_the_cyclic_collector_runs_only_where_pages_and_urls_are_worked_on(
+    write_site, tmp_path, monkeypatch
+):
+    """The build's own data (the model, the record, the search index) has no cycles, and
+    the collector's passes over it took a twentieth of a one-page rebuild: it runs where
+    Markdown, Flask and Jinja make cycles (in_workers), and is left as it was found, even
+    by a build that fails."""
+    stop = tmp_path / "stop"
+    hooks = (
+        "import os\n"
+        "class Knot:\n"
+        "    def __init__(self):\n"
+        "        self.itself = self\n"
+        "def tangle():\n"
+        f"    if os.path.exists({str(stop)!r}):\n"
+        "        raise RuntimeError('stopped')\n"
+        "    for _ in range(5000):\n"
+        "        Knot()\n"
+        "    return ''\n"
+        "template_globals = {'tangle': tangle}\n"
+    )
+    root = write_site({**many_posts(30), "site/hooks.py": hooks})
+    post = root / "templates/post.html"
+    text = post.read_text("utf-8")
+    post.write_text(text.replace("{% block content %}", "{% block content %}{{ tangle() }}", 1))
+    data = {"build_site", "load_record", "documents", "file_dates", "publish", "save_record"}
+    collecting: dict[str, set[bool]] = {}
+    collected = [0]
+
+    def called(frame, event: str, argument: object) -> None:
+        name = frame.f_code.co_name
+        if event == "call" and (name in data or name == "tangle"):
+            collecting.setdefault(name, set()).add(gc.isenabled())
+
+    def noticed(phase: str, info: dict) -> None:
+        collected[0] += info.get("collected", 0)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # every page written in this process
+    before = gc.get_threshold()
+    gc.callbacks.append(noticed)
+    sys.setprofile(called)
+    try:
+        build(root)
+    finally:
+        sys.setprofile(None)
+        gc.callbacks.remove(noticed)
+    assert collecting == {name: {False} for name in data} | {"tangle": {True}}
+    assert collected[0] > 100 * 1000  # most of the knots, while pages were written
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == (True, before, 0)
+    stop.touch()
+    with pytest.raises(Exception, match="stopped"):
+        build(root, full=True)
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == (True, before, 0)
 
 
 def test_unused_templates_are_named_when_pages_are_written_on_every_core(write_site):

@@ -219,6 +219,19 @@ def test_a_file_changed_in_build_by_hand_is_written_again(site_root):
     assert result.written == 1
 
 
+def test_a_file_of_the_search_index_changed_by_hand_is_written_again(site_root):
+    """The index is kept, or patched, from its files in build/: not one changed by hand."""
+    build(site_root)
+    files = sorted((site_root / "build/_search").rglob("*.json"))
+    words = next(path for path in files if path.parent.name == "words")
+    words.write_text("{}", "utf-8")
+    build(site_root)
+    full = site_root / "full"
+    build(site_root, full, full=True)
+    for path in files:
+        assert path.read_bytes() == (full / path.relative_to(site_root / "build")).read_bytes()
+
+
 def test_the_link_check_reads_again_only_files_whose_bytes_or_stats_changed(site_root, monkeypatch):
     """A file written again with the bytes and the stat it had (the sitemap, after the
     page it dates changed) is not read again; one changed by hand is."""

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from frostpage.parallel import in_workers
+from frostpage.parallel import Background, in_workers
 
 
 def work(part: list[int]) -> list[tuple[int, int]]:
@@ -36,3 +36,19 @@ def test_an_error_in_any_slice_reaches_the_caller(monkeypatch):
         items = [*range(failing * 4), -1, *range(400)]
         with pytest.raises(ValueError, match="no negative items"):
             list(in_workers(work, items, size=4))
+
+
+def test_work_in_the_background_is_done_in_another_process_and_only_its_result_comes_back(
+    monkeypatch,
+):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert Background(os.getpid).result() not in (None, os.getpid())
+    assert Background(lambda: 1 // 0).result() is None  # its error: the caller does without
+    assert Background(os.getpid, wanted=False).result() is None
+    waiting = Background(lambda: time.sleep(60))
+    assert waiting.process is not None
+    process = waiting.process
+    waiting.close()  # no longer wanted: stopped, not waited for
+    assert not process.is_alive()
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert Background(os.getpid).result() is None  # one core: nothing runs beside this one
