@@ -4,7 +4,8 @@ Each page renders on its own and each URL is written on its own, so this process
 worker processes (forked: they share the loaded site), one per core in all, take slices
 of them; the workers send back what the build must know. The output is the same as in
 one process; where fork is not available (or there is little to do) everything happens
-in this process.
+in this process. Work that needs nothing of the site (looking at the files of the last
+build) is done beside it in a ``Background`` process, while the site loads.
 """
 
 from __future__ import annotations
@@ -164,9 +165,8 @@ class Background(Generic[R]):
 
     def __init__(self, work: Callable[[], R], wanted: bool = True) -> None:
         self.process: multiprocessing.process.BaseProcess | None = None
-        if not wanted or worker_count() < 2:
-            return
-        if "fork" not in multiprocessing.get_all_start_methods():
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        if not wanted or worker_count() < 2 or not forking:
             return
         context = multiprocessing.get_context("fork")
         self.receiving, sending = context.Pipe(duplex=False)
