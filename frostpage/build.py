@@ -43,6 +43,7 @@ from .publish import (
     build_lock,
     check_destination,
     discard,
+    folder_changes,
     new_staging,
     publish,
     recover,
@@ -171,9 +172,9 @@ def _build(
     the files of content/ (which is read with them)."""
     saved, key, inputs, versions = taken
     record_file = incremental.record_path(root, destination)
-    # The files of the last build changed since: looked for on another core meanwhile.
-    touching = Background(
-        functools.partial(incremental.touched_files, record_file, destination),
+    # What changed in the output folder since the last build: looked for meanwhile.
+    changes = Background(
+        functools.partial(_output_changes, record_file, destination),
         wanted=not full and record_file.exists(),
     )
     # Each page's words for the search index, counted where it renders and kept here.
@@ -186,7 +187,7 @@ def _build(
         loaded = _load_and_render(app, previous, report, words)
         images_made = _make_images(loaded.site, root, report)
         templates = incremental.template_digests(app.jinja_env)
-        touched = touching.result()  # None: each file is looked at here, when asked
+        touched, changed_folders = changes.result() or (None, None)  # None: looked at here
         kept = {}
         if previous:
             kept = previous.reusable(loaded.unchanged, destination, templates, touched)
@@ -207,10 +208,12 @@ def _build(
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
-        listed = Listing(reused.files(), reused.folders) if reused and reused.folders else None
+        listed = None
+        if reused and reused.folders:
+            listed = Listing(reused.files(), reused.folders, changed_folders)
         pages, written, build_folders = publish(output, files, listed)
     finally:
-        touching.close()
+        changes.close()
         words.close()  # what was counted is kept, even when the build stops
         if output is not None and output.staging.exists():  # not published
             discard(output.staging)
@@ -252,6 +255,17 @@ def _build(
         )
         snapshot.save(saved, made)
     return result
+
+
+def _output_changes(record: Path, destination: Path) -> tuple[set[str], dict[str, bool]] | None:
+    """The files of the last build (its ``record``) not as it left them in ``destination``,
+    and its folders not as it listed them; None without a record to trust. A stat of each
+    (hundreds of thousands), done in a forked process while the build loads the site: it
+    loads the record itself, and only what changed comes back."""
+    last = incremental.load_record(record)
+    if last is None:
+        return None
+    return last.touched(destination), folder_changes(destination, last.folders)
 
 
 @dataclass

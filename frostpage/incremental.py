@@ -108,7 +108,7 @@ class BuildRecord:
     def touched(self, destination: Path) -> set[str]:
         """The files of its URLs and search index that are not as it left them in
         ``destination``: a stat each, which a rebuild has done on another core while it
-        loads the site (``touched_files``)."""
+        loads the site."""
         top = f"{destination}/"  # joined by hand: a hundred thousand os.path.join took 0.2 s
         published = [(written.file, written.stat) for written in self.urls.values()]
         published += self.search_files.items()
@@ -172,13 +172,6 @@ def _untouched(destination: Path, touched: set[str] | None) -> Callable[[str, St
     if touched is None:
         return lambda name, stat: stat is not None and file_stat(top + name) == stat
     return lambda name, stat: stat is not None and name not in touched
-
-
-def touched_files(path: Path, destination: Path) -> set[str] | None:
-    """``BuildRecord.touched`` of the record at ``path``, None without one to trust: run in
-    a forked process, which loads the record itself, so that only this set comes back."""
-    record = load_record(path)
-    return record.touched(destination) if record else None
 
 
 def record_path(root: Path, destination: Path) -> Path:

@@ -209,7 +209,8 @@ def _patch(output: Output, files: list[str], changed: list[str], before: Listing
     """Remove what the destination holds besides ``files``, then move the ``changed`` files
     in from staging (a file or link standing where a folder must be is gone by then);
     return the folders of the destination."""
-    there, looked = remove_others(output.destination, set(files), before)
+    writing = _folders_of(changed)
+    there, looked = remove_others(output.destination, set(files), before, writing)
     mark(output.destination)
     for name in changed:
         target = os.path.join(output.destination, name)
@@ -218,7 +219,7 @@ def _patch(output: Output, files: list[str], changed: list[str], before: Listing
     discard(output.staging)
     if before is None:
         return list_folders(output.destination, _folders_of(files), {})
-    again = looked | _folders_of(changed) | {name for name, time in there.items() if time is None}
+    again = looked | writing | {name for name, time in there.items() if time is None}
     return list_folders(output.destination, again, there)
 
 
@@ -274,16 +275,46 @@ class Listing:
 
     files: set[str]
     folders: Folders
+    # Its folders found not as listed (``folder_changes``) by a look taken while the build
+    # ran, on another core; None: each folder is looked at when the build is published.
+    changes: dict[str, bool] | None = None
+
+
+def folder_changes(
+    folder: Path, known: Folders, names: Iterable[str] | None = None
+) -> dict[str, bool]:
+    """The folders ``known`` (of ``names`` only, when given) not as they were listed, a
+    lstat each, parents first: False for one gone or no longer a folder (then what it held
+    is not looked at), True for one whose change time moved."""
+    top = str(folder)
+    changes: dict[str, bool] = {}
+    for name in sorted(known if names is None else set(names) & known.keys()):
+        if name and changes.get(name.rpartition("/")[0]) is False:
+            changes[name] = False
+            continue
+        try:
+            stat = os.lstat(_inside(top, name))
+        except FileNotFoundError:
+            changes[name] = False
+            continue
+        if not S_ISDIR(stat.st_mode):
+            changes[name] = False
+        elif stat.st_ctime_ns != known[name]:
+            changes[name] = True
+    return changes
 
 
 def remove_others(
-    folder: Path, files: set[str], before: Listing | None = None
+    folder: Path, files: set[str], before: Listing | None = None, writing: Iterable[str] = ()
 ) -> tuple[Folders, set[str]]:
     """Remove what ``folder`` holds besides ``files`` (relative paths) and the marker, and
     the folders left empty; a link is removed as a file, never followed. Plain strings
     and one listing per folder: a build has hundreds of thousands. With the ``before``
     listing, a folder whose change time is as it was holds what it held: the files of the
-    last build that this one lacks are removed from it without listing it.
+    last build that this one lacks are removed from it without listing it. Where it was
+    looked at beforehand, the folders acted in here (those it changed in, those files
+    are removed from, and the folders ``writing`` will be written into) are looked at
+    again, with the folders above them: no path through a link made since is followed.
 
     Returns the folders of ``before`` still there (with their times as listed), and those
     listed or changed here, whose times have moved."""
@@ -315,21 +346,26 @@ def remove_others(
     if before is None:
         clear("")
         return {}, looked
+    lacking = before.files - keep
+    if before.changes is None:
+        changes = folder_changes(folder, known)
+    else:
+        acted = {*before.changes, *writing}
+        again = acted | _folders_of(acted) | _folders_of(lacking)
+        changes = {name: state for name, state in before.changes.items() if name not in again}
+        changes.update(folder_changes(folder, known, again))
     there: Folders = {}  # the folders known that are still folders, each under another
     for name in sorted(known):  # a folder before those in it
         if name and name.rpartition("/")[0] not in there:
             continue  # its folder is gone, or a file or link now: removed with it
-        try:
-            stat = os.lstat(_inside(top, name))
-        except FileNotFoundError:
-            continue
-        if not S_ISDIR(stat.st_mode):
+        state = changes.get(name)
+        if state is False:
             continue  # listed with the folder holding it, which changed
         there[name] = known[name]
-        if stat.st_ctime_ns != known[name]:
+        if state:
             clear(name)
     emptied = set()
-    for name in before.files - keep:
+    for name in lacking:
         holder = name.rpartition("/")[0]
         if holder in there and holder not in looked:  # as the last build left it
             with contextlib.suppress(FileNotFoundError):

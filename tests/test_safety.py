@@ -663,6 +663,36 @@ def test_files_the_last_build_had_and_this_one_lacks_are_removed_unlisted(tmp_pa
     assert set(there) == {"", "a"} and looked >= {"", "a"}
 
 
+def test_a_link_made_after_the_folders_were_looked_at_is_never_followed(tmp_path, monkeypatch):
+    """A rebuild looks at the folders of build/ on another core while the site loads; by
+    the time it publishes, a folder may be a link. Those it removes files from or writes
+    into are looked at again, with those above them: what the link leads to is untouched."""
+    top, elsewhere = tmp_path / "build", tmp_path / "elsewhere"
+    before = {"a/old.html", "e/f/old.html", "w/page.html", "w/deep/page.html"}
+    before |= {"b/kept.html", "c/d/kept.html"}
+    for name in [*before, "c/d/mine.html"]:
+        (top / name).parent.mkdir(parents=True, exist_ok=True)
+        (top / name).write_text(name, "utf-8")
+        (elsewhere / name).parent.mkdir(parents=True, exist_ok=True)
+        (elsewhere / name).write_text("not the build's", "utf-8")
+    monkeypatch.setattr(publish, "_clock", lambda folder: time.time_ns() + 10**9)
+    folders = publish.list_folders(top, publish._folders_of(before), {})
+    (top / "b/stray.html").write_text("put there by hand", "utf-8")
+    (top / "c/d/mine.html").unlink()
+    changes = publish.folder_changes(top, folders)  # as the look beforehand finds them
+    assert changes == {"b": True, "c/d": True}
+    for name in ("a", "e/f", "w/deep", "c"):  # made links since
+        shutil.rmtree(top / name)
+        (top / name).symlink_to(elsewhere / name, target_is_directory=True)
+    files = {"w/page.html", "w/deep/page.html", "b/kept.html", "c/d/kept.html"}
+    listing = publish.Listing(before, folders, changes)
+    publish.remove_others(top, files, listing, writing={"", "w", "w/deep"})
+    untouched = ["not the build's"] * 7
+    assert sorted(path.read_text("utf-8") for path in elsewhere.rglob("*.html")) == untouched
+    assert not any((top / name).exists() for name in ("a", "c", "e/f", "w/deep"))
+    assert sorted(path.name for path in (top / "b").iterdir()) == ["kept.html"]
+
+
 def test_a_leftover_of_the_clock_is_removed(tmp_path):
     destination = tmp_path / "build"
     left = tmp_path / f"{publish._prefix(destination)}clock-x1y2"
