@@ -187,7 +187,8 @@ def _build(
         loaded = _load_and_render(app, previous, report, words)
         images_made = _make_images(loaded.site, root, report)
         templates = incremental.template_digests(app.jinja_env)
-        touched, changed_folders = changes.result() or (None, None)  # None: looked at here
+        # None (one core, or no record): each file and folder is looked at here instead.
+        touched, changed_folders = changes.result() or (None, None)
         kept = {}
         if previous:
             kept = previous.reusable(loaded.unchanged, destination, templates, touched)
