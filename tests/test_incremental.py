@@ -209,7 +209,9 @@ def test_a_publish_stopped_halfway_is_made_whole_by_the_next_build(
     assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
 
 
-def test_a_file_changed_in_build_by_hand_is_written_again(site_root):
+@pytest.mark.parametrize("cores", [1, 2])  # looked at here, or on another core
+def test_a_file_changed_in_build_by_hand_is_written_again(site_root, monkeypatch, cores):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
     build(site_root)
     about = site_root / "build/about/index.html"
     original = about.read_bytes()
@@ -219,8 +221,10 @@ def test_a_file_changed_in_build_by_hand_is_written_again(site_root):
     assert result.written == 1
 
 
-def test_a_file_of_the_search_index_changed_by_hand_is_written_again(site_root):
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_file_of_the_search_index_changed_by_hand_is_written_again(site_root, monkeypatch, cores):
     """The index is kept, or patched, from its files in build/: not one changed by hand."""
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
     build(site_root)
     files = sorted((site_root / "build/_search").rglob("*.json"))
     words = next(path for path in files if path.parent.name == "words")
@@ -401,13 +405,15 @@ def test_a_file_where_a_folder_is_now_needed_is_replaced(write_site, tmp_path):
     assert contents(root / "build") == full_build_of(root, tmp_path)
 
 
+@pytest.mark.parametrize("cores", [1, 2])  # folders looked at here, or on another core
 def test_a_rebuild_lists_only_the_folders_changed_since_and_removes_all_put_there(
-    site_root, tmp_path, monkeypatch
+    site_root, tmp_path, monkeypatch, cores
 ):
     """build/ is listed again only where a folder's change time moved since the last build
     was published (one listing per folder took a second on a hundred thousand pages):
     whatever was put there by hand goes all the same."""
     out = site_root / "build"
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
 
     def edit(name):
         page = site_root / "content" / name
