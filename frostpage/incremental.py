@@ -109,10 +109,10 @@ class BuildRecord:
         """The files of its URLs and search index that are not as it left them in
         ``destination``: a stat each, which a rebuild has done on another core while it
         loads the site."""
-        top = f"{destination}/"  # joined by hand: a hundred thousand os.path.join took 0.2 s
+        untouched = _untouched(destination, None)
         published = [(written.file, written.stat) for written in self.urls.values()]
         published += self.search_files.items()
-        return {name for name, stat in published if stat is None or file_stat(top + name) != stat}
+        return {name for name, stat in published if not untouched(name, stat)}
 
     def files(self) -> set[str]:
         """Every file it published (but the marker)."""
