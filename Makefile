@@ -70,7 +70,8 @@ bench: $(VENV)/.installed-bench
 # nothing in it): its raw value, single-quoted, its own single quotes escaped.
 quote = '$(subst ','\'',$(value $(1)))'
 new: $(VENV)/.installed
-	$(BIN)/frostpage new $(call quote,title) $(if $(value slug),--slug $(call quote,slug))
+	$(BIN)/frostpage new $(call quote,title) $(if $(value slug),--slug $(call quote,slug)) \
+		$(if $(value language),--language $(call quote,language))
 
 clean:
 	rm -rf build .build-* .frostpage-cache

@@ -296,12 +296,20 @@ def check(context: click.Context, output: Path | None) -> None:
 @click.argument("title")
 @click.option("--section", default="posts", show_default=True, help="Folder under content/.")
 @click.option("--slug", help="The file's name (default: from the title).")
+@click.option(
+    "--language",
+    help="One of the site's languages: the file is named <slug>.<language>.md, the "
+    "translation of <slug>.md.",
+)
 @click.pass_context
-def new(context: click.Context, title: str, section: str, slug: str | None) -> None:
-    """Start a new post (a draft) in content/posts/<slug>.md."""
+def new(
+    context: click.Context, title: str, section: str, slug: str | None, language: str | None
+) -> None:
+    """Start a new post (a draft) in content/posts/<slug>.md (<slug>.fr.md in French)."""
     root = context.obj["root"]
     if not title.strip():
         _fail(SiteError("new", None, "a title is needed", 'make new title="My post"'))
+    marker = _language_marker(context, language) if language is not None else ""
     section = section.rstrip("/")
     if problem := url_problem(f"/{section}/"):
         _fail(SiteError("--section", None, f"{section!r} {problem}", "name a folder of content/"))
@@ -316,9 +324,10 @@ def new(context: click.Context, title: str, section: str, slug: str | None) -> N
                 " (make new title=... slug=...)",
             )
         )
-    if problem := url_problem(f"/{section}/{name}.md"):
-        _fail(SiteError("new", None, f"content/{section}/{name}.md {problem}", "give a --slug"))
-    path = root / "content" / section / f"{name}.md"
+    file = f"{section}/{name}{marker}.md"
+    if problem := url_problem(f"/{file}"):
+        _fail(SiteError("new", None, f"content/{file} {problem}", "give a --slug"))
+    path = root / "content" / file
     if path.exists():
         _fail(SiteError(str(path.relative_to(root)), None, "already exists"))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -329,6 +338,27 @@ def new(context: click.Context, title: str, section: str, slug: str | None) -> N
         encoding="utf-8",
     )
     log.info("Created %s", path.relative_to(root))
+
+
+def _language_marker(context: click.Context, language: str) -> str:
+    """What a new file's name has before '.md' to be in ``language``: '.fr' for French,
+    nothing for the site's default language (as Hugo and Zola name translations)."""
+    from .config import load_settings
+    from .languages import codes
+
+    settings, _ = _run(context, lambda: load_settings(context.obj["root"]))
+    known = codes(settings)
+    if language not in known:
+        _fail(
+            SiteError(
+                "--language",
+                None,
+                f"{language!r} is not a language of the site ({', '.join(known)})",
+                "declare it in site/config.toml as [languages." + language + "], or name one"
+                " of those",
+            )
+        )
+    return "" if language == known[0] else f".{language}"
 
 
 @main.command()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPOSITORY
+from conftest import BASE_CONFIG, REPOSITORY
 
 from frostpage import __version__
 from frostpage.build import build
@@ -115,6 +115,28 @@ def test_new_writes_a_draft_post_and_never_overwrites(site_root):
     assert again.returncode == 1
     assert "content/posts/my-great-post.md: already exists" in again.stderr
     assert post.read_text("utf-8") == text
+
+
+def test_new_starts_a_translation_in_a_language_of_the_site(write_site):
+    root = write_site(config=BASE_CONFIG + '\n[languages.fr]\ntitle = "Carnet"\n')
+    english = frostpage(root, "new", "Hello there", "--slug", "hello")
+    french = frostpage(root, "new", "Bonjour à tous", "--slug", "hello", "--language", "fr")
+    assert english.returncode == 0 and french.returncode == 0, french.stderr
+    assert "Created content/posts/hello.fr.md" in french.stdout
+    text = (root / "content/posts/hello.fr.md").read_text("utf-8")
+    assert text.startswith('---\ntitle: "Bonjour à tous"\n')
+    default = frostpage(root, "new", "Again", "--language", "en")  # the default: no marker
+    assert default.returncode == 0 and (root / "content/posts/again.md").is_file()
+    unknown = frostpage(root, "new", "Hallo", "--language", "de")
+    assert unknown.returncode == 1
+    assert "--language: 'de' is not a language of the site (en, fr)" in unknown.stderr
+    assert not (root / "content/posts/hallo.de.md").exists()
+    for name in ("hello.md", "hello.fr.md"):  # drafts: shown by the preview, linked
+        page = root / "content/posts" / name
+        page.write_text(page.read_text("utf-8").replace("draft: true", "draft: false"))
+    build(root)
+    french_page = (root / "build/fr/posts/hello/index.html").read_text("utf-8")
+    assert "Bonjour à tous" in french_page and 'hreflang="en"' in french_page
 
 
 def test_init_writes_a_working_site(tmp_path):
