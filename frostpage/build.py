@@ -205,7 +205,7 @@ def _build(
         anchors, broken = _check_links(output, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
         index, search_made, indexed = _index(
-            loaded, output, search_key, (previous, touched), report, words, site_state(app).themes
+            loaded, output, search_key, previous, touched, report, words, site_state(app).themes
         )
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
@@ -366,7 +366,8 @@ def _index(
     loaded: Loaded,
     output: Output,
     key: str,
-    last: tuple[incremental.BuildRecord | None, set[str] | None],
+    previous: incremental.BuildRecord | None,
+    touched: set[str] | None,  # the files of ``previous`` found changed, when known
     report: Progress,
     words: WordsCache,
     themes: list[Path],
@@ -377,7 +378,6 @@ def _index(
     the stat of each kept from an untouched index: ten thousand need no stat again), what
     the next build needs to patch it, and the files written anew (not kept)."""
     destination = output.destination
-    previous, touched = last  # the last build, and its files found changed (when known)
     untouched = previous is not None and previous.search_untouched(destination, touched)
     if previous and untouched and key == previous.search_key:
         for name in previous.search_files:

@@ -354,8 +354,7 @@ def _language_marker(context: click.Context, language: str) -> str:
                 "--language",
                 None,
                 f"{language!r} is not a language of the site ({', '.join(known)})",
-                "declare it in site/config.toml as [languages." + language + "], or name one"
-                " of those",
+                f"declare it in site/config.toml as [languages.{language}], or name one of those",
             )
         )
     return "" if language == known[0] else f".{language}"

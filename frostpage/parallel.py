@@ -114,14 +114,14 @@ def in_workers(
     this process: a worker's memory counts all of this one's it was forked with.
     """
     slices = [items[first : first + size] for first in range(0, len(items), size)]
-    cores = worker_count()
     enough = len(items) >= (MINIMUM_FOR_WORKERS if minimum is None else minimum)
     if not gc.isenabled():  # a build's: see _collecting
         gc.freeze()
         work = functools.partial(_collecting, work)
-    if cores < 2 or not enough or "fork" not in multiprocessing.get_all_start_methods():
+    if not enough or not _forking():
         yield from map(work, slices)
         return
+    cores = worker_count()
     global _work
     _work = work
     try:
@@ -165,8 +165,7 @@ class Background(Generic[R]):
 
     def __init__(self, work: Callable[[], R], wanted: bool = True) -> None:
         self.process: multiprocessing.process.BaseProcess | None = None
-        forking = "fork" in multiprocessing.get_all_start_methods()
-        if not wanted or worker_count() < 2 or not forking:
+        if not wanted or not _forking():
             return
         context = multiprocessing.get_context("fork")
         self.receiving, sending = context.Pipe(duplex=False)
@@ -212,6 +211,11 @@ class _Done(Generic[R]):
 
     def get(self) -> R:
         return self.result
+
+
+def _forking() -> bool:
+    """Whether work can be shared with forked processes: more than one core, and fork."""
+    return worker_count() > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def worker_count() -> int:
