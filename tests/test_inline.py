@@ -1,0 +1,81 @@
+"""Python-Markdown's inline patterns, prechecked (frostpage.inline): the same HTML as
+Python-Markdown's own inline processor gives, on text made of what those patterns need."""
+
+from __future__ import annotations
+
+import os
+
+import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from frostpage.config import MarkdownSettings
+from frostpage.inline import NEEDS, Prechecked, QuickInline
+from frostpage.markup import EXTENSION_CONFIGS, EXTENSIONS, Renderer
+from frostpage.mathml import MathExtension
+
+# What the prechecked patterns look for, and what stands beside it in real pages.
+PIECES = [
+    "`", "``", "\\", "\\\\", "$", "$$", "\\(", "\\)", "@", ".", "-", "_", "+", "://", "http",
+    "https://", "ftp://", "www.", "WwW.", "a", "x", "1", " ", "  ", "\n", "\n\n", "*", "(",
+    "[", "]", "mail", "example.org", "<", ">", "~", "^", "=", ":", "!",
+]  # fmt: skip
+text = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
+
+
+def converter(quick: bool) -> tuple[markdown.Markdown, MathExtension]:
+    extensions = [e for e in EXTENSIONS if quick or not isinstance(e, QuickInline)]
+    math = MathExtension()
+    md = markdown.Markdown(
+        extensions=[*extensions, math], extension_configs=EXTENSION_CONFIGS, output_format="html"
+    )
+    return md, math
+
+
+QUICK, PLAIN = converter(True), converter(False)
+
+
+def convert(pair: tuple[markdown.Markdown, MathExtension], source: str) -> tuple[str, list]:
+    md, math = pair
+    math.converter.errors = []
+    md.reset()
+    return md.convert(source), [str(error) for error in math.converter.errors]
+
+
+# INLINE_EXAMPLES=5000 make test tries harder.
+@settings(max_examples=int(os.environ.get("INLINE_EXAMPLES", 400)), deadline=None, database=None)
+@given(source=text)
+def test_prechecked_patterns_give_what_python_markdown_gives(source):
+    assert convert(QUICK, source) == convert(PLAIN, source)
+
+
+def test_each_prechecked_pattern_still_matches_where_it_should():
+    source = (
+        "A `span` and \\\\`escaped`, $x^2$ and \\(y\\), $$z$$, "
+        "ann@example.org, https://example.org/a, ftp://example.org and WWW.example.org."
+    )
+    html, errors = convert(QUICK, source)
+    assert html == convert(PLAIN, source)[0]
+    assert errors == []
+    assert html.count("<code>") == 2
+    assert html.count("<math") == 3
+    assert html.count('<a href="&#109;&#97;&#105;&#108;&#116;&#111;&#58;') == 1  # mailto:
+    assert 'href="https://example.org/a"' in html
+    assert 'href="ftp://example.org"' in html
+    assert 'href="http://WWW.example.org"' in html
+
+
+def test_a_page_s_converter_prechecks_every_pattern_it_knows_and_has_the_site_s_own():
+    """Each pattern of NEEDS is one a page's converter has (a library that changes one
+    fails here), each is prechecked, and the patterns of the site's own extensions,
+    registered after frostpage's, are tried too."""
+    renderer = Renderer(MarkdownSettings(extensions=["pymdownx.keys"]))
+    rendered = renderer.render("Press ++ctrl+c++ at `x`.", "a.md", 1, lambda source: None)
+    assert '<kbd class="key-control">Ctrl</kbd>' in rendered.html
+    assert "<code>x</code>" in rendered.html
+    patterns = renderer._markdown.treeprocessors["inline"].inlinePatterns
+    assert "keys" in {type(p).__module__.rsplit(".", 1)[-1] for p in patterns}
+    prechecked = [
+        p.compiled_re.regex.pattern for p in patterns if isinstance(p.compiled_re, Prechecked)
+    ]
+    assert sorted(prechecked) == sorted(NEEDS)
