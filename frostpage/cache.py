@@ -26,6 +26,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from . import frontmatter, images, languages, markup, page, search, snippets
 from .config import Settings
 from .errors import SiteError
@@ -173,7 +175,7 @@ class CachedRenderer:
                 row = database.execute("SELECT value FROM pages WHERE key = ?", (key,)).fetchone()
                 if row is None:
                     return None
-                value = json.loads(row[0])
+                value = orjson.loads(row[0])  # a URL's page, for each URL written
                 return Rendered(
                     html=value["html"],
                     toc_html=value["toc_html"],

@@ -168,6 +168,9 @@ class Site:
     _tag_members: dict[int, tuple[frozenset[int], list[int]]] = field(
         init=False, repr=False, default_factory=dict
     )
+    _tag_pairs: dict[tuple[int, int], frozenset[int]] = field(
+        init=False, repr=False, default_factory=dict
+    )
     # endpoint → the values of its URLs in this language (urls.exists), listed when asked.
     known_urls: dict[str, set[frozenset[tuple[str, Any]]]] = field(
         init=False, repr=False, default_factory=dict
@@ -376,9 +379,12 @@ class Site:
         groups = [self.tags_of(post)] + [
             self.terms_of(post, name) for name in self.settings.taxonomies
         ]
-        members = [self._members(tag) for group in groups for tag in group]
+        tags = [tag for group in groups for tag in group]
+        members = [self._members(tag) for tag in tags]
         sets = [found for found, _ in members]
-        pairs = {(a, b): sets[a] & sets[b] for a, b in combinations(range(len(sets)), 2)}
+        pairs = {
+            (a, b): self._shared(tags[a], tags[b]) for a, b in combinations(range(len(tags)), 2)
+        }
         chosen: list[int] = []
         taken = {self._post_index.get(id(post), -1)}
         for level in range(len(sets), 0, -1):  # posts in at least ``level`` of the groups
@@ -408,6 +414,15 @@ class Site:
             places = (self._post_index.get(id(other)) for other in tag.posts)
             order = sorted(place for place in places if place is not None)
             found = self._tag_members[id(tag)] = (frozenset(order), order)
+        return found
+
+    def _shared(self, first: Tag, second: Tag) -> frozenset[int]:
+        """The places in ``posts`` of the posts in both of two tags or terms; computed once
+        per pair, which thousands of posts may share."""
+        key = (id(first), id(second)) if id(first) < id(second) else (id(second), id(first))
+        found = self._tag_pairs.get(key)
+        if found is None:
+            found = self._tag_pairs[key] = self._members(first)[0] & self._members(second)[0]
         return found
 
     def neighbours(self, post: Page) -> tuple[Page | None, Page | None]:

@@ -189,9 +189,17 @@ class NavItem:
         of thousands of pages would make every page of it that long), and the current one."""
         if len(self.children) <= SIDEBAR_LIMIT:
             return self.children
-        shown = self.children[:SIDEBAR_LIMIT]
-        shown += [child for child in self.children[SIDEBAR_LIMIT:] if child.contains(current)]
-        return shown
+        return self.children[:SIDEBAR_LIMIT] + self._beyond_limit.get(current, [])
+
+    @functools.cached_property
+    def _beyond_limit(self) -> dict[str, list[NavItem]]:
+        """Each URL under the entries past SIDEBAR_LIMIT → those entries, in order: each page
+        of a section of thousands asks which holds it."""
+        holders: dict[str, list[NavItem]] = {}
+        for child in self.children[SIDEBAR_LIMIT:]:
+            for url in child.urls:
+                holders.setdefault(url, []).append(child)
+        return holders
 
     @property
     def hidden(self) -> int:

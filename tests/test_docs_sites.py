@@ -15,6 +15,7 @@ from test_theme import AXE, axe_violations, nu_errors, serving
 
 from frostpage import build
 from frostpage.errors import SiteError, SiteErrors
+from frostpage.sections import SIDEBAR_LIMIT
 from frostpage.starter import create_site
 
 # A documentation three sections deep, a folder without an index page, a page at the top
@@ -89,6 +90,30 @@ def test_a_folder_is_a_section_that_lists_its_pages_and_subsections(docs_site: P
     assert texts(advanced, "h1") == ["Advanced"]
     assert texts(advanced, ".section-list > li > a") == ["Tuning"]
     assert "/docs/guides/advanced/" in (built / "sitemap.xml").read_text("utf-8")
+
+
+def test_a_sidebar_of_a_section_of_thousands_lists_the_first_and_the_current(tmp_path):
+    """Past SIDEBAR_LIMIT entries, a sidebar lists the first ones, the entry that holds the
+    page (a page, or a sub-section with the page under it), and a link to the section."""
+    files = {"content/ref/index.md": "---\ntitle: Reference\n---\nAll of it.\n"}
+    for n in range(SIDEBAR_LIMIT + 30):
+        files[f"content/ref/p{n:03}.md"] = f"---\ntitle: P{n:03}\nweight: {n}\n---\nText.\n"
+    files["content/ref/zz/_index.md"] = "---\ntitle: Zz\nweight: 999\n---\nMore.\n"
+    files["content/ref/zz/deep.md"] = "---\ntitle: Deep\n---\nBelow.\n"
+    built = build(write(tmp_path / "site", files)).destination
+
+    def sidebar(url: str) -> list[str]:
+        return texts(parse(built, url), "nav.docs-nav > ul > li > a, nav.docs-nav > ul > li > span")
+
+    first = [f"P{n:03}" for n in range(SIDEBAR_LIMIT)]
+    assert sidebar("ref/p005") == [*first, "All pages of Reference…"]
+    assert sidebar(f"ref/p{SIDEBAR_LIMIT + 20:03}") == [
+        *first,
+        f"P{SIDEBAR_LIMIT + 20:03}",
+        "All pages of Reference…",
+    ]
+    assert sidebar("ref/zz/deep") == [*first, "Zz", "All pages of Reference…"]
+    assert texts(parse(built, "ref/zz/deep"), "nav.docs-nav a[aria-current=page]") == ["Deep"]
 
 
 def test_the_sidebar_shows_the_tree_with_the_current_page_marked(docs_site: Path) -> None:
