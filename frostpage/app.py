@@ -70,7 +70,8 @@ def create_app(
         app.jinja_env.undefined = jinja2.StrictUndefined
     # Whatever a template prints, from pages, settings or data, is a valid document.
     app.jinja_env.finalize = lambda value: printable(value) if isinstance(value, str) else value
-    files = ContentFiles(app, settings, PageCache(root / CACHE_FOLDER, settings), keep_bodies=dev)
+    cache = PageCache(root / CACHE_FOLDER, settings)
+    files = ContentFiles(app, settings, cache, keep_bodies=dev, on_every_core=not dev)
     renderer = CachedRenderer(
         Renderer(settings.markdown, settings.base_path, root, settings.images),
         root / CACHE_FOLDER,

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 from stat import S_ISREG
+from typing import NamedTuple
 
 from flask import Flask
 from flask_flatpages import FlatPages
@@ -21,7 +22,16 @@ from .cache import PageCache
 from .config import Settings
 from .errors import SiteError
 from .page import BODY_ATTRIBUTES, Origin, Page, parse_page, url_for_source
+from .parallel import in_workers
 from .paths import MARKDOWN_SUFFIXES, escapes, file_version, link_problem
+
+
+class _Unread(NamedTuple):
+    """A file of content/ to read: its name under content/, its path, and its version."""
+
+    source: str
+    filename: str
+    key: tuple[int, ...]
 
 
 class ContentFiles(FlatPages):
@@ -33,10 +43,16 @@ class ContentFiles(FlatPages):
     """
 
     def __init__(
-        self, app: Flask, settings: Settings, cache: PageCache, keep_bodies: bool = True
+        self,
+        app: Flask,
+        settings: Settings,
+        cache: PageCache,
+        keep_bodies: bool = True,
+        on_every_core: bool = False,
     ) -> None:
         self.settings = settings
         self.keep_bodies = keep_bodies  # else each body is read from its file when needed
+        self.on_every_core = on_every_core  # a build's: files are read in forked workers
         self.project = Path(app.root_path)
         super().__init__(app)
         # content/ itself a link out of the project: reported, and none of it is read.
@@ -53,6 +69,14 @@ class ContentFiles(FlatPages):
     def _load_file(
         self, path: str, filename: str, rel_path: str, is_link: bool | None = None
     ) -> Page | None:
+        found = self._look(path, filename, rel_path, is_link)
+        return self._kept(found, self._read(found)) if isinstance(found, _Unread) else found
+
+    def _look(
+        self, path: str, filename: str, rel_path: str, is_link: bool | None = None
+    ) -> Page | _Unread | None:
+        """The page of a file as the cache has it, or what reading it needs; None for a
+        file that is no page (an editor's, a link out of the project, not a plain file)."""
         name = os.path.basename(filename)
         if name.startswith((".", "#", "~")):
             return None  # editors' lock and backup files
@@ -68,23 +92,33 @@ class ContentFiles(FlatPages):
                 if not S_ISREG(stat.st_mode):
                     return None  # reported with the other files of content/; never read
                 key = file_version(stat)
-            cached = self._file_cache.get(filename)
-            if cached and cached[1] == key:
-                return cached[0]
-            data = Path(filename).read_bytes()
         except OSError as error:
             return _broken_page(source, None, f"cannot be read: {error.strerror}")
+        cached = self._file_cache.get(filename)
+        if cached and cached[1] == key:
+            return cached[0]
+        return _Unread(source, filename, key)
+
+    def _read(self, unread: _Unread) -> tuple[Page, bool]:
+        """A file read and parsed, and whether it was (a page naming why not is not kept in
+        the cache); changes nothing here, so that workers can do it."""
+        source, filename, key = unread
+        try:
+            data = Path(filename).read_bytes()
+        except OSError as error:
+            return _broken_page(source, None, f"cannot be read: {error.strerror}"), False
         try:
             text = data.decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
-            return _broken_page(
-                source, line, "is not UTF-8 text", "save the file with the UTF-8 encoding"
-            )
+            hint = "save the file with the UTF-8 encoding"
+            return _broken_page(source, line, "is not UTF-8 text", hint), False
         try:
             page = parse_page(text, source, self.settings)
         except Exception as error:  # a case no check foresaw: still the file's own error
-            return _broken_page(source, None, f"cannot be read: {type(error).__name__}: {error}")
+            message = f"cannot be read: {type(error).__name__}: {error}"
+            return _broken_page(source, None, message), False
+        cached = self._file_cache.get(filename)
         page = _with_new_body(cached[0] if cached else None, page)
         body = page.body
         # Where its body can be read again: the end of the file's text, as it always is.
@@ -92,9 +126,15 @@ class ContentFiles(FlatPages):
         if not self.keep_bodies:
             page.forget_body()
         page.metadata_digest  # noqa: B018 (computed now, to be kept in the page cache)
-        self._file_cache[filename] = (page, key)
-        self.parsed += 1
-        self._unsaved += 1
+        return page, True
+
+    def _kept(self, unread: _Unread, read: tuple[Page, bool]) -> Page:
+        """A file's page as ``_read`` gave it, kept in the cache when it was parsed."""
+        page, parsed = read
+        if parsed:
+            self._file_cache[unread.filename] = (page, unread.key)
+            self.parsed += 1
+            self._unsaved += 1
         return page
 
     @cached_property
@@ -102,7 +142,7 @@ class ContentFiles(FlatPages):
         """Every Markdown file of content/, by its path without suffix, as FlatPages walks
         them; but two files of one page (a.md and a.markdown) are an error naming both,
         where FlatPages raises ValueError."""
-        pages: dict[str, Page | None] = {}
+        pages: dict[str, Page | _Unread | None] = {}
 
         def walk(folder: str, prefix: str) -> None:
             """As os.walk goes (a folder's files, then its folders, by name; a link to a
@@ -133,14 +173,25 @@ class ContentFiles(FlatPages):
                         prefix + entry.name, None, f"content/{other} is the same page", "keep one"
                     )
                     continue
-                pages[key] = self._load_file(
-                    key, entry.path, prefix.rstrip("/"), entry.is_symlink()
-                )
+                pages[key] = self._look(key, entry.path, prefix.rstrip("/"), entry.is_symlink())
             for entry in folders:
                 walk(entry.path, f"{prefix}{entry.name}/")
 
         walk(self.root, "")
-        return pages
+        unread = {key: found for key, found in pages.items() if isinstance(found, _Unread)}
+        # Files the cache has never seen are read on every core, in a build; one the cache
+        # has an older page of, here: the page the model holds may be kept (_with_new_body).
+        new = [key for key, found in unread.items() if found.filename not in self._file_cache]
+        read: dict[str, tuple[Page, bool]] = {}
+        if self.on_every_core:
+            for part in in_workers(lambda keys: [(k, self._read(unread[k])) for k in keys], new):
+                read.update(part)
+        return {
+            key: self._kept(found, read.get(key) or self._read(found))
+            if isinstance(found, _Unread)
+            else found
+            for key, found in pages.items()
+        }
 
     def update(self, paths: Iterable[Path]) -> bool:
         """Read again only these changed files of content/ (the watcher names them).

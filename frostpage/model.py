@@ -555,6 +555,8 @@ def build_site(
     errors: list[SiteError] = []
     translations: dict[str, dict[str, Page]] = {}
     for page in published:
+        if not page.key:  # a file that could not be read: its own error says so
+            continue
         other = translations.setdefault(page.key, {}).setdefault(page.language, page)
         if other is not page:
             errors.append(

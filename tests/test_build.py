@@ -549,3 +549,49 @@ def test_an_error_while_writing_on_every_core_is_reported_as_in_one_process(writ
         build(root)
     assert [error.path for error in caught.value.errors] == ["templates/post.html"]
     assert "'missing' is undefined" in str(caught.value)
+
+
+@pytest.mark.parametrize("cores", [1, 2])  # files read here, or in workers
+def test_files_read_on_every_core_give_the_pages_and_errors_one_process_gives(
+    write_site, monkeypatch, cores
+):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    posts = {
+        f"content/posts/p{n:02}.md": f"---\ntitle: Post {n}\ndate: 2025-01-{n % 28 + 1:02}\n---\nText {n}.\n"
+        for n in range(80)
+    }
+    bad = {
+        "content/posts/p10.md": "---\ntitle: [unclosed\ndate: 2025-01-01\n---\nText.\n",
+        "content/posts/p20.md": None,
+        "content/posts/p30.markdown": "---\ntitle: Twice\ndate: 2025-01-01\n---\nText.\n",
+    }
+    root = write_site({**posts, **bad}, sample=False)
+    (root / "content/posts/p20.md").write_bytes(b"---\ntitle: Caf\xe9\n---\n")
+    with pytest.raises(SiteErrors) as raised:
+        build(root)
+    assert len(raised.value.errors) == 3
+    messages = [str(error) for error in raised.value.errors]
+    assert messages[0].startswith("content/posts/p10.md:2: invalid YAML in front matter")
+    assert messages[1].startswith("content/posts/p20.md:2: is not UTF-8 text")
+    # Neither file that could not be read is taken for a translation of the other.
+    assert messages[2].startswith("content/posts/p30.md: content/posts/p30.markdown is the same")
+    for name in bad:
+        (root / name).unlink()
+    (root / "content/posts/p10.md").write_text(posts["content/posts/p10.md"], "utf-8")
+    result = build(root)
+    built = root / "build/posts"
+    assert sorted(path.name for path in built.glob("p[0-9]*")) == [
+        f"p{n:02}" for n in range(80) if n != 20
+    ]
+    assert "Text 41." in (built / "p41/index.html").read_text("utf-8")
+    assert "<title>Post 10" in (built / "p10/index.html").read_text("utf-8")
+    # The pages read in workers were kept in the cache: the next start parses again only
+    # the two the cache had not seen when it was last written (it is written after a build
+    # that parsed one page in twenty or more).
+    app = create_app(root, dev=True)  # reads every file here, each parse counted
+    with app.app_context():
+        from frostpage.state import site_state
+
+        files = site_state(app).files
+        assert len(files.all()) == 79 and files.parsed <= 2
+    assert result.pages >= 79
