@@ -1,6 +1,6 @@
 """Python-Markdown's inline patterns, tried where they could match and nowhere else.
 
-Python-Markdown tries every inline pattern on every piece of text of a page, and a third
+Python-Markdown tries every inline pattern on every piece of text of a page, and a fifth
 of a page's conversion went to a few regular expressions that start with a lookbehind
 (code spans, math, bare e-mail addresses and URLs): those are tried at every position of
 the text, where the others jump to the character they start with. Each of them can only
