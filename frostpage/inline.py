@@ -25,8 +25,8 @@ from pymdownx.magiclink import RE_LINK, RE_MAIL
 from .mathml import DISPLAYED_INLINE, INLINE
 
 # A pattern's source → what any match of it holds, at or after where it starts (in what it
-# takes or what it looks ahead at). Pinned by tests/test_contracts.py: a library that
-# changes one of these patterns leaves it tried everywhere, as before.
+# takes or what it looks ahead at). A library that changes one of these patterns leaves it
+# tried everywhere, as before, and fails tests/test_inline.py, which expects them all.
 NEEDS = {
     BACKTICK_RE: "`",  # `code`, and the backslashes escaping a backtick
     INLINE: r"\$|\\\(",  # $math$, \(math\)
