@@ -13,6 +13,7 @@ from PIL import Image
 from sitecheck import parse, tree, unresolved_links
 
 from frostpage import SiteError, SiteErrors, build, create_app
+from frostpage.state import site_state
 
 BASE_URL = "https://example.org/"
 
@@ -590,8 +591,6 @@ def test_files_read_on_every_core_give_the_pages_and_errors_one_process_gives(
     # that parsed one page in twenty or more).
     app = create_app(root, dev=True)  # reads every file here, each parse counted
     with app.app_context():
-        from frostpage.state import site_state
-
         files = site_state(app).files
         assert len(files.all()) == 79 and files.parsed <= 2
     assert result.pages >= 79
