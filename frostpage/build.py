@@ -420,7 +420,7 @@ def _write_index(
     """Write an index's ``files`` into ``output``'s ``folder``, but (when ``keeping``) keep
     those that are as the previous build's, most after an edit; return their names, and
     those written."""
-    names, written = set(), set()
+    names, written, made = set(), set(), set()
     for name, data in files:
         names.add(name)
         relative = f"{folder}/{name}"
@@ -428,7 +428,9 @@ def _write_index(
             output.keep(relative)
             continue
         path = output.staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in made:  # a folder for a hundred thousand pages/N.json
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
         path.write_bytes(data)
         written.add(name)
     return names, written

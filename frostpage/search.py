@@ -204,10 +204,13 @@ def index_files(found: Iterable[Document], made: list[Made]) -> Iterator[tuple[s
         words_of_it = document.words()
         yield _page_file(number, document, words_of_it)
         for word, counted in _counts(words_of_it, document.title).items():
-            postings.setdefault(word, array("I")).extend((number, counted))
+            pages = postings.get(word)
+            if pages is None:
+                pages = postings[word] = array("I")
+            pages.append(number)
+            pages.append(counted)
         lengths.append(_length(words_of_it))
-    average = _average(lengths)
-    norms = [_norm(length, average) for length in lengths]
+    scores = _Scores(_average(lengths))
     chunks: list[tuple[str, str]] = []
     taken: set[str] = set()
     cutter = _Cutter()
@@ -222,9 +225,12 @@ def index_files(found: Iterable[Document], made: list[Made]) -> Iterator[tuple[s
 
     for word in sorted(postings):
         pages = postings.pop(word)
-        flat: list[int] = []
-        for number, counted in zip(pages[::2], pages[1::2], strict=True):
-            flat += (number, _score(counted, norms[number]))
+        numbers = pages[::2]
+        # page, score, page, score…: each score looked up by the page's count and length.
+        flat = [0] * len(pages)
+        flat[::2] = numbers
+        counted_and_length = zip(pages[1::2], map(lengths.__getitem__, numbers), strict=True)
+        flat[1::2] = map(scores.__getitem__, counted_and_length)
         if chunk := cutter.add(word, flat):
             yield close(chunk)
     if chunk := cutter.rest():
@@ -390,6 +396,21 @@ def _score(counted: int, norm: float) -> int:
     tf = counted & ~IN_TITLE
     score = tf * (K1 + 1) / (tf + norm) + (TITLE_BONUS if counted & IN_TITLE else 0)
     return max(1, round(score * 100))
+
+
+class _Scores(dict[tuple[int, int], int]):
+    """A page's score for a word, by the word's count in it and the page's length: worked
+    out once for each pair (a few tens of thousands on a hundred thousand pages), not once
+    for each of the pages' thirteen million words."""
+
+    def __init__(self, average: float) -> None:
+        super().__init__()
+        self.average = average
+
+    def __missing__(self, key: tuple[int, int]) -> int:
+        counted, length = key
+        score = self[key] = _score(counted, _norm(length, self.average))
+        return score
 
 
 class _Cutter:
