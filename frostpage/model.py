@@ -617,7 +617,10 @@ def _tags(posts: list[Page], taxonomy: str | None = None) -> list[Tag]:
             slug = slugify(name) or ("term" if taxonomy else "tag")
             if slug not in seen:
                 seen.add(slug)
-                tags.setdefault(slug, Tag(name, slug, [])).posts.append(post)
+                tag = tags.get(slug)
+                if tag is None:  # a Tag for each tag, not for each post's tag
+                    tag = tags[slug] = Tag(name, slug, [])
+                tag.posts.append(post)
     return sorted(tags.values(), key=lambda tag: (tag.name.casefold(), tag.slug))
 
 
