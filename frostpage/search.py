@@ -400,8 +400,8 @@ def _score(counted: int, norm: float) -> int:
 
 class _Scores(dict[tuple[int, int], int]):
     """A page's score for a word, by the word's count in it and the page's length: worked
-    out once for each pair of them (61,000 on a hundred thousand pages), not for each word
-    of each page (thirteen million)."""
+    out once for each pair of them (about 61,000 on make bench's 100,000 pages), not for
+    each word of each page (thirteen million)."""
 
     def __init__(self, average: float) -> None:
         super().__init__()
