@@ -291,15 +291,16 @@ def patched_files(
     average = _average(lengths)
     if average != _average(before.lengths):
         return None
-    norms = {number: _norm(lengths[number], average) for number in changed}
+    scores = _Scores(average)
     # The words whose page list changes: a word a changed page gained or lost, or whose
     # score in it moved (an edit that adds a sentence leaves most scores as they were).
     affected: set[str] = set()
     for number in changed:
-        old, new, norm = formerly[number], counts[number], _norm(before.lengths[number], average)
+        old, new = formerly[number], counts[number]
+        length_before, length = before.lengths[number], lengths[number]
         for word in old.keys() | new.keys():
             was, now = old.get(word), new.get(word)
-            if was is None or now is None or _score(was, norm) != _score(now, norms[number]):
+            if was is None or now is None or scores[was, length_before] != scores[now, length]:
                 affected.add(word)
     firsts = [first for first, _ in before.chunks]
     touched: dict[int, list[str]] = {}
@@ -319,7 +320,7 @@ def patched_files(
                 if counted is None and there:
                     del pages[place], flat[2 * place : 2 * place + 2]
                 elif counted is not None:
-                    score = _score(counted, norms[number])
+                    score = scores[counted, lengths[number]]
                     if there:
                         flat[2 * place + 1] = score
                     else:

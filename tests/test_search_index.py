@@ -118,6 +118,20 @@ def test_one_edit_rewrites_only_the_files_that_hold_its_words() -> None:
         assert {name: expected[name] for name in changed} == changed
 
 
+def test_a_page_s_score_for_a_word_is_bm25_without_rarity_plus_a_title_bonus() -> None:
+    """Worked out by hand (k1 1.2, b 0.75, average length 2, hundredths): both passes
+    share the scoring, so the patch's test alone could not see it drift."""
+    files, _ = full([document(0, "Fruit", "apple apple pear"), document(1, "Pear", "pear")])
+    chunk = {}
+    for name, data in files.items():
+        if name.startswith("words/"):
+            chunk.update(json.loads(data))
+    # apple in page 0 (length 3): 2 × 2.2 / (2 + 1.2 × (0.25 + 0.75 × 3 / 2)) = 1.21
+    # pear in page 0: 1 × 2.2 / (1 + 1.65) = 0.83; in page 1 (length 1, its title):
+    # 2.2 / (1 + 1.2 × (0.25 + 0.75 / 2)) + 2 = 3.26; fruit, only in page 0's title: 2
+    assert chunk == {"apple": [0, 121], "pear": [0, 83, 1, 326], "fruit": [0, 200]}
+
+
 def test_pages_that_come_or_go_make_the_index_anew() -> None:
     old = [document(n, f"Page {n}", "w1 w2") for n in range(5)]
     before = full(old)
