@@ -38,11 +38,19 @@ def site_error(error: SiteError | SiteErrors) -> tuple[str, int]:
     return render_error_page(errors, Path(current_app.root_path)), 500
 
 
-def show_data_errors() -> None:
-    """A malformed data file is shown on every page of the preview until it is fixed."""
-    errors = site_state(current_app).data_errors
-    if errors and not request.path.startswith("/static/"):
-        raise SiteErrors(errors)
+def show_site_errors() -> tuple[str, int] | None:
+    """What stops a build of the whole site is shown on every page of the preview until it
+    is fixed: a malformed data file, and what the consistency checks find (two pages with
+    one URL, a URL of the engine's, an alias or image that cannot be). The checks run at
+    the first request after the model was made again, a front matter or file changed."""
+    state = site_state(current_app)
+    if request.path.startswith("/static/"):
+        return None
+    errors = state.data_errors + state.site.shared.conflicts
+    if not errors:
+        return None
+    current_app.logger.error("%s", SiteErrors(errors))
+    return render_error_page(errors, Path(current_app.root_path), whole_site=True), 500
 
 
 def unexpected_error(error: Exception) -> Any:
@@ -76,13 +84,18 @@ def template_error(error: jinja2.TemplateError) -> tuple[str, int]:
     return site_error(converted)
 
 
-def render_error_page(errors: list[SiteError], root: Path) -> str:
+def render_error_page(errors: list[SiteError], root: Path, whole_site: bool = False) -> str:
     """A page built without the site's templates, which may be the broken part.
 
-    Each error comes with a few lines of its file around the line it names.
+    Each error comes with a few lines of its file around the line it names. An error of
+    the ``whole_site`` (its settings, data, two pages with one URL) shows on every page.
     """
     text = "\n\n".join(str(error) + source_excerpt(error, root) for error in errors)
-    return ERROR_PAGE.substitute(errors=escape(text))
+    if whole_site:
+        heading, rest = "The site has an error", "Until then every page shows it."
+    else:
+        heading, rest = "This page has an error", "The rest of the site is still served."
+    return ERROR_PAGE.substitute(errors=escape(text), heading=heading, rest=rest)
 
 
 def source_excerpt(error: SiteError, root: Path, context: int = 2) -> str:

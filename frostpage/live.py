@@ -250,6 +250,6 @@ def _error_app(error: SiteError | SiteErrors, root: Path) -> Flask:
     @app.route("/<path:path>")
     def broken(path: str) -> tuple[str, int]:
         errors = error.errors if isinstance(error, SiteErrors) else [error]
-        return render_error_page(errors, root), 500
+        return render_error_page(errors, root, whole_site=True), 500
 
     return app

@@ -59,7 +59,7 @@ def register(app: Flask) -> None:
         app.after_request(finish_for_publishing)
     if app.config["FROSTPAGE_DEV"]:
         app.before_request(refresh_in_dev)
-        app.before_request(error_pages.show_data_errors)
+        app.before_request(error_pages.show_site_errors)
         app.after_request(allow_cross_origin)
 
 

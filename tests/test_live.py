@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+from markupsafe import escape
 from werkzeug.test import Client
 
 from frostpage import build
+from frostpage.errors import SiteErrors
 from frostpage.live import LIVE_PREFIX, LivePreview
 
 
@@ -70,11 +73,43 @@ def test_error_page_shows_file_line_and_source_around_it(site_root):
     source.write_text("---\ntitle: About\ndraft: maybe\nweight: 1\n---\nBody\n", "utf-8")
     preview.apply({str(source)})
     response = Client(preview).get("/about/")
-    assert response.status_code == 500
+    assert response.status_code == 500 and "This page has an error" in response.text
     assert "content/about.md:3: &#39;draft&#39; must be true or false" in response.text
     assert "&gt; 3 | draft: maybe" in response.text
     assert "  2 | title: About" in response.text
     assert f"{LIVE_PREFIX}live.js" in response.text  # so the page comes back by itself once fixed
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "error"),
+    [
+        ("url: /about/", "content/other.md: its URL /about/ is also the URL of content/about.md"),
+        ("url: /tags/", "content/other.md: its URL /tags/ is reserved for the list of tags"),
+        ("aliases: [/about/]", "content/other.md:3: alias '/about/' is also the URL of"),
+        ("image: missing.png", "content/other.md:3: image 'missing.png' not found"),
+    ],
+)
+def test_what_stops_a_build_of_the_site_shows_on_every_page_until_fixed(
+    site_root, front_matter, error
+):
+    preview = preview_of(site_root)
+    client = Client(preview)
+    other = site_root / "content/other.md"
+    other.write_text(f"---\ntitle: Other\n{front_matter}\n---\nBody.\n", "utf-8")
+    preview.apply({str(other)})
+    with pytest.raises(SiteErrors) as caught:
+        build(site_root)
+    assert str(caught.value.errors[0]).startswith(error)
+    for path in ("/", "/posts/", "/sitemap.xml"):
+        shown = client.get(path)
+        assert shown.status_code == 500
+        assert "The site has an error" in shown.text and escape(error) in shown.text
+        assert f"{LIVE_PREFIX}live.js" in shown.text
+    with client.get("/static/css/site.css") as stylesheet:
+        assert stylesheet.status_code == 200
+    other.write_text("---\ntitle: Other\n---\nBody.\n", "utf-8")
+    preview.apply({str(other)})
+    assert client.get("/").status_code == 200
 
 
 def test_a_broken_config_is_shown_then_recovered_without_restart(site_root):
@@ -87,6 +122,7 @@ def test_a_broken_config_is_shown_then_recovered_without_restart(site_root):
     broken = client.get("/")
     assert broken.status_code == 500
     assert "site/config.toml:" in broken.text and "posts_per_page" in broken.text
+    assert "The site has an error" in broken.text
     config.write_text(good.replace('title = "Test site"', 'title = "Renamed site"'), "utf-8")
     preview.apply({str(config)})
     assert "Renamed site" in client.get("/").text
