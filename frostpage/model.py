@@ -611,15 +611,16 @@ def build_site(
 def _tags(posts: list[Page], taxonomy: str | None = None) -> list[Tag]:
     """The posts' tags (or their terms of ``taxonomy``), each with its posts."""
     tags: dict[str, Tag] = {}
+    slugs: dict[str, str] = {}  # each name's
     for post in posts:
-        seen: set[str] = set()  # 'Python' and 'python' are one tag
         for name in post.terms.get(taxonomy, ()) if taxonomy else post.tags:
-            slug = slugify(name) or ("term" if taxonomy else "tag")
-            if slug not in seen:
-                seen.add(slug)
-                tag = tags.get(slug)
-                if tag is None:  # a Tag for each tag, not for each post's tag
-                    tag = tags[slug] = Tag(name, slug, [])
+            slug = slugs.get(name)
+            if slug is None:
+                slug = slugs[name] = slugify(name) or ("term" if taxonomy else "tag")
+            tag = tags.get(slug)
+            if tag is None:  # a Tag for each tag, not for each post's tag
+                tags[slug] = Tag(name, slug, [post])
+            elif tag.posts[-1] is not post:  # 'Python' and 'python' are one tag
                 tag.posts.append(post)
     return sorted(tags.values(), key=lambda tag: (tag.name.casefold(), tag.slug))
 

@@ -108,11 +108,13 @@ def test_drafts_and_future_posts_are_left_out_unless_asked():
 def test_tags_group_posts_by_slug():
     site = site_of(
         page("posts/a.md", "---\ntitle: A\ndate: 2024-01-01\ntags: [Web Dev, python]\n---\n"),
-        page("posts/b.md", "---\ntitle: B\ndate: 2024-02-01\ntags: [Python]\n---\n"),
+        page("posts/b.md", "---\ntitle: B\ndate: 2024-02-01\ntags: [Python, web-dev]\n---\n"),
+        page("posts/c.md", "---\ntitle: C\ndate: 2024-03-01\ntags: [PYTHON, Python, x]\n---\n"),
     )
     assert [(tag.name, tag.slug, [p.title for p in tag.posts]) for tag in site.tags] == [
-        ("Python", "python", ["B", "A"]),  # spelled as in the newest post
-        ("Web Dev", "web-dev", ["A"]),
+        ("PYTHON", "python", ["C", "B", "A"]),  # spelled as in the newest post, once each
+        ("web-dev", "web-dev", ["B", "A"]),
+        ("x", "x", ["C"]),
     ]
 
 
