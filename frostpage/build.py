@@ -400,7 +400,8 @@ def _index(
                 return (destination / folder / name).read_bytes()
 
             blog = i18n.translations(language.language.code, themes).ugettext("Blog")
-            found = search.documents(language, words_of_page, blog, before)
+            same = loaded.unchanged is not None  # the last build's fingerprint
+            found = search.documents(language, words_of_page, blog, before, same)
             files = search.updated_files(found, before, read, words_before, made_now)
             given, new = _write_index(files, output, folder, keeping=previous is not None)
             fresh.update(f"{folder}/{name}" for name in new)
