@@ -9,6 +9,7 @@ import inspect
 import markdown
 import pymdownx.highlight
 import pytest
+from conftest import BASE_CONFIG
 from flask import Flask, url_for
 from flask_flatpages import FlatPages
 from flask_frozen import Freezer
@@ -105,10 +106,15 @@ def test_arithmatex_takes_frostpage_pattern_and_marks_math_for_it():
     assert "$5 and $10" in html
 
 
-def test_paths_are_put_in_rules_as_frozen_flask_and_url_for_would(write_site, tmp_path):
-    """The freezer (path_urls) and the sitemap (url_builder) skip url_for for pages, files
-    and aliases: each URL must be what Frozen-Flask's own loop, or url_for, makes of the
-    same values, under a base URL with a path."""
+@pytest.mark.parametrize("prefix_default", [False, True])
+def test_the_model_s_urls_are_what_frozen_flask_and_url_for_would_make(
+    write_site, tmp_path, prefix_default
+):
+    """The freezer (model_paths) and the sitemap (url_builder) skip url_for for pages,
+    files and aliases, and the freezer builds the other URLs without it: each URL must be
+    what Frozen-Flask's own loop, or url_for, makes of the same values, under a base URL
+    with a path, in every language (the default one under its prefix too), for tags and
+    terms whose names are not ASCII."""
     from frostpage.app import create_app
     from frostpage.freezer import SiteFreezer
     from frostpage.state import site_state
@@ -119,7 +125,12 @@ def test_paths_are_put_in_rules_as_frozen_flask_and_url_for_would(write_site, tm
         {
             "content/odd.md": f'---\nurl: "{odd}"\naliases: ["/old b/ü&x.html"]\n---\nOdd.\n',
             "content/files/a b&c é+.txt": "text\n",
-        }
+            "content/posts/p.fr.md": "---\ntitle: P\ndate: 2025-01-02\ntags: [Été]\n"
+            "categories: [Ça + là]\n---\nFr.\n",
+            "content/posts/p.md": "---\ntitle: P\ndate: 2025-01-02\ntags: [C++]\n---\nEn.\n",
+        },
+        config=f"prefix_default_language = {str(prefix_default).lower()}\n{BASE_CONFIG}"
+        '\n[languages.fr]\ntitle = "Site"\n',
     )
     app = create_app(root, dev=False)
     app.config.update(
@@ -129,13 +140,16 @@ def test_paths_are_put_in_rules_as_frozen_flask_and_url_for_would(write_site, tm
     with app.app_context():
         site = site_state(app).site
         freezer = SiteFreezer(app, site, {}, tmp_path / "previous", {}, True)
-        fast = list(freezer.path_urls())
-        values = [(e, v) for e, v, _, _ in site_urls(site) if e in PATH_RULES]
+        fast = list(freezer.model_paths())
+        values = [(e, v) for e, v, _, _ in site_urls(site)]
         freezer.url_generators = [lambda: values]
         slow = [(url, endpoint, None) for url, endpoint, _ in Freezer._generate_all_urls(freezer)]
     assert fast == slow
-    assert {endpoint for _, endpoint, _ in fast} == {"page", "file", "alias"}
-    assert (odd, "page", None) in fast and ("/old b/ü&x.html", "alias", None) in fast
+    assert {"page", "file", "alias", "tag", "term", "posts"} <= {e for _, e, _ in fast}
+    home = "/en" if prefix_default else ""
+    assert (home + odd, "page", None) in fast and ("/old b/ü&x.html", "alias", None) in fast
+    assert ("/fr/tags/été/", "tag", None) in fast and ("/", "home", None) in fast
+    values = [(e, v) for e, v in values if e in PATH_RULES]
     # The sitemap's URLs: quoted as url_for quotes them, after the same script root.
     with app.test_request_context(base_url="https://example.org/base path/"):
         build_url = url_builder()
