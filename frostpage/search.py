@@ -180,8 +180,8 @@ def documents(
     listed = before.documents if before else []
     pages = searchable(site)
     if same_pages and len(listed) == len(pages):
-        for page, was in zip(pages, listed, strict=True):
-            yield Document(*was[:3], *words_of_page(page, was))
+        for page, key in zip(pages, listed, strict=True):
+            yield Document(*key[:3], *words_of_page(page, key))
         return
     for number, page in enumerate(pages):
         url, section = url_of(page), section_label(site, page, blog)
