@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
+from werkzeug.exceptions import HTTPException
 
 from frostpage import SiteErrors, build, create_app
-from frostpage.urls import ROUTES, UrlSpace, reserved
+from frostpage.urls import BY_RULE, ROUTES, UrlSpace, _reserving, reserved, rules
 
 SAMPLES = {
     "path": "x",
@@ -20,6 +23,7 @@ SAMPLES = {
     "year": "2025",
     "version": "0123456789",
     "taxonomy": "categories",  # a site's taxonomies: categories unless it says otherwise
+    "lang": "fr",
 }
 SPACE = UrlSpace(taxonomies=("categories",))
 
@@ -38,6 +42,37 @@ def test_the_table_reserves_every_engine_url_but_pages():
         assert reserved(url, SPACE) is not None, url
     assert reserved("/about/") is None and reserved("/posts/hello/") is None
     assert reserved("/posts/42/") is None  # a post's slug, not a year
+
+
+WORDS = ["posts", "page", "tags", "archive", "fr", "categories", "tag", "feed.xml", "2024"]
+WORDS += ["12", "-3", "highlight.0a.css", "highlight-dark.css", "_search", "_diagrams", ""]
+WORDS += ["static", "x.json", "é", "404.html", "robots.txt", "search.json", "api", "pages.json"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(WORDS) | st.text(max_size=4), max_size=5),
+    st.booleans(),
+    st.sampled_from([SPACE, UrlSpace(taxonomies=("categories", "tag"), languages=("fr",))]),
+)
+def test_a_url_is_reserved_exactly_when_the_engine_s_url_map_matches_it(parts, slash, space):
+    """``reserved`` looks a URL up in the URL map only when a pattern of every reserving
+    rule lets it: that pattern must let every URL the map matches."""
+    url = "/" + "/".join(parts) + ("/" if slash and parts else "")
+    try:
+        rule, _ = _reserving(space).bind("site").match(url, return_rule=True)
+        expected = BY_RULE[rule.rule]
+    except HTTPException:
+        expected = None
+    assert reserved(url, space) is expected
+
+
+def test_every_reserving_rule_reserves_its_urls_in_every_language():
+    space = UrlSpace(taxonomies=("categories",), languages=("fr",))
+    for route in ROUTES:
+        for rule in rules(route) if route.reserves else ():
+            for url in (sample(rule), sample(rule).rstrip("/") or "/"):
+                assert reserved(url, space) is route, url
 
 
 @pytest.mark.parametrize("url", RESERVED)
