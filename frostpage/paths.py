@@ -31,6 +31,7 @@ FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\\]")
 URL_MARKS = re.compile(r"[#?%]")
 # The longest file name most file systems take (ext4, APFS, NTFS): each part of a URL is one.
 LONGEST_NAME = 255
+DOT_PART = re.compile(r"/\.{0,2}/")  # an empty, '.' or '..' part, between slashes
 
 
 def url_problem(path: str) -> str | None:
@@ -42,10 +43,14 @@ def url_problem(path: str) -> str | None:
         return "holds a control character or a backslash"
     if URL_MARKS.search(path):
         return "holds '#', '?' or '%', which a URL reads as a fragment, a query or an escape"
-    segments = path[1:].removesuffix("/").split("/")
-    if path != "/" and any(segment in ("", ".", "..") for segment in segments):
+    inner = path[1:].removesuffix("/")
+    if path != "/" and DOT_PART.search(f"/{inner}/"):
         return "has an empty, '.' or '..' part"
-    if any(len(segment.encode()) > LONGEST_NAME for segment in segments):
+    # A part longer than the name a file may have: only a path of 64 characters can hold
+    # one (a character is at most 4 bytes).
+    if len(path) > LONGEST_NAME // 4 and any(
+        len(part.encode()) > LONGEST_NAME for part in inner.split("/")
+    ):
         return f"has a part longer than a file name may be ({LONGEST_NAME} bytes)"
     return None
 
