@@ -22,6 +22,7 @@ from conftest import REPOSITORY
 
 from frostpage import SiteError, SiteErrors, build, create_app, publish
 from frostpage.cli import main
+from frostpage.paths import url_problem
 from frostpage.publish import MARKER, exchange
 
 # What a build may change in the project: its output, its cache, its staging folders.
@@ -760,3 +761,15 @@ def test_site_errors_keep_their_fields_across_processes():
 
     error = SiteError("content/a.md", 3, "broken", "fix it")
     assert pickle.loads(pickle.dumps(error)) == error
+
+
+@pytest.mark.parametrize(
+    ("part", "too_long"),
+    [("é" * 127 + "x", False), ("é" * 128, True), ("𝄞" * 63 + "xxx", False), ("𝄞" * 64, True)],
+)
+def test_a_url_part_may_be_as_long_as_a_file_name_and_no_longer(part, too_long):
+    """255 bytes of UTF-8, however few characters they are."""
+    for url in (f"/{part}/", f"/a/{part}", f"/{part}/b/"):
+        problem = url_problem(url)
+        assert (problem == "has a part longer than a file name may be (255 bytes)") is too_long
+        assert too_long or problem is None
