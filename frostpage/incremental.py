@@ -401,12 +401,14 @@ def fingerprint(root: Path, site: Site, dev: bool, include_future: bool, themes:
     """Everything a URL's bytes may depend on, except the content of pages (``themes``:
     the folders whose templates/ and static/ the site uses, the site's own first)."""
     digest = hashlib.sha256(repr((dev, include_future, site.settings)).encode())
+    # A theme's files are hashed as they are: installed again (another virtual environment,
+    # the host's next build), the same files have other stats, and the site is the same.
     for number, base in enumerate([root, *themes[1:]]):
-        for folder in HASHED_FOLDERS if base == root else ("i18n",):
+        for folder in HASHED_FOLDERS if base == root else ("i18n", *STATTED_FOLDERS):
             for path in _files_under(base / folder):
                 name = f"{number}:{path.relative_to(base)}"
                 digest.update(f"{name}\0".encode() + path.read_bytes())
-        for folder in STATTED_FOLDERS:
+        for folder in STATTED_FOLDERS if base == root else ():
             for path in _files_under(base / folder):
                 name = f"{number}:{path.relative_to(base)}"
                 digest.update(f"{name} {file_version(path.stat())}\n".encode())

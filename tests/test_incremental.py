@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import shutil
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from conftest import BASE_CONFIG
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sitecheck import contents, tree
@@ -930,3 +932,25 @@ def test_a_record_read_back_is_the_record_saved(first, builds):
                         entries[key] = value
         save_record(path, record, Path(folder))
         assert load_record(path) == record
+
+
+def test_a_theme_installed_again_keeps_the_urls_and_one_edited_writes_them_again(
+    write_site, tmp_path
+):
+    """A theme's files come with the software: installed again (another virtual
+    environment, the host's next build), the same bytes have other inodes and times."""
+    root = write_site(config=BASE_CONFIG + 'theme = "mine"\n')
+    theme = root / "themes/mine"
+    (theme / "static/css").mkdir(parents=True)
+    (theme / "static/css/extra.css").write_text("p { color: teal }\n", "utf-8")
+    build(root)
+    shutil.copytree(theme, tmp_path / "installed")
+    shutil.rmtree(theme)
+    shutil.copytree(tmp_path / "installed", theme, copy_function=shutil.copy)
+    (root / "content/about.md").write_text("---\ntitle: About us\n---\nNew.\n", "utf-8")
+    again = build(root)
+    assert again.requested < again.files / 2
+    (theme / "static/css/extra.css").write_text("p { color: navy }\n", "utf-8")
+    edited = build(root)
+    assert edited.requested > edited.files / 2
+    assert contents(root / "build") == full_build_of(root, tmp_path)
