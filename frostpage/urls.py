@@ -415,7 +415,8 @@ def _may_be_reserved(space: UrlSpace) -> re.Pattern[str]:
             for route in ROUTES
             if route.reserves
             for rule in rules(route)
-        )
+        ),
+        re.DOTALL,  # a path's any text: a newline too
     )
 
 

@@ -47,6 +47,7 @@ def test_the_table_reserves_every_engine_url_but_pages():
 WORDS = ["posts", "page", "tags", "archive", "fr", "categories", "tag", "feed.xml", "2024"]
 WORDS += ["12", "-3", "highlight.0a.css", "highlight-dark.css", "_search", "_diagrams", ""]
 WORDS += ["static", "x.json", "é", "404.html", "robots.txt", "search.json", "api", "pages.json"]
+WORDS += ["\n", "a\nb", "_search/\n"]
 
 
 @settings(max_examples=400, deadline=None)
