@@ -42,7 +42,7 @@ def show_site_errors() -> tuple[str, int] | None:
     """What stops a build of the whole site is shown on every page of the preview until it
     is fixed: a malformed data file, and what the consistency checks find (two pages with
     one URL, a URL of the engine's, an alias or image that cannot be). The checks run at
-    the first request after the model was made again, a front matter or file changed."""
+    the first request after the model is made again (a front matter or a file changed)."""
     state = site_state(current_app)
     if request.path.startswith("/static/"):
         return None

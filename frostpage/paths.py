@@ -46,8 +46,8 @@ def url_problem(path: str) -> str | None:
     inner = path[1:].removesuffix("/")
     if path != "/" and DOT_PART.search(f"/{inner}/"):
         return "has an empty, '.' or '..' part"
-    # A part longer than the name a file may have: only a path of 64 characters can hold
-    # one (a character is at most 4 bytes).
+    # A part longer than the name a file may have has 64 characters at least (a character
+    # is at most 4 bytes): a shorter path is not looked at part by part.
     if len(path) > LONGEST_NAME // 4 and any(
         len(part.encode()) > LONGEST_NAME for part in inner.split("/")
     ):
