@@ -1,10 +1,16 @@
-"""The search index a rebuild patches is, byte for byte, the one a full pass makes."""
+"""The search index: its words are cut and folded as search.js cuts and folds a query, and
+a rebuild patches it into the same bytes a full pass makes."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
+import sys
+import unicodedata
 from unittest import mock
 
+from conftest import REPOSITORY
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -217,3 +223,36 @@ def test_index_files_are_the_compact_json_of_the_standard_library(words, page):
     for value in (words, page, {"version": "ab", "words": [("a", "b")], "pages": 3}):
         written = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         assert search._json(value) == written
+
+
+def test_words_are_cut_and_folded_as_search_js_does_a_query(browser) -> None:
+    """Every character Python knows of the first two planes, between letters and alone,
+    and sentences in scripts whose vowel signs are marks: the index's words are the
+    query's, as search.js's own lines make them in Chromium."""
+    script = (REPOSITORY / "static/js/search.js").read_text("utf-8")
+    lines = [
+        re.search(rf"^ *(const {name} = .*;)$", script, re.MULTILINE).group(1)
+        for name in ("fold", "IDEOGRAPH", "WORD_SOURCE", "WORD")
+    ]
+    texts = [
+        f"x{char}y {char}"
+        for char in map(chr, range(0x20000))
+        if unicodedata.category(char) not in ("Cn", "Cs")  # unassigned, surrogates
+    ]
+    texts += ["हिन्दी भाषा", "ภาษาไทย", "தமிழ்", "Tiếng Việt", "cafe\u0301 CAFÉ", "ΟΔΟΣ", "İstanbul"]
+    page = browser.new_page()
+    cut = page.evaluate(
+        "texts => {" + "\n".join(lines) + "\nreturn texts.map(t => fold(t).match(WORD) || []);}",
+        texts,
+    )
+    page.close()
+    differ = [(text, search.words(text), js) for text, js in zip(texts, cut, strict=True)]
+    assert [case for case in differ if case[1] != case[2]] == []
+    assert search.words("हिन्दी cafe\u0301") == ["हनद", "cafe"]
+
+
+def test_the_planes_looked_at_hold_every_mark() -> None:
+    def marks(codes) -> list[int]:
+        return [code for code in codes if unicodedata.category(chr(code)).startswith("M")]
+
+    assert marks(itertools.chain(*search.MARK_PLANES)) == marks(range(sys.maxunicode + 1))
