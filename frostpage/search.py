@@ -1,12 +1,12 @@
 """Full-text search: an index of every page's words, in small files a browser fetches as a
 query needs them.
 
-``_search/index.json`` says where the words are: the site's words, sorted and cut into
-chunks of about CHUNK_BYTES (``words/<name>.json``), each word with the pages that hold it
-and each page's share of its score (BM25 but for the word's rarity, which search.js works
-out from the number of pages that have it; a word of the title adds a bonus). Each page
-has a small file (``pages/N.json``: its title, URL, section and text), fetched only for
-the results shown, for their excerpts.
+``_search/index.json`` says where the words are: the site's words, sorted (as search.js
+compares them) and cut into chunks of about CHUNK_BYTES (``words/<name>.json``), each word
+with the pages that hold it and each page's share of its score (BM25 but for the word's
+rarity, which search.js works out from the number of pages that have it; a word of the
+title adds a bonus). Each page has a small file (``pages/N.json``: its title, URL, section
+and text), fetched only for the results shown, for their excerpts.
 
 A page's edit changes its own file and the chunks that hold its words, and no other: the
 other pages' shares depend on their average length only to two digits, and a chunk ends
@@ -265,7 +265,7 @@ def index_files(found: Iterable[Document], made: list[Made]) -> Iterator[tuple[s
         chunks.append((chunk[0][0], name))
         return f"words/{name}.json", _json(dict(chunk))
 
-    for word in sorted(postings):
+    for word in sorted(postings, key=_in_js_order):
         pages = postings.pop(word)
         numbers = pages[::2]
         # page, score, page, score…: each score looked up by the page's count and length.
@@ -344,10 +344,11 @@ def patched_files(
             was, now = old.get(word), new.get(word)
             if was is None or now is None or scores[was, length_before] != scores[now, length]:
                 affected.add(word)
-    firsts = [first for first, _ in before.chunks]
+    firsts = [_in_js_order(first) for first, _ in before.chunks]
     touched: dict[int, list[str]] = {}
     for word in affected:
-        touched.setdefault(max(0, bisect.bisect_right(firsts, word) - 1), []).append(word)
+        at = bisect.bisect_right(firsts, _in_js_order(word)) - 1
+        touched.setdefault(max(0, at), []).append(word)
 
     def chunk(at: int) -> dict[str, list[int]]:
         """The words file ``at`` of the index before, with the changed words made anew."""
@@ -370,7 +371,7 @@ def patched_files(
                         flat[2 * place : 2 * place] = [number, score]
             if flat:
                 held[word] = flat
-        return dict(sorted(held.items()))
+        return {word: held[word] for word in sorted(held, key=_in_js_order)}
 
     # Runs of files with a changed word are cut again, each from the end of the file
     # before it (a word the change left as it was ends it, as in a full pass) to where the
@@ -405,6 +406,14 @@ def patched_files(
     keys = [document.key for document in found]
     made.append(Made(keys, lengths, chunks))
     return [*files, (ENTRY, _entry(keys, chunks))]
+
+
+def _in_js_order(word: str) -> bytes:
+    """A key that sorts words as search.js compares them, by UTF-16 code units: there a
+    character beyond the first 65,536 (two units from D800) comes before one from E000 to
+    FFFF (such as 﨑), and search.js looks for a word in the file whose first word is the
+    last before it."""
+    return word.encode("utf-16-be", "surrogatepass")
 
 
 def _counts(words_of_it: Words, title: str) -> dict[str, int]:

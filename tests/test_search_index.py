@@ -11,12 +11,12 @@ import unicodedata
 from unittest import mock
 
 from conftest import REPOSITORY
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from frostpage import search
 
-VOCABULARY = [f"w{number}" for number in range(60)] + ["café", "naïve", "静", "the"]
+VOCABULARY = [f"w{number}" for number in range(60)] + ["café", "naïve", "静", "the", "﨑", "𠮷"]
 
 
 def document(number: int, title: str, text: str) -> search.Document:
@@ -59,6 +59,7 @@ edits = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(titles, texts), min_size=1, max_size=30), edits, st.booleans())
+@example([("w1", "𠀵 﨑 w2")], [(0, "append", "﨑")], True)  # in UTF-16 order, 𠀵 < 﨑
 def test_a_patched_index_is_the_index_a_full_pass_makes(pages, changes, pinned) -> None:
     """Small files, so that an edit moves their cuts; the average length pinned or not
     (a small site's moves with most edits, and then the index is made anew)."""
@@ -256,3 +257,40 @@ def test_the_planes_looked_at_hold_every_mark() -> None:
         return [code for code in codes if unicodedata.category(chr(code)).startswith("M")]
 
     assert marks(itertools.chain(*search.MARK_PLANES)) == marks(range(sys.maxunicode + 1))
+
+
+def test_search_js_finds_each_word_in_the_file_that_holds_it(browser) -> None:
+    """search.js orders words as JavaScript compares strings (by UTF-16 code units): a
+    character beyond the first 65,536 comes before 﨑 (U+FA11) there, after it by code
+    point. The index is cut in that order, so the file a query looks in holds its word."""
+    rare = "﨎﨏﨑﨓﨔﨟﨡﨣﨤﨧﨨﨩"  # ideographs of the compatibility block: not folded away
+    words = [f"w{number}" for number in range(6_000)] + list(rare)
+    words += [chr(code) for code in range(0x20000, 0x20000 + 12_000)]  # Extension B
+    found = [
+        document(number, "T", " ".join(words[start::200]))
+        for number, start in enumerate(range(200))
+    ]
+    files, made = full(found)
+    assert len(made.chunks) > 3
+    held = {
+        word: name
+        for name, content in files.items()
+        if name.startswith("words/")
+        for word in json.loads(content)
+    }
+    script = (REPOSITORY / "static/js/search.js").read_text("utf-8")
+    chunks_for = re.search(r"^  function chunksFor\(.*?^  }$", script, re.DOTALL | re.MULTILINE)
+    page = browser.new_page()
+    looked_in = page.evaluate(
+        "([table, words]) => {"
+        + chunks_for.group(0)
+        + "\nreturn words.map(w => chunksFor(w, w));}",
+        [json.loads(files["index.json"]), sorted(held)],
+    )
+    page.close()
+    missed = [
+        word
+        for word, files_of in zip(sorted(held), looked_in, strict=True)
+        if held[word] not in files_of
+    ]
+    assert missed == []
