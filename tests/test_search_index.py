@@ -226,13 +226,18 @@ def test_index_files_are_the_compact_json_of_the_standard_library(words, page):
         assert search._json(value) == written
 
 
+def from_search_js(pattern: str) -> str:
+    """The lines of static/js/search.js that ``pattern`` finds, to be run in Chromium."""
+    script = (REPOSITORY / "static/js/search.js").read_text("utf-8")
+    return re.search(pattern, script, re.DOTALL | re.MULTILINE).group(0)
+
+
 def test_words_are_cut_and_folded_as_search_js_does_a_query(browser) -> None:
     """Every character Python knows of the first two planes, between letters and alone,
     and sentences in scripts whose vowel signs are marks: the index's words are the
     query's, as search.js's own lines make them in Chromium."""
-    script = (REPOSITORY / "static/js/search.js").read_text("utf-8")
     lines = [
-        re.search(rf"^ *(const {name} = .*;)$", script, re.MULTILINE).group(1)
+        from_search_js(rf"^ *const {name} = .*?;$")
         for name in ("fold", "IDEOGRAPH", "WORD_SOURCE", "WORD")
     ]
     texts = [
@@ -247,8 +252,8 @@ def test_words_are_cut_and_folded_as_search_js_does_a_query(browser) -> None:
         texts,
     )
     page.close()
-    differ = [(text, search.words(text), js) for text, js in zip(texts, cut, strict=True)]
-    assert [case for case in differ if case[1] != case[2]] == []
+    differ = [(text, js) for text, js in zip(texts, cut, strict=True) if search.words(text) != js]
+    assert differ == []
     assert search.words("हिन्दी cafe\u0301") == ["हनद", "cafe"]
 
 
@@ -259,18 +264,15 @@ def test_the_planes_looked_at_hold_every_mark() -> None:
     assert marks(itertools.chain(*search.MARK_PLANES)) == marks(range(sys.maxunicode + 1))
 
 
-def test_search_js_finds_each_word_in_the_file_that_holds_it(browser) -> None:
+def test_search_js_looks_for_each_word_in_the_file_that_holds_it(browser) -> None:
     """search.js orders words as JavaScript compares strings (by UTF-16 code units): a
     character beyond the first 65,536 comes before 﨑 (U+FA11) there, after it by code
-    point. The index is cut in that order, so the file a query looks in holds its word."""
+    point. The index is cut in that order, so the files a query looks in hold its word,
+    and the words the word being typed begins."""
     rare = "﨎﨏﨑﨓﨔﨟﨡﨣﨤﨧﨨﨩"  # ideographs of the compatibility block: not folded away
     words = [f"w{number}" for number in range(6_000)] + list(rare)
     words += [chr(code) for code in range(0x20000, 0x20000 + 12_000)]  # Extension B
-    found = [
-        document(number, "T", " ".join(words[start::200]))
-        for number, start in enumerate(range(200))
-    ]
-    files, made = full(found)
+    files, made = full([document(n, "T", " ".join(words[n::200])) for n in range(200)])
     assert len(made.chunks) > 3
     held = {
         word: name
@@ -278,19 +280,23 @@ def test_search_js_finds_each_word_in_the_file_that_holds_it(browser) -> None:
         if name.startswith("words/")
         for word in json.loads(content)
     }
-    script = (REPOSITORY / "static/js/search.js").read_text("utf-8")
-    chunks_for = re.search(r"^  function chunksFor\(.*?^  }$", script, re.DOTALL | re.MULTILINE)
+    beginnings = ["w1", "w59"]
+    asked = [(word, word) for word in held] + [(b, b + "\U0010ffff") for b in beginnings]
     page = browser.new_page()
     looked_in = page.evaluate(
-        "([table, words]) => {"
-        + chunks_for.group(0)
-        + "\nreturn words.map(w => chunksFor(w, w));}",
-        [json.loads(files["index.json"]), sorted(held)],
+        "([table, asked]) => {"
+        + from_search_js(r"^  function chunksFor\(.*?^  }$")
+        + "\nreturn asked.map(([first, last]) => chunksFor(first, last));}",
+        [json.loads(files["index.json"]), asked],
     )
     page.close()
+    wanted = [[word] for word in held] + [
+        [word for word in held if word.startswith(beginning)] for beginning in beginnings
+    ]
     missed = [
         word
-        for word, files_of in zip(sorted(held), looked_in, strict=True)
+        for words_of, files_of in zip(wanted, looked_in, strict=True)
+        for word in words_of
         if held[word] not in files_of
     ]
     assert missed == []
