@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,7 +153,9 @@ def pelican_site(corpus: Path, root: Path) -> Path:
         target.write_text("\n".join(header) + "\n\n" + body, "utf-8")
     # The same Markdown features as frostpage (smarty for its smart punctuation), so both
     # produce the same pages. URLs come from file names, as in frostpage: titles repeat.
-    extensions = {f"markdown.extensions.{name}": {} for name in MARKDOWN_EXTENSIONS}
+    extensions: dict[str, dict[str, object]] = {
+        f"markdown.extensions.{name}": {} for name in MARKDOWN_EXTENSIONS
+    }
     markdown = {"extension_configs": extensions, "output_format": "html5"}
     (root / "pelicanconf.py").write_text(
         'PATH = "content"\nARTICLE_PATHS = ["posts"]\nPAGE_PATHS = ["pages"]\n'
@@ -444,16 +447,23 @@ def search_figures(root: Path, size: int, cold: float) -> None:
     """The search index: its making beside the cold build, the bytes a browser fetches for
     a first query, and the time from a keystroke to the results after it."""
     from frostpage.app import create_app
-    from frostpage.search import documents, index_files, searchable, words_of
+    from frostpage.markup import text_digest
+    from frostpage.page import Page
+    from frostpage.search import Words, documents, index_files, searchable, words_of
     from frostpage.state import site_state
 
     app = create_app(root, dev=False)
     with app.app_context():
         site = site_state(app).site
         texts = {page.source: site.render(page).text for page in searchable(site)}
-        started = time.perf_counter()
+
+        def counted(page: Page, _: object) -> tuple[str, Callable[[], Words]]:
+            text = texts[page.source]
+            return text_digest(text), lambda: words_of(text)
+
         # Every word counted, as in a cold build, and every file made.
-        found = documents(site, lambda page: ("", lambda: words_of(texts[page.source])))
+        started = time.perf_counter()
+        found = documents(site, counted)
         for _ in index_files(found, []):
             pass
         making = time.perf_counter() - started
@@ -553,6 +563,8 @@ def link_check(build: Path, size: int) -> None:
     from frostpage.links import _read
 
     class StandardLibrary(html.parser.HTMLParser):
+        found = 0
+
         def handle_starttag(self, tag: str, attributes: list) -> None:
             self.found += sum(1 for name, value in attributes if value and name in WANTED)
 
@@ -565,7 +577,6 @@ def link_check(build: Path, size: int) -> None:
     started = time.perf_counter()
     for page in pages:
         parser = StandardLibrary()
-        parser.found = 0
         parser.feed(page.read_text("utf-8"))
     stdlib = time.perf_counter() - started
     print(f"Link check on {size:,} pages ({len(pages):,} HTML files, one core):")
