@@ -49,9 +49,14 @@ MOST_CHUNK_BYTES = 4 * CHUNK_BYTES
 PATCHED_PAGES = 1_000  # a rebuild with more changed pages makes its index anew
 EXCERPT_TEXT = 30_000  # characters of a page kept for excerpts (its words are all indexed)
 # Chinese and Japanese are written without spaces: each of their characters is a word (a
-# query's characters must all be in a page); other scripts' words are runs of letters.
+# query's characters must all be in a page). So are Thai, Lao, Burmese and Khmer: a run of
+# their letters is cut into its overlapping pairs (a query's pairs must all be in a page).
+# Other scripts' words are runs of letters.
 IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORD = re.compile(f"[{IDEOGRAPHS}]|[^\\W{IDEOGRAPHS}]+")
+SPACELESS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
+WORD = re.compile(f"[^\\W{IDEOGRAPHS}{SPACELESS}]+|[{IDEOGRAPHS}]|(?:(?=\\w)[{SPACELESS}])+")
+PAIRED = re.compile(f"[{SPACELESS}]{{2}}")
+SPACELESS_SPAN = re.compile("[\u0e00-\u19ff]")  # one range: looked for four times faster
 # Unicode puts its marks (accents, vowel signs) in planes 0, 1 and 14: 2 and 3 hold
 # ideographs, 15 and 16 are for private use. Looking at these takes a tenth of the time.
 MARK_PLANES = (range(0x20000), range(0xE0000, 0xF0000))
@@ -155,7 +160,19 @@ def words(text: str) -> list[str]:
     """The words of a text, folded as a whole first, as search.js cuts a query: Python's
     word characters are Unicode's letters, digits and _, as search.js's WORD has them
     (with the marks, which folding removed)."""
-    return WORD.findall(fold(text))
+    folded = fold(text)
+    found = WORD.findall(folded)
+    if not SPACELESS_SPAN.search(folded):
+        return found
+    return [piece for word in found for piece in _pieces(word)]
+
+
+def _pieces(word: str) -> list[str]:
+    """A run of Thai, Lao, Burmese or Khmer letters: its pairs of letters; another word:
+    itself."""
+    if PAIRED.match(word):
+        return [word[at : at + 2] for at in range(len(word) - 1)]
+    return [word]
 
 
 def words_of(text: str, digest: str | None = None) -> Words:

@@ -13,8 +13,10 @@ from unittest import mock
 from conftest import REPOSITORY
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from test_theme import serving
 
 from frostpage import search
+from frostpage.build import build
 
 VOCABULARY = [f"w{number}" for number in range(60)] + ["café", "naïve", "静", "the", "﨑", "𠮷"]
 
@@ -234,27 +236,26 @@ def from_search_js(pattern: str) -> str:
 
 def test_words_are_cut_and_folded_as_search_js_does_a_query(browser) -> None:
     """Every character Python knows of the first two planes, between letters and alone,
-    and sentences in scripts whose vowel signs are marks: the index's words are the
-    query's, as search.js's own lines make them in Chromium."""
-    lines = [
-        from_search_js(rf"^ *const {name} = .*?;$")
-        for name in ("fold", "IDEOGRAPH", "WORD_SOURCE", "WORD")
-    ]
+    and sentences in scripts whose vowel signs are marks or that have no spaces between
+    words: the index's words are the query's, as search.js's own lines make them."""
+    names = ("fold", "IDEOGRAPH", "SPACELESS", "LETTER", "WORD_SOURCE", "WORD", "PAIRED")
+    lines = [from_search_js(rf"^ *const {name} = .*?;$") for name in (*names, "pieces", "wordsOf")]
     texts = [
         f"x{char}y {char}"
         for char in map(chr, range(0x20000))
         if unicodedata.category(char) not in ("Cn", "Cs")  # unassigned, surrogates
     ]
-    texts += ["हिन्दी भाषा", "ภาษาไทย", "தமிழ்", "Tiếng Việt", "cafe\u0301 CAFÉ", "ΟΔΟΣ", "İstanbul"]
+    texts += ["हिन्दी भाषा", "தமிழ்", "Tiếng Việt", "cafe\u0301 CAFÉ", "ΟΔΟΣ", "İstanbul"]
+    texts += ["ภาษาไทยเป็นภาษาราชการ๚ของประเทศ", "ພາສາລາວ", "ភាសាខ្មែរ។", "မြန်မာစာ၊ ok"]
     page = browser.new_page()
-    cut = page.evaluate(
-        "texts => {" + "\n".join(lines) + "\nreturn texts.map(t => fold(t).match(WORD) || []);}",
-        texts,
-    )
+    cut = page.evaluate("texts => {" + "\n".join(lines) + "\nreturn texts.map(wordsOf);}", texts)
     page.close()
     differ = [(text, js) for text, js in zip(texts, cut, strict=True) if search.words(text) != js]
     assert differ == []
     assert search.words("हिन्दी cafe\u0301") == ["हनद", "cafe"]
+    # A Thai word is found inside a sentence: the pairs of its letters are the sentence's.
+    assert set(search.words("ประเทศ")) <= set(search.words("ภาษาราชการของประเทศไทย"))
+    assert search.words("ไทย") == ["ไท", "ทย"]
 
 
 def test_the_planes_looked_at_hold_every_mark() -> None:
@@ -300,3 +301,29 @@ def test_search_js_looks_for_each_word_in_the_file_that_holds_it(browser) -> Non
         if held[word] not in files_of
     ]
     assert missed == []
+
+
+def test_the_search_box_finds_a_word_inside_a_sentence_written_without_spaces(
+    write_site, browser
+) -> None:
+    """Typed in Chromium: a Thai word in the middle of a sentence, and a Hindi word whose
+    vowel signs are marks; each finds its page, and the excerpt marks where."""
+    root = write_site(
+        {
+            "content/posts/thai.md": "---\ntitle: Thai\ndate: 2025-01-02\n---\n"
+            "ภาษาไทยเป็นภาษาราชการของประเทศไทย\n",
+            "content/posts/hindi.md": "---\ntitle: Hindi\ndate: 2025-01-03\n---\n"
+            "हिन्दी भारत की एक प्रमुख भाषा है।\n",
+        }
+    )
+    build(root)
+    thai, hindi = "ภาษาไทยเป็นภาษาราชการของประเทศไทย", "प्रमुख"
+    with serving(root / "build") as base:
+        for query, title, marked in (("ประเทศ", "Thai", thai), ("प्रमुख", "Hindi", hindi)):
+            page = browser.new_page()
+            page.goto(base + "/")
+            page.fill("#search-input", query)
+            page.locator(".search-results .search-title").first.wait_for(timeout=5000)
+            assert page.locator(".search-results .search-title").all_text_contents() == [title]
+            assert page.locator(".search-results mark").first.text_content(timeout=5000) == marked
+            page.close()

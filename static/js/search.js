@@ -36,10 +36,18 @@
 
   // As the index folds words: lower case, without accents.
   const fold = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-  // As the index cuts words: each Chinese or Japanese character, or a run of letters.
+  // As the index cuts words: each Chinese or Japanese character; a run of Thai, Lao, Burmese
+  // or Khmer letters (written without spaces between words) into its pairs of letters; else
+  // a run of letters.
   const IDEOGRAPH = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff";
-  const WORD_SOURCE = `[${IDEOGRAPH}]|(?:(?![${IDEOGRAPH}])[\\p{L}\\p{N}\\p{M}_])+`;
+  const SPACELESS = "\\u0e00-\\u0eff\\u1000-\\u109f\\u1780-\\u17ff\\u19e0-\\u19ff";
+  const LETTER = "[\\p{L}\\p{N}\\p{M}_]";
+  const WORD_SOURCE = `[${IDEOGRAPH}]|(?:(?=${LETTER})[${SPACELESS}])+|(?:(?![${IDEOGRAPH}${SPACELESS}])${LETTER})+`;
   const WORD = new RegExp(WORD_SOURCE, "gu");
+  const PAIRED = new RegExp(`^[${SPACELESS}]{2}`, "u");
+  const pieces = (word) =>
+    PAIRED.test(word) ? [...word.slice(1)].map((_, at) => word.slice(at, at + 2)) : [word];
+  const wordsOf = (text) => (fold(text).match(WORD) || []).flatMap(pieces);
 
   // The chunks that may hold words from ``first`` to ``last``.
   function chunksFor(first, last) {
@@ -79,7 +87,7 @@
 
   async function search(query) {
     table = table || (await load("index.json"));
-    const words = fold(query).match(WORD) || [];
+    const words = wordsOf(query);
     if (!words.length) return [];
     const typing = !/\s$/.test(query);
     const beginning = (word, at) => typing && at === words.length - 1 && word.length >= BEGINNING;
@@ -101,10 +109,11 @@
     const parts = page.x.split(new RegExp(`(${WORD_SOURCE})`, "u"));
     const matches = (part, at) => {
       if (at % 2 === 0) return false;
-      const folded = fold(part);
       const last = words.length - 1;
-      return words.some(
-        (word, n) => folded === word || (typing && n === last && word.length >= BEGINNING && folded.startsWith(word)),
+      return wordsOf(part).some((piece) =>
+        words.some(
+          (word, n) => piece === word || (typing && n === last && word.length >= BEGINNING && piece.startsWith(word)),
+        ),
       );
     };
     const first = parts.findIndex(matches);
