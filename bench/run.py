@@ -69,16 +69,24 @@ class Run:
 
 def measure(command: list[str], cwd: Path) -> Run:
     """Run ``command`` and return its wall time, CPU time (user + system), the peak memory
-    of its largest process, and the peak of the sum over it and its workers."""
+    of its largest process, and the peak of the sum over it and its workers.
+
+    A process's peak as the kernel reports it at its end (ru_maxrss) counts, before it
+    starts the command, the copy of this process it was forked from: it cannot be below
+    this benchmark's own peak, which grows as it runs. So each process's own peak (VmHWM,
+    which starts again with the command) is sampled instead, and the kernel's figure is
+    taken only when above what was inherited (a peak in the last moment before the end)."""
+    inherited = _memory_mb("self")[1]
     with tempfile.TemporaryFile() as errors:  # a pipe could fill up and stall the tool
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
-        total = [0.0]
+        peaks = [0.0, 0.0]  # the sum over the processes, the largest one's
         done = threading.Event()
 
         def sample() -> None:
-            while not done.wait(0.05):
-                total[0] = max(total[0], _tree_rss_mb(process.pid))
+            while not done.wait(0.05):  # the first after the command started: not before
+                total, largest = _tree_memory_mb(process.pid)
+                peaks[0], peaks[1] = max(peaks[0], total), max(peaks[1], largest)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -91,26 +99,40 @@ def measure(command: list[str], cwd: Path) -> Run:
             errors.seek(0)
             text = errors.read().decode(errors="replace")[-2000:]
             raise RuntimeError(f"{' '.join(command)} exited with {code} in {cwd}:\n{text}")
-    largest = usage.ru_maxrss / 1024
-    return Run(wall, usage.ru_utime + usage.ru_stime, largest, max(total[0], largest))
+    reported = usage.ru_maxrss / 1024
+    largest = max(peaks[1], reported if reported > inherited or not peaks[1] else 0.0)
+    return Run(wall, usage.ru_utime + usage.ru_stime, largest, max(peaks[0], largest))
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """The resident memory of a process and all its descendants, from /proc (0 elsewhere)."""
-    kilobytes, waiting = 0, [pid]
+def _tree_memory_mb(pid: int) -> tuple[float, float]:
+    """The resident memory of a process and all its descendants, and the largest peak
+    among them, from /proc (0 elsewhere)."""
+    total, largest, waiting = 0.0, 0.0, [pid]
     while waiting:
         current = waiting.pop()
+        resident, peak = _memory_mb(str(current))
+        total, largest = total + resident, max(largest, peak)
         try:
-            with open(f"/proc/{current}/status") as status:
-                kilobytes += next(
-                    (int(line.split()[1]) for line in status if line.startswith("VmRSS:")), 0
-                )
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     waiting += [int(child) for child in children.read().split()]
         except (OSError, ValueError):
             continue
-    return kilobytes / 1024
+    return total, largest
+
+
+def _memory_mb(process: str) -> tuple[float, float]:
+    """A process's resident memory and its peak (VmRSS, VmHWM), from /proc (0 elsewhere)."""
+    found = {"VmRSS:": 0.0, "VmHWM:": 0.0}
+    try:
+        with open(f"/proc/{process}/status") as status:
+            for line in status:
+                name, *value = line.split()
+                if name in found:
+                    found[name] = int(value[0]) / 1024
+    except (OSError, ValueError):
+        pass
+    return found["VmRSS:"], found["VmHWM:"]
 
 
 def median(runs: list[Run]) -> Run:
