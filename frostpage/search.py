@@ -56,7 +56,7 @@ IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SPACELESS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
 WORD = re.compile(f"[^\\W{IDEOGRAPHS}{SPACELESS}]+|[{IDEOGRAPHS}]|(?:(?=\\w)[{SPACELESS}])+")
 PAIRED = re.compile(f"[{SPACELESS}]{{2}}")
-SPACELESS_SPAN = re.compile("[\u0e00-\u19ff]")  # theirs in one range: found 4 × faster
+SPACELESS_SPAN = re.compile(f"[{SPACELESS[0]}-{SPACELESS[-1]}]")  # one range: 4 × faster
 # Unicode puts its marks (accents, vowel signs) in planes 0, 1 and 14: 2 and 3 hold
 # ideographs, 15 and 16 are for private use. Looking at these takes a tenth of the time.
 MARK_PLANES = (range(0x20000), range(0xE0000, 0xF0000))
@@ -146,14 +146,15 @@ def _marks() -> tuple[re.Pattern[str], re.Pattern[str]]:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
-    classes = (
-        "".join(
-            f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges if plane_0 == (high <= 0xFFFF)
+
+    def one_of(found: list[list[int]]) -> re.Pattern[str]:
+        return re.compile(
+            "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in found) + "]+"
         )
-        for plane_0 in (True, False)
+
+    return one_of([r for r in ranges if r[1] <= 0xFFFF]), one_of(
+        [r for r in ranges if r[0] > 0xFFFF]
     )
-    in_plane_0, beyond = (re.compile(f"[{chars}]+") for chars in classes)
-    return in_plane_0, beyond
 
 
 def words(text: str) -> list[str]:
