@@ -3,7 +3,8 @@
     python bench/markdown_alone.py CORPUS
 
 Converts the body of every Markdown file under CORPUS (its front matter cut off) with the
-extensions and settings frostpage gives Python-Markdown, in one forked process per core,
+extensions and settings frostpage gives Python-Markdown, and Pygments as frostpage
+calls it (frostpage.highlighting.use_quick_pygments), in one forked process per core,
 and writes nothing. The design fixes these libraries, so a cold build cannot take less;
 make bench prints a cold build's time beside this one's.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import markdown
 
+from frostpage.highlighting import use_quick_pygments
 from frostpage.markup import EXTENSION_CONFIGS, EXTENSIONS
 from frostpage.parallel import worker_count
 
@@ -26,6 +28,7 @@ def convert(path: Path) -> int:
     """The length of the HTML of ``path``'s body (a converter per process, as frostpage's)."""
     global _converter
     if _converter is None:
+        use_quick_pygments()
         _converter = markdown.Markdown(
             extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS, output_format="html"
         )

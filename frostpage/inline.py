@@ -1,73 +1,145 @@
-"""Python-Markdown's inline patterns, tried where they could match and nowhere else.
+"""Python-Markdown's inline patterns, tried only on text where they could match.
 
-Python-Markdown tries every inline pattern on every piece of text of a page, and a fifth
-of a page's conversion went to a few regular expressions that start with a lookbehind
-(code spans, math, bare e-mail addresses and URLs): those are tried at every position of
-the text, where the others jump to the character they start with. Each of them can only
-match where a character or two of its own appear, so the text is asked for those first.
-The patterns are also looked up in a tuple rather than in Python-Markdown's registry,
-which sorts and looks up a name for every pattern of every piece of text. The output is
-the same, byte for byte: tests/test_inline.py compares it on generated text.
+Python-Markdown tries every inline pattern on every piece of text of a page: for each, a
+call that looks at the pattern's excluded ancestors, then searches the text. Most pieces
+hold nothing any pattern looks for (a sentence with no backtick, bracket, asterisk or
+ampersand): those are passed over after one search. Elsewhere, each pattern is first
+asked what it needs, and Python-Markdown's own code, which searches again and makes the
+element, is called only when the text holds it. The output is the same, byte for byte:
+tests/test_inline.py compares it with Python-Markdown's on generated text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from markdown import Markdown
 from markdown.extensions import Extension
-from markdown.inlinepatterns import BACKTICK_RE, Pattern
-from markdown.treeprocessors import InlineProcessor
-from pymdownx.magiclink import RE_LINK, RE_MAIL
+from markdown.inlinepatterns import (
+    AUTOMAIL_RE,
+    BACKTICK_RE,
+    ENTITY_RE,
+    ESCAPE_RE,
+    HTML_RE,
+    IMAGE_LINK_RE,
+    LINE_BREAK_RE,
+    LINK_RE,
+    InlineProcessor,
+    Pattern,
+)
+from markdown.treeprocessors import InlineProcessor as InlineTreeprocessor
+from markdown.util import AtomicString
+from pymdownx.emoji import RE_EMOJI
+from pymdownx.magiclink import RE_AUTOLINK, RE_LINK, RE_MAIL
 
 from .mathml import DISPLAYED_INLINE, INLINE
 
 # A pattern's source → what any match of it holds, at or after where it starts (in what it
-# takes or what it looks ahead at). A library that changes one of these patterns leaves it
-# tried everywhere, as before, and fails tests/test_inline.py, which expects them all.
-NEEDS = {
-    BACKTICK_RE: "`",  # `code`, and the backslashes escaping a backtick
-    INLINE: r"\$|\\\(",  # $math$, \(math\)
-    DISPLAYED_INLINE: r"\$\$",  # $$math$$ in a paragraph
-    RE_MAIL: "@",  # a bare e-mail address
-    RE_LINK: r"(?i)://|www\.",  # a bare URL: http://, ftp://, www.
+# takes or what it looks ahead at), in any case: one of these strings. A pattern not here
+# (a site's own extension, or one a library changed) is asked its own regular expression,
+# and then no piece of text is passed over at once; tests/test_inline.py expects them all.
+NEEDS: dict[str, tuple[str, ...]] = {
+    BACKTICK_RE: ("`",),  # `code`, and the backslashes escaping a backtick
+    ESCAPE_RE: ("\\",),
+    r"\[\^([^\]]*)\]": ("[^",),  # a footnote's reference
+    LINK_RE: ("[",),  # the references' pattern too
+    IMAGE_LINK_RE: ("![",),  # the image references' too
+    RE_AUTOLINK: ("<",),
+    AUTOMAIL_RE: ("<",),
+    HTML_RE: ("<",),  # raw HTML
+    LINE_BREAK_RE: ("  \n",),
+    RE_LINK: ("://", "www."),  # a bare URL: http://, ftp://, www.
+    RE_MAIL: ("@",),  # a bare e-mail address
+    ENTITY_RE: ("&",),
+    RE_EMOJI: (":",),
+    r"\*|_": ("*", "_"),  # emphasis
+    r"\~|\^|=": ("~", "^", "="),  # ~~struck~~, ^^inserted^^, ==marked==
+    INLINE: ("$", "\\("),  # $math$, \(math\)
+    DISPLAYED_INLINE: ("$$",),  # $$math$$ in a paragraph
 }
-_NEEDS = {source: re.compile(needed) for source, needed in NEEDS.items()}
+
+# check(text, start): None when a pattern cannot match in text from start.
+Check = Callable[[str, int], "re.Match[str] | None"]
 
 
-class Prechecked:
-    """A compiled pattern whose search first asks whether the text holds what it needs."""
-
-    def __init__(self, regex: re.Pattern[str], needed: re.Pattern[str]) -> None:
-        self.regex = regex
-        self.needed = needed
-
-    def finditer(self, text: str, start: int = 0) -> Iterator[re.Match[str]]:
-        if self.needed.search(text, start) is None:
-            return iter(())
-        return self.regex.finditer(text, start)
-
-    def __getattr__(self, name: str) -> Any:  # match, search, pattern…: the pattern's own
-        return getattr(self.regex, name)
+def _search_for(strings: Sequence[str]) -> Check:
+    return re.compile("|".join(re.escape(s) for s in strings), re.IGNORECASE).search
 
 
-def prechecked(pattern: Pattern) -> Pattern:
-    """``pattern``, its search prechecked when it is one of ``NEEDS``."""
-    regex = pattern.compiled_re
-    if isinstance(regex, re.Pattern) and regex.pattern in _NEEDS:
-        pattern.compiled_re = Prechecked(regex, _NEEDS[regex.pattern])  # type: ignore[assignment]
-    return pattern
+_NEEDED = {source: _search_for(strings) for source, strings in NEEDS.items()}
 
 
-class _Inline(InlineProcessor):
+def could_match(pattern: Pattern | InlineProcessor) -> Check | None:
+    """The search that tells whether ``pattern`` could match: for what it needs, or its own
+    regular expression; None for a pattern of the older kind (matched on a slice of the
+    text, not searched from a position), which is always tried."""
+    if not isinstance(pattern, InlineProcessor):
+        return None
+    regex = pattern.getCompiledRegExp()
+    if not isinstance(regex, re.Pattern):
+        return None
+    return _NEEDED.get(regex.pattern, regex.search)
+
+
+def might_hold_any(patterns: Sequence[Pattern | InlineProcessor]) -> Callable[[str], bool] | None:
+    """A test of whether a text holds anything these patterns need; None when one of them
+    is not in NEEDS. One search for the strings that start with a sign (a lowered text
+    holds them as the text does); the others, such as "www." and two spaces before a line's
+    end, are looked for one by one."""
+    sources = [getattr(pattern.getCompiledRegExp(), "pattern", None) for pattern in patterns]
+    if not all(source in NEEDS for source in sources):
+        return None
+    strings = {s.lower() for source in sources for s in NEEDS[source]}  # type: ignore[index]
+    signs = {s[0] for s in strings if not s[0].isalnum() and not s[0].isspace()}
+    others = [s for s in strings if s[0] not in signs]
+    first = re.compile("[" + "".join(re.escape(c) for c in sorted(signs)) + "]").search
+
+    def might_hold(text: str) -> bool:
+        if first(text) is not None:
+            return True
+        lowered = text.lower() if others else text
+        return any(s in lowered for s in others)
+
+    return might_hold
+
+
+class _Inline(InlineTreeprocessor):
     """Python-Markdown's inline processor over a tuple of the converter's patterns as they
-    are when a page is converted (extensions registered after this one included)."""
+    are when a page is converted (extensions registered after this one included), which
+    passes over a pattern, or a piece of text, where nothing could match.
+
+    Overrides the loop of Python-Markdown's private ``__handleInline`` and calls its
+    ``__applyPattern`` as that loop does: both pinned by tests/test_contracts.py."""
 
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
-        self.inlinePatterns = tuple(prechecked(p) for p in self.md.inlinePatterns)  # type: ignore[assignment]
+        patterns = tuple(self.md.inlinePatterns)
+        self.inlinePatterns = patterns  # type: ignore[assignment]
+        self.checks = tuple(could_match(pattern) for pattern in patterns)
+        self.might_hold_any = might_hold_any(patterns)
         return super().run(tree, ancestors)
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        """Python-Markdown's loop; a pattern passed over gives what a pattern that did not
+        match gives: the next pattern, searched from the text's start."""
+        if isinstance(data, AtomicString):
+            return data
+        if self.might_hold_any is not None and not self.might_hold_any(data):
+            return data
+        patterns, checks = self.inlinePatterns, self.checks
+        apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+        start = 0
+        while patternIndex < len(patterns):
+            check = checks[patternIndex]
+            if check is not None and check(data, start) is None:
+                patternIndex += 1
+                start = 0
+                continue
+            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
 
 
 class QuickInline(Extension):

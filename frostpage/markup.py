@@ -39,7 +39,7 @@ from .assets import file_digest
 from .config import ImageSettings, MarkdownSettings
 from .errors import SiteError
 from .fences import code_block
-from .highlighting import HIGHLIGHT_CLASS, use_token_tables
+from .highlighting import HIGHLIGHT_CLASS, use_quick_pygments
 from .inline import QuickInline
 from .mathml import MathExtension
 from .paths import MARKDOWN_SUFFIXES
@@ -210,7 +210,7 @@ class Renderer:
         self._pictures = _Pictures(self._links)
         self._math = MathExtension()
         self._shortcodes = Shortcodes(self.root, self._shortcode_functions())
-        use_token_tables()
+        use_quick_pygments()
         self._markdown, self._source = self._new_markdown(self._math)
         # Converters of Markdown inside shortcodes, one for each depth of nesting.
         self._inner: list[tuple[markdown.Markdown, SourcePreprocessor, MathExtension]] = []

@@ -16,7 +16,8 @@ from flask_frozen import Freezer
 from pygments.formatters import HtmlFormatter
 from pymdownx.arithmatex import InlineArithmatexPattern
 
-from frostpage.highlighting import TokenTables, use_token_tables
+from frostpage.highlighting import TokenTables, lexer_by_name, use_quick_pygments
+from frostpage.inline import QuickInline
 from frostpage.mathml import INLINE, MathExtension
 
 
@@ -81,14 +82,48 @@ def test_pygments_makes_its_token_table_in_create_stylesheet():
     assert formatter.ttype2class and formatter.class2style
 
 
-def test_pymdownx_highlight_makes_its_formatters_by_their_module_names():
-    # frostpage.highlighting.use_token_tables replaces them with faster subclasses.
+def test_pymdownx_highlight_makes_its_formatters_and_lexers_by_their_module_names():
+    # frostpage.highlighting.use_quick_pygments replaces them with faster subclasses.
     source = inspect.getsource(pymdownx.highlight.Highlight.highlight)
     assert "InlineHtmlFormatter if inline else BlockHtmlFormatter" in source
-    use_token_tables()
+    # … and its lexers by the name its module imported, with lexer_by_name in its place.
+    assert "get_lexer_by_name(language, **lexer_options)" in inspect.getsource(
+        pymdownx.highlight.Highlight.get_lexer
+    )
+    use_quick_pygments()
     html = markdown.markdown("```python\nx = 1\n```", extensions=["pymdownx.superfences"])
     assert '<span class="n">x</span>' in html
     assert issubclass(pymdownx.highlight.BlockHtmlFormatter, TokenTables)
+    assert pymdownx.highlight.get_lexer_by_name is lexer_by_name
+
+
+def test_python_markdown_s_inline_loop_is_handle_inline_over_apply_pattern():
+    # frostpage.inline overrides the private loop over the patterns and calls the private
+    # method that applies one, as the loop does.
+    from markdown.treeprocessors import InlineProcessor
+
+    handle = InlineProcessor._InlineProcessor__handleInline
+    assert list(inspect.signature(handle).parameters) == ["self", "data", "patternIndex"]
+    apply = InlineProcessor._InlineProcessor__applyPattern
+    assert list(inspect.signature(apply).parameters) == [
+        "self",
+        "pattern",
+        "data",
+        "patternIndex",
+        "startIndex",
+    ]
+    md = markdown.Markdown(extensions=[QuickInline()])
+    loop = md.treeprocessors["inline"]
+    seen = []
+
+    def recording(data, patternIndex=0):
+        seen.append((data, patternIndex))
+        return handle(loop, data, patternIndex)
+
+    loop._InlineProcessor__handleInline = recording
+    assert md.convert("An *em* and `code`.") == "<p>An <em>em</em> and <code>code</code>.</p>"
+    assert ("An *em* and `code`.", 0) in seen
+    assert any(index > 0 for _, index in seen)  # the text inside <em>, from the next pattern
 
 
 def test_arithmatex_takes_frostpage_pattern_and_marks_math_for_it():

@@ -1,5 +1,6 @@
-"""Python-Markdown's inline patterns, prechecked (frostpage.inline): the same HTML as
-Python-Markdown's own inline processor gives, on text made of what those patterns need."""
+"""Python-Markdown's inline patterns, tried only where they could match (frostpage.inline):
+the same HTML as Python-Markdown's own inline processor gives, on text made of what those
+patterns need."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from frostpage.config import MarkdownSettings
-from frostpage.inline import NEEDS, Prechecked, QuickInline
+from frostpage.inline import NEEDS, QuickInline
 from frostpage.markup import EXTENSION_CONFIGS, EXTENSIONS, Renderer
 from frostpage.mathml import MathExtension
 
-# What the prechecked patterns look for, and what stands beside it in real pages.
+# What the patterns look for, and what stands beside it in real pages.
 PIECES = [
     "`", "``", "\\", "\\\\", "$", "$$", "\\(", "\\)", "@", ".", "-", "_", "+", "://", "http",
-    "https://", "ftp://", "www.", "WwW.", "a", "x", "1", " ", "  ", "\n", "\n\n", "*", "(",
-    "[", "]", "mail", "example.org", "<", ">", "~", "^", "=", ":", "!",
+    "https://", "ftp://", "www.", "WwW.", "w", "W", "a", "x", "1", " ", "  ", "\n", "\n\n", "*",
+    "(", ")", "[", "]", "[^", "![", "mail", "example.org", "<", ">", "</", "<b>", "<!--", "-->",
+    "~", "^", "=", ":", "smile", "!", "&", "#", ";", "amp", "\t",
 ]  # fmt: skip
 text = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
@@ -65,17 +67,25 @@ def test_each_prechecked_pattern_still_matches_where_it_should():
     assert 'href="http://WWW.example.org"' in html
 
 
-def test_a_page_s_converter_prechecks_every_pattern_it_knows_and_has_the_site_s_own():
-    """Each pattern of NEEDS is one a page's converter has (a library that changes one
-    fails here), each is prechecked, and the patterns of the site's own extensions,
-    registered after frostpage's, are tried too."""
+def test_a_page_s_converter_knows_what_each_pattern_needs_and_tries_the_site_s_own():
+    """Each pattern of NEEDS is one a page's converter has, and each of its patterns is in
+    NEEDS (a library that changes one fails here), so a text holding none of what they need
+    is passed over at once. A pattern of the site's own extensions, registered after
+    frostpage's, is asked its own search, and then no text is passed over at once."""
+    plain = Renderer(MarkdownSettings())
+    plain.render("A `span`.", "a.md", 1, lambda source: None)
+    inline = plain._markdown.treeprocessors["inline"]
+    sources = {p.getCompiledRegExp().pattern for p in inline.inlinePatterns}
+    assert sources == set(NEEDS)
+    assert inline.might_hold_any is not None
+    assert not inline.might_hold_any("Plain words, no more. Www, then w.w.w.")
+    for held in ("a `b", "wWw.x", "a  \nb", "$x", "a[b", "a&b", "a:b", "a~b"):
+        assert inline.might_hold_any(held), held
+
     renderer = Renderer(MarkdownSettings(extensions=["pymdownx.keys"]))
     rendered = renderer.render("Press ++ctrl+c++ at `x`.", "a.md", 1, lambda source: None)
     assert '<kbd class="key-control">Ctrl</kbd>' in rendered.html
     assert "<code>x</code>" in rendered.html
-    patterns = renderer._markdown.treeprocessors["inline"].inlinePatterns
-    assert "keys" in {type(p).__module__.rsplit(".", 1)[-1] for p in patterns}
-    prechecked = [
-        p.compiled_re.regex.pattern for p in patterns if isinstance(p.compiled_re, Prechecked)
-    ]
-    assert sorted(prechecked) == sorted(NEEDS)
+    inline = renderer._markdown.treeprocessors["inline"]
+    assert "keys" in {type(p).__module__.rsplit(".", 1)[-1] for p in inline.inlinePatterns}
+    assert inline.might_hold_any is None
