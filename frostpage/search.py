@@ -55,6 +55,8 @@ EXCERPT_TEXT = 30_000  # characters of a page kept for excerpts (its words are a
 IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 SPACELESS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
 WORD = re.compile(f"[^\\W{IDEOGRAPHS}{SPACELESS}]+|[{IDEOGRAPHS}]|(?:(?=\\w)[{SPACELESS}])+")
+# Where a text has neither, a word is a run of word characters: found twice as fast.
+PLAIN_WORD, HAS_EITHER = re.compile(r"\w+"), re.compile(f"[{IDEOGRAPHS}{SPACELESS}]")
 PAIRED = re.compile(f"[{SPACELESS}]{{2}}")
 SPACELESS_SPAN = re.compile(f"[{SPACELESS[0]}-{SPACELESS[-1]}]")  # one range: 4 × faster
 # Unicode puts its marks (accents, vowel signs) in planes 0, 1 and 14: 2 and 3 hold
@@ -162,6 +164,8 @@ def words(text: str) -> list[str]:
     word characters are Unicode's letters, digits and _, as search.js's WORD has them, with
     the marks, which folding removed); a run of Thai, Lao, Burmese or Khmer gives its pairs."""
     folded = fold(text)
+    if not HAS_EITHER.search(folded):
+        return PLAIN_WORD.findall(folded)
     found = WORD.findall(folded)
     if not SPACELESS_SPAN.search(folded):
         return found
