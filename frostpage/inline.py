@@ -11,6 +11,7 @@ tests/test_inline.py compares it with Python-Markdown's on generated text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -83,12 +84,12 @@ def could_match(pattern: Pattern | InlineProcessor) -> Check | None:
     return _NEEDED.get(regex.pattern, regex.search)
 
 
-def might_hold_any(patterns: Sequence[Pattern | InlineProcessor]) -> Callable[[str], bool] | None:
-    """A test of whether a text holds anything these patterns need; None when one of them
-    is not in NEEDS. One search for the strings that start with a sign (a lowered text
-    holds them as the text does); the others, such as "www." and two spaces before a line's
-    end, are looked for one by one."""
-    sources = [getattr(pattern.getCompiledRegExp(), "pattern", None) for pattern in patterns]
+@functools.cache
+def might_hold_any(sources: tuple[str | None, ...]) -> Callable[[str], bool] | None:
+    """A test of whether a text holds anything the patterns of these sources need; None
+    when one of them is not in NEEDS. One search for the strings that start with a sign (a
+    lowered text holds them as the text does); the others, such as "www." and two spaces
+    before a line's end, are looked for one by one."""
     if not all(source in NEEDS for source in sources):
         return None
     strings = {s.lower() for source in sources for s in NEEDS[source]}  # type: ignore[index]
@@ -117,7 +118,8 @@ class _Inline(InlineTreeprocessor):
         patterns = tuple(self.md.inlinePatterns)
         self.inlinePatterns = patterns  # type: ignore[assignment]
         self.checks = tuple(could_match(pattern) for pattern in patterns)
-        self.might_hold_any = might_hold_any(patterns)
+        sources = tuple(getattr(p.getCompiledRegExp(), "pattern", None) for p in patterns)
+        self.might_hold_any = might_hold_any(sources)
         return super().run(tree, ancestors)
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
