@@ -38,7 +38,7 @@ def _conflicts(pages: list[Page], space: UrlSpace) -> list[SiteError]:
     for page in pages:
         route = reserved(page.url, space)
         if problem := url_problem(page.url):
-            key = next((k for k in ("url", "permalink", "path", "slug") if k in page.meta), None)
+            key = _url_key(page)
             line = page.meta_line(key) if key else None
             hint = f"write another '{key}'" if key else "rename the file"
             errors.append(SiteError(page.file, line, f"its URL {page.url!r} {problem}", hint))
@@ -46,9 +46,7 @@ def _conflicts(pages: list[Page], space: UrlSpace) -> list[SiteError]:
             errors.append(
                 SiteError(
                     page.file,
-                    page.meta_line(
-                        next((k for k in ("url", "permalink", "path") if k in page.meta), "")
-                    ),
+                    page.meta_line(next((k for k in URL_KEYS if k in page.meta), "")),
                     f"its URL {page.url} is under /{prefix}/, where the pages in {prefix!r} are",
                     f"write its URL without /{prefix}/, or make it a translation into {prefix!r}",
                 )
@@ -63,15 +61,24 @@ def _conflicts(pages: list[Page], space: UrlSpace) -> list[SiteError]:
                 )
             )
         elif (other := owners.setdefault(page.url, page)) is not page:
-            errors.append(
-                SiteError(
-                    page.file,
-                    None,
-                    f"its URL {page.url} is also the URL of {other.file}",
-                    "rename one of the files or give one another 'slug'",
-                )
-            )
+            errors.append(_shared_url(page, other))
     return errors
+
+
+def _shared_url(page: Page, other: Page) -> SiteError:
+    """Two pages at one URL: the error is the one's that wrote its URL in its front matter,
+    at that line, when the other's comes from its file's name; else the later one's."""
+    if _url_key(other) and not _url_key(page):
+        page, other = other, page
+    key = _url_key(page)
+    line = page.meta_line(key) if key else None
+    hint = f"write another '{key}'" if key else "rename one of the files or give one another 'slug'"
+    return SiteError(page.file, line, f"its URL {page.url} is also the URL of {other.file}", hint)
+
+
+def _url_key(page: Page) -> str | None:
+    """The key of the front matter that makes the page's URL, if one does."""
+    return next((key for key in (*URL_KEYS, "slug") if key in page.meta), None)
 
 
 def _prefix_of(url: str, space: UrlSpace) -> str | None:

@@ -127,6 +127,20 @@ def test_two_sources_for_one_url_are_an_error_naming_both():
     ]
 
 
+def test_a_url_taken_by_front_matter_is_the_error_of_the_page_that_wrote_it():
+    """Whatever the order of the files, the page whose front matter chose the URL is to
+    blame, at that line, not the page whose URL comes from its file's name."""
+    named = page("zebra.md", "")
+    for key in ("url: /zebra/", "slug: zebra", "permalink: /zebra/"):
+        chose = page("a.md", f"---\ntitle: A\n{key}\n---\n")
+        for pages in ((chose, named), (named, chose)):
+            [error] = [str(e).split("\n") for e in site_of(*pages).all_errors()]
+            assert error == [
+                "content/a.md:3: its URL /zebra/ is also the URL of content/zebra.md",
+                f"  hint: write another '{key.split(':')[0]}'",
+            ]
+
+
 def test_reserved_urls_are_refused():
     site = site_of(page("tags.md", ""), page("404.html.md", ""))
     assert [str(error).split("\n")[0] for error in site.all_errors()] == [

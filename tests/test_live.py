@@ -83,7 +83,7 @@ def test_error_page_shows_file_line_and_source_around_it(site_root):
 @pytest.mark.parametrize(
     ("front_matter", "error"),
     [
-        ("url: /about/", "content/other.md: its URL /about/ is also the URL of content/about.md"),
+        ("url: /about/", "content/other.md:3: its URL /about/ is also the URL of content/about.md"),
         ("url: /tags/", "content/other.md: its URL /tags/ is reserved for the list of tags"),
         ("aliases: [/about/]", "content/other.md:3: alias '/about/' is also the URL of"),
         ("image: missing.png", "content/other.md:3: image 'missing.png' not found"),

@@ -358,7 +358,7 @@ def errors_of(root: Path) -> list[str]:
         ),
         (
             {"content/equipe.fr.md": "---\ntitle: Équipe\nslug: about\n---\nTexte.\n"},
-            "content/equipe.fr.md: its URL /fr/about/ is also the URL of content/about.fr.md",
+            "content/equipe.fr.md:3: its URL /fr/about/ is also the URL of content/about.fr.md",
         ),
         (
             {"content/notes.md": "---\ntitle: Notes\nurl: /fr/notes/\n---\nText.\n"},
