@@ -72,16 +72,15 @@ def _search_for(strings: Sequence[str]) -> Check:
 _NEEDED = {source: _search_for(strings) for source, strings in NEEDS.items()}
 
 
-def could_match(pattern: Pattern | InlineProcessor) -> Check | None:
-    """The search that tells whether ``pattern`` could match: for what it needs, or its own
-    regular expression; None for a pattern of the older kind (matched on a slice of the
-    text, not searched from a position), which is always tried."""
-    if not isinstance(pattern, InlineProcessor):
-        return None
-    regex = pattern.getCompiledRegExp()
-    if not isinstance(regex, re.Pattern):
-        return None
-    return _NEEDED.get(regex.pattern, regex.search)
+def _regex(pattern: Pattern | InlineProcessor) -> re.Pattern[str] | None:
+    """The regular expression Python-Markdown searches a text with for ``pattern``; None
+    for a pattern of the older kind (matched on a slice of the text), which is always
+    tried."""
+    if isinstance(pattern, InlineProcessor):
+        regex = pattern.getCompiledRegExp()
+        if isinstance(regex, re.Pattern):
+            return regex
+    return None
 
 
 @functools.cache
@@ -117,8 +116,12 @@ class _Inline(InlineTreeprocessor):
     def run(self, tree: Any, ancestors: list[str] | None = None) -> Any:
         patterns = tuple(self.md.inlinePatterns)
         self.inlinePatterns = patterns  # type: ignore[assignment]
-        self.checks = tuple(could_match(pattern) for pattern in patterns)
-        sources = tuple(getattr(p.getCompiledRegExp(), "pattern", None) for p in patterns)
+        regexes = [_regex(pattern) for pattern in patterns]
+        # Whether a pattern could match: what it needs, else its own search.
+        self.checks = tuple(
+            None if regex is None else _NEEDED.get(regex.pattern, regex.search) for regex in regexes
+        )
+        sources = tuple(None if regex is None else regex.pattern for regex in regexes)
         self.might_hold_any = might_hold_any(sources)
         return super().run(tree, ancestors)
 
