@@ -67,6 +67,23 @@ def test_each_prechecked_pattern_still_matches_where_it_should():
     assert 'href="http://WWW.example.org"' in html
 
 
+def test_every_pattern_still_matches_where_it_should():
+    source = (
+        "A\\*b\\*, *em*, __strong__, ~~struck~~, H~2~O, ^^ins^^, x^2^, ==marked==, "
+        "&amp; &#35;, :smile:, <b>raw</b>, <https://example.org>, <ann@example.org>, "
+        "[link](https://example.org), ![image](a.png), [ref][r] and [r], a note[^1], "
+        "a break  \nthere.\n\n[r]: https://example.org/r\n[^1]: The note.\n"
+    )
+    html, _ = convert(QUICK, source)
+    assert html == convert(PLAIN, source)[0]
+    for made in ("A*b*", "<em>em</em>", "<strong>strong</strong>", "<del>struck</del>",
+                 "H<sub>2</sub>O", "<ins>ins</ins>", "x<sup>2</sup>", "<mark>marked</mark>",
+                 "&amp; &#35;", "\U0001f604", "<b>raw</b>", '<a href="https://example.org">',
+                 '<img alt="image" src="a.png"', 'href="https://example.org/r"',
+                 'class="footnote-ref"', "<br>"):  # fmt: skip
+        assert made in html, made
+
+
 def test_a_page_s_converter_knows_what_each_pattern_needs_and_tries_the_site_s_own():
     """Each pattern of NEEDS is one a page's converter has, and each of its patterns is in
     NEEDS (a library that changes one fails here), so a text holding none of what they need
