@@ -94,7 +94,7 @@ def might_hold_any(sources: tuple[str | None, ...]) -> Callable[[str], bool] | N
     strings = {s.lower() for source in sources for s in NEEDS[source]}  # type: ignore[index]
     signs = {s[0] for s in strings if not s[0].isalnum() and not s[0].isspace()}
     others = [s for s in strings if s[0] not in signs]
-    first = re.compile("[" + "".join(re.escape(c) for c in sorted(signs)) + "]").search
+    first = re.compile("|".join(re.escape(c) for c in sorted(signs)) or "(?!)").search
 
     def might_hold(text: str) -> bool:
         if first(text) is not None:

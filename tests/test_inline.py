@@ -9,9 +9,10 @@ import os
 import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown.inlinepatterns import LINE_BREAK_RE
 
 from frostpage.config import MarkdownSettings
-from frostpage.inline import NEEDS, QuickInline
+from frostpage.inline import NEEDS, QuickInline, might_hold_any
 from frostpage.markup import EXTENSION_CONFIGS, EXTENSIONS, Renderer
 from frostpage.mathml import MathExtension
 
@@ -106,3 +107,11 @@ def test_a_page_s_converter_knows_what_each_pattern_needs_and_tries_the_site_s_o
     inline = renderer._markdown.treeprocessors["inline"]
     assert "keys" in {type(p).__module__.rsplit(".", 1)[-1] for p in inline.inlinePatterns}
     assert inline.might_hold_any is None
+
+
+def test_patterns_that_need_no_sign_still_make_a_test_of_a_text():
+    """A converter whose patterns all need a word or spaces (or that has none): no sign
+    to search for, and the others are still looked for."""
+    line_break = might_hold_any((LINE_BREAK_RE,))
+    assert line_break("a  \nb") and not line_break("a `b` [c] <d> \\e")
+    assert not might_hold_any(())("a `b`")
