@@ -20,8 +20,6 @@ import os
 import pickle
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -76,7 +74,6 @@ class CachedRenderer:
             sort_keys=True,
         )
         self._database: sqlite3.Connection | None = None
-        self._batched = False
         self.hits = 0
         self.misses = 0
 
@@ -97,7 +94,7 @@ class CachedRenderer:
         self.misses += 1
         rendered = self.renderer.render(body, source, body_line, resolve, suggest)
         if rendered.clean:
-            self.put(self.key(markup.text_digest(body), source, body_line), rendered)
+            self.store([(self.key(markup.text_digest(body), source, body_line), rendered)])
         return rendered
 
     def cached(
@@ -120,51 +117,29 @@ class CachedRenderer:
         text = f"{self._salt}\0{source}\0{body_line}\0{digest}"
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def put(self, key: str, rendered: Rendered) -> None:
-        value = json.dumps(
-            {
-                "html": rendered.html,
-                "toc_html": rendered.toc_html,
-                "toc": rendered.toc,
-                "summary_html": rendered.summary_html,
-                "text": rendered.text,
-                "words": rendered.words,
-                "links": rendered.links,
-                "reads": rendered.reads,
-                "images": rendered.images,
-                "warnings": [
-                    [warning.path, warning.line, warning.message, warning.hint]
-                    for warning in rendered.warnings
-                ],
-            },
-            ensure_ascii=False,  # a third of the size, and read three times as fast
-        )
+    def store(self, renderings: list[tuple[str, Rendered]]) -> set[str]:
+        """Keep these renderings, in one transaction (a commit waits on the disk), from
+        whichever process rendered them; return the keys kept (none when the cache could
+        not take them: a text that is not valid Unicode is rendered again next time)."""
+        kept = set()
         with self._lock:
             database = self._open()
-            if database is not None:
-                try:
-                    database.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, value))
-                    if not self._batched:
-                        database.commit()
-                except sqlite3.Error:
-                    self._discard()
-                except UnicodeEncodeError:
-                    pass  # text that is not valid Unicode: rendered again next time
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Store many renderings in one transaction: a commit per page waits on the disk."""
-        self._batched = True
-        try:
-            yield
-        finally:
-            self._batched = False
-            with self._lock:
-                if self._database is not None:
+            if database is None:
+                return kept
+            try:
+                for key, rendered in renderings:
                     try:
-                        self._database.commit()
-                    except sqlite3.Error:
-                        self._discard()
+                        database.execute(
+                            "INSERT OR REPLACE INTO pages VALUES (?, ?)", (key, _stored(rendered))
+                        )
+                        kept.add(key)
+                    except UnicodeEncodeError:
+                        pass
+                database.commit()
+            except sqlite3.Error:
+                self._discard()
+                return set()
+        return kept
 
     def _get(self, key: str) -> Rendered | None:
         with self._lock:
@@ -367,6 +342,28 @@ RENDERINGS_TABLE = "pages (key TEXT PRIMARY KEY, value TEXT)"
 WORDS_TABLE = (
     "words (source TEXT PRIMARY KEY, key TEXT, digest TEXT, lines TEXT, counts BLOB, excerpt TEXT)"
 )
+
+
+def _stored(rendered: Rendered) -> str:
+    """A rendering as the cache keeps it."""
+    return json.dumps(
+        {
+            "html": rendered.html,
+            "toc_html": rendered.toc_html,
+            "toc": rendered.toc,
+            "summary_html": rendered.summary_html,
+            "text": rendered.text,
+            "words": rendered.words,
+            "links": rendered.links,
+            "reads": rendered.reads,
+            "images": rendered.images,
+            "warnings": [
+                [warning.path, warning.line, warning.message, warning.hint]
+                for warning in rendered.warnings
+            ],
+        },
+        ensure_ascii=False,  # a third of the size, and read three times as fast
+    )
 
 
 def _salted(path: Path, table: str, salt: str) -> sqlite3.Connection:

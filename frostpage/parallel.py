@@ -11,7 +11,6 @@ build) is done beside it in a ``Background`` process, while the site loads.
 from __future__ import annotations
 
 import collections
-import contextlib
 import functools
 import gc
 import multiprocessing
@@ -74,26 +73,49 @@ def render_all(
             report(done, page)
         else:
             to_render.append(index)
-    with cache.batch() if cache else contextlib.nullcontext():
-        for index, rendered, words in _render(site, to_render, counting):
-            page = site.all_pages[index]
-            page.rendered = rendered
-            if counting and words:
-                counting.keep(page, rendered, words)
-            if rendered.clean and cache:
-                cache.put(cache.key(page.body_digest, page.source, page.body_line), rendered)
-                page.rendered = rendered.without_html()
-            done += 1
-            report(done, page)
+    for index, rendered, words in _render(site, to_render, counting, cache):
+        page = site.all_pages[index]
+        # Without its HTML, which the cache holds (the names of its links made one object
+        # each here, where they are kept); a clean page the cache could not take renders
+        # again where a URL needs it.
+        page.rendered = rendered.without_html() if rendered.clean and cache else rendered
+        if counting and words:
+            counting.keep(page, rendered, words)
+        done += 1
+        report(done, page)
 
 
 def _render(
-    site: Site, indices: list[int], counting: Counting | None
+    site: Site, indices: list[int], counting: Counting | None, cache: CachedRenderer | None
 ) -> Iterator[tuple[int, Rendered, Words | None]]:
+    start = cache.forked if cache else None
     for results in in_workers(
-        lambda piece: [(index, *_render_one(site, index, counting)) for index in piece], indices
+        lambda piece: _render_slice(site, piece, counting), indices, start=start
     ):
         yield from results
+
+
+def _render_slice(
+    site: Site, indices: list[int], counting: Counting | None
+) -> list[tuple[int, Rendered, Words | None]]:
+    """Render these pages and keep their renderings in the cache, from the process that
+    rendered them: only what the build keeps of each (``Rendered.without_html``) is sent
+    back, not megabytes of HTML through a pipe the parent reads while it renders too."""
+    done = [(index, *_render_one(site, index, counting)) for index in indices]
+    cache = site.renderer if isinstance(site.renderer, CachedRenderer) else None
+    if cache is None:
+        return done
+    pages = site.all_pages
+    keys = {
+        index: cache.key(pages[index].body_digest, pages[index].source, pages[index].body_line)
+        for index, rendered, _ in done
+        if rendered.clean
+    }
+    kept = cache.store([(keys[index], rendered) for index, rendered, _ in done if index in keys])
+    return [
+        (index, rendered.without_html() if keys.get(index) in kept else rendered, words)
+        for index, rendered, words in done
+    ]
 
 
 def in_workers(
@@ -113,7 +135,8 @@ def in_workers(
     database connection); ``size`` items make a slice. Working here too spares one copy of
     this process: a worker's memory counts all of this one's it was forked with.
     """
-    slices = [items[first : first + size] for first in range(0, len(items), size)]
+    cores = worker_count()
+    slices = _slices(items, size, cores)
     enough = len(items) >= (MINIMUM_FOR_WORKERS if minimum is None else minimum)
     if not gc.isenabled():  # a build's: see _collecting
         gc.freeze()
@@ -121,7 +144,6 @@ def in_workers(
     if not enough or not _forking():
         yield from map(work, slices)
         return
-    cores = worker_count()
     global _work
     _work = work
     try:
@@ -143,6 +165,17 @@ def in_workers(
                     given += 1
     finally:
         _work = None
+
+
+def _slices(items: list[T], size: int, processes: int) -> list[list[T]]:
+    """``items`` in slices of ``size``, smaller towards the end: the last slices are the
+    ones the other ``processes`` wait for."""
+    slices, first = [], 0
+    while first < len(items):
+        step = max(1, min(size, (len(items) - first) // (4 * processes)))
+        slices.append(items[first : first + step])
+        first += step
+    return slices
 
 
 def _collecting(work: Callable[[list[T]], R], piece: list[T]) -> R:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import jinja2
+import markdown
 
 from frostpage import build, create_app
 from frostpage.incremental import engine_stamp
@@ -24,6 +27,32 @@ def test_a_rebuild_renders_nothing_again(site_root):
     build(site_root)
     hits, misses = renders(site_root)
     assert misses == 0 and hits > 5
+
+
+def test_a_build_on_every_core_renders_each_page_once(write_site, monkeypatch, tmp_path):
+    """A worker keeps what it rendered in the cache itself (only an outline comes back to
+    the build), where the URLs that show the page find it."""
+    converted = tmp_path / "converted"
+    convert = markdown.Markdown.convert
+
+    def noted(self: markdown.Markdown, source: str) -> str:
+        with converted.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", noted)
+    posts = {
+        f"content/posts/p{n:03}.md": f"---\ntitle: Post {n}\ndate: 2025-01-01\n---\n*Text* {n}.\n"
+        for n in range(150)
+    }
+    conversions = {}
+    for cores in (1, 2):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        build(write_site(posts, root=tmp_path / f"on-{cores}"))
+        conversions[cores] = converted.read_text().split()
+        converted.unlink()
+    assert len(set(conversions[2])) == 2  # pages were rendered in a worker too
+    assert len(conversions[2]) == len(conversions[1]) > 150
 
 
 def test_an_edited_page_alone_is_rendered_again(site_root):

@@ -30,6 +30,14 @@ def test_this_process_works_beside_its_workers_and_every_result_comes_back_in_or
     assert len(processes) == 3
 
 
+def test_the_last_slices_are_smaller_so_that_no_process_waits_long_for_another(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    sizes = [len(part) for part in in_workers(lambda part: part, list(range(1000)), size=32)]
+    assert sum(sizes) == 1000
+    assert sizes[0] == 32 and sizes[-1] == 1
+    assert sizes == sorted(sizes, reverse=True)
+
+
 def test_an_error_in_any_slice_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     for failing in (0, 7, 99):  # a slice this process or the worker may take
