@@ -121,7 +121,7 @@ class CachedRenderer:
         """Keep these renderings, in one transaction (a commit waits on the disk), from
         whichever process rendered them; return the keys kept (none when the cache could
         not take them: a text that is not valid Unicode is rendered again next time)."""
-        kept = set()
+        kept: set[str] = set()
         with self._lock:
             database = self._open()
             if database is None:
