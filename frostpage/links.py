@@ -137,25 +137,45 @@ def check_links(
         if not _has_id(ids, anchor.fragment):
             report(file, number, link, f"has no anchor '#{anchor.fragment}' in {anchor.file}", None)
 
-    def check(documents: Iterator[tuple[str, _Document]]) -> None:
-        for name, document in documents:
-            joined = "\0".join(sorted(document.ids))
-            read[name] = shared.setdefault(joined, joined)
+    def read_and_check(part: list[str]) -> list[tuple[str, str, list[_Found]]]:
+        """Each file's ids, and those of its links that are broken or need the anchor of
+        another file: worked out where the file is read (in a worker, when there are many,
+        so that the cores share it and only what was found comes back)."""
+        results = []
+        for name in part:
+            document = _read(path_of(name))
+            ids = "\0".join(sorted(document.ids))
             page_url = base_path + "/" + _url_of_file(name)
+            outcomes = []
             for number, link in enumerate(dict.fromkeys(document.links)):
                 outcome = outcome_of(link, page_url)
-                if isinstance(outcome, _Anchor):
-                    ids = anchors_of(outcome.file)
-                    if ids is None:
-                        waiting.append((name, number, link, outcome))
-                    else:
-                        check_anchor(name, number, link, outcome, ids)
-                elif outcome:
-                    report(name, number, link, *outcome)
+                if outcome is None or (
+                    isinstance(outcome, _Anchor)
+                    and outcome.file == name
+                    and _has_id(ids, outcome.fragment)
+                ):
+                    continue  # fine, or an anchor the page itself has (a table of contents)
+                outcomes.append((number, link, outcome))
+            results.append((name, ids, outcomes))
+        return results
 
-    check(_read_all(path_of, checked))
+    def check(names: list[str]) -> None:
+        for part in in_workers(read_and_check, names):
+            for name, joined, outcomes in part:
+                read[name] = shared.setdefault(joined, joined)
+                for number, link, outcome in outcomes:
+                    if isinstance(outcome, _Anchor):
+                        ids = anchors_of(outcome.file)
+                        if ids is None:
+                            waiting.append((name, number, link, outcome))
+                        else:
+                            check_anchor(name, number, link, outcome, ids)
+                    else:
+                        report(name, number, link, *outcome)
+
+    check(checked)
     if unchanged and any(not _ids(previous[name]) <= _ids(read[name]) for name in checked):
-        check(_read_all(path_of, [name for name in files if name in unchanged]))
+        check([name for name in files if name in unchanged])
     for name, number, link, anchor in waiting:
         check_anchor(name, number, link, anchor, anchors_of(anchor.file) or "")
     found.sort(key=lambda item: item[:2])
@@ -163,16 +183,6 @@ def check_links(
     anchors = dict(previous) if unchanged else dict.fromkeys(files, "")
     anchors.update(read)
     return broken, anchors
-
-
-def _read_all(path_of: Callable[[str], str], names: list[str]) -> Iterator[tuple[str, _Document]]:
-    """The links and ids of these files, in order, read on every core when there are many."""
-
-    def read(part: list[str]) -> list[tuple[str, _Document]]:
-        return [(name, _read(path_of(name))) for name in part]
-
-    for part in in_workers(read, names):
-        yield from part
 
 
 class _Anchor(NamedTuple):
@@ -184,6 +194,8 @@ class _Anchor(NamedTuple):
 
 # What a link is: broken (why, and the missing path), an anchor to look for, or fine.
 _Outcome = tuple[str, str | None] | _Anchor | None
+# A link of a file that is broken or needs another file's anchor: its place, the link, why.
+_Found = tuple[int, str, tuple[str, str | None] | _Anchor]
 
 
 def _has_id(joined: str, fragment: str) -> bool:
@@ -263,21 +275,23 @@ def _read_html(text: str) -> _Document:
     links: list[str] = []
     ids: set[str] = set()
     for element in LexborHTMLParser(text).css(ELEMENTS):
-        attributes = element.attributes
-        if element.tag == "meta":
+        tag, attributes = element.tag, element.attributes
+        if tag == "meta":
             refresh = REFRESH.match(attributes.get("content") or "")
             if refresh and (attributes.get("http-equiv") or "").lower() == "refresh":
                 links.append(refresh.group(1).strip())
             continue
         if (anchor := attributes.get("id")) is not None:
             ids.add(anchor)
-        if element.tag == "a" and (anchor := attributes.get("name")) is not None:
+        if tag == "a" and (anchor := attributes.get("name")) is not None:
             ids.add(anchor)
-        if element.tag == "link" and HINTS & set((attributes.get("rel") or "").lower().split()):
+        if tag == "link" and HINTS & set((attributes.get("rel") or "").lower().split()):
             continue
-        links.extend(value.strip() for name in LINK_ATTRIBUTES if (value := attributes.get(name)))
-        srcset = attributes.get("srcset") or ""
-        links.extend(item.split()[0] for item in srcset.split(",") if item.strip())
+        for name in LINK_ATTRIBUTES:  # plain loops: a page has hundreds of links
+            if value := attributes.get(name):
+                links.append(value.strip())
+        if srcset := attributes.get("srcset"):
+            links.extend(item.split()[0] for item in srcset.split(",") if item.strip())
     return _Document(links, ids)
 
 

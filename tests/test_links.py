@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 
 import pytest
@@ -76,6 +77,28 @@ def test_anchors_of_pages_read_later_are_checked_and_reported_in_the_order_of_th
         "a/index.html: /b/#her: has no anchor '#her' in b/index.html",
         "a/index.html: /b/#x%00y: has no anchor '#x\x00y' in b/index.html",
         "b/index.html: /a/#gone: has no anchor '#gone' in a/index.html",
+    ]
+
+
+@pytest.mark.parametrize("cores", [1, 2])  # files read and checked here, or in workers
+def test_many_pages_on_every_core_give_what_one_process_gives(tmp_path, monkeypatch, cores):
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    files = {
+        f"p{n}/index.html": f'<h2 id="own">O</h2><h2 id="only{n}">O</h2><a href="#own">1</a>'
+        f'<a href="#nope{n}">2</a><a href="/p{(n + 1) % 150}/#own">3</a>'
+        f'<a href="/p{(n + 1) % 150}/#only{n}">4</a><a href="/missing{n}/">5</a>'
+        f'<a href="../p{n}/#own">6</a>'
+        for n in range(150)
+    }
+    assert broken(tmp_path, files) == [
+        line
+        for n in sorted(range(150), key=lambda n: f"p{n}/index.html")
+        for line in (
+            f"p{n}/index.html: #nope{n}: has no anchor '#nope{n}' in p{n}/index.html",
+            f"p{n}/index.html: /p{(n + 1) % 150}/#only{n}: has no anchor '#only{n}' in "
+            f"p{(n + 1) % 150}/index.html",
+            f"p{n}/index.html: /missing{n}/: points to no file",
+        )
     ]
 
 
