@@ -23,6 +23,7 @@ OPENS_AFTER = set(" \t\n\r\f\v\u00a0([{<-\u2013\u2014\u201c\u2018")
 DASHES_AND_ELLIPSES = re.compile(r"---|--|\.\.\.|\. \. \.")
 PUNCTUATION = {"---": "\u2014", "--": "\u2013", "...": "\u2026", ". . .": "\u2026"}
 QUOTES = re.compile(r"[\"']")
+MAY_CHANGE = re.compile(f"{QUOTES.pattern}|{DASHES_AND_ELLIPSES.pattern}")
 DECADE = re.compile(r"\d\ds?\b")
 
 
@@ -54,6 +55,9 @@ class SmartPunctuation(Treeprocessor):
             self._previous = " "
 
     def _smarten(self, text: str) -> str:
+        if not MAY_CHANGE.search(text):  # most pieces of a page's text
+            self._previous = text[-1]
+            return text
         text = DASHES_AND_ELLIPSES.sub(lambda match: PUNCTUATION[match.group()], text)
         previous = self._previous
         pieces: list[str] = []

@@ -9,6 +9,7 @@ import markdown
 
 from frostpage import build, create_app
 from frostpage.incremental import engine_stamp
+from frostpage.markup import Rendered
 from frostpage.paths import CACHE_FOLDER
 from frostpage.state import site_state
 
@@ -80,6 +81,19 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(site_root):
     assert (site_root / "build/docs/intro/index.html").read_bytes() == expected
     _hits, misses = renders(site_root)
     assert misses == 0
+
+
+def test_a_rendering_the_cache_cannot_hold_is_left_out_and_the_others_kept(site_root):
+    """A lone surrogate (from an escape in front matter, say) cannot be UTF-8: that page is
+    rendered again next time, and the rest of its slice is kept."""
+    renderer = site_state(create_app(site_root, dev=False)).renderer
+    fine = Rendered(html="<p>Café ☕</p>", toc_html="", toc=[], summary_html="")
+    odd = Rendered(html="<p>\ud800</p>", toc_html="", toc=[], summary_html="")
+    keys = [renderer.key(digest, "x.md", 1) for digest in ("fine", "odd")]
+    assert renderer.store([(keys[0], fine), (keys[1], odd)]) == {keys[0]}
+    kept = renderer.cached("fine", "x.md", 1, lambda target: None)
+    assert kept is not None and kept.html == "<p>Café ☕</p>"
+    assert renderer.cached("odd", "x.md", 1, lambda target: None) is None
 
 
 def test_a_cache_of_other_settings_is_not_used(site_root):
