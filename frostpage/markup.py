@@ -106,6 +106,8 @@ DEEPEST_NESTING = 250
 
 # Links written from content/ (or, without a slash after them, from the page's folder).
 CONTENT_LINK_PREFIXES = ("@/", "{filename}", "{static}", "{attach}", "|filename|", "|static|")
+# The attribute of an element written by Markdown that holds a link to rewrite.
+LINKING_ATTRIBUTE = {"a": "href", "img": "src"}
 
 # Shortcodes inside shortcodes' Markdown, at most this deep (Hugo's tabs hold tab: 2).
 DEEPEST_SHORTCODES = 8
@@ -422,7 +424,7 @@ class _LinkRewriter(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            attribute = LINKING_ATTRIBUTE.get(element.tag)
             target = element.get(attribute) if attribute else None
             if attribute and target:
                 element.set(attribute, self._rewrite(element, target))
@@ -480,6 +482,8 @@ class _LinkRewriter(Treeprocessor):
         return self._rewrite(None, str(target))
 
     def _rewrite(self, element: etree.Element | None, written: str) -> str:
+        if written.startswith(("https://", "http://", "#")):  # most links: as written
+            return written
         folder, target = posixpath.dirname(self.source), written
         # Zola's @/docs/intro.md and Pelican's {filename}/docs/intro.md start from content/;
         # Pelican's {filename}intro.md (no slash) from the page's folder.
