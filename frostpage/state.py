@@ -49,7 +49,8 @@ class SiteState:
     data_errors: list[SiteError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     fingerprinted_used: set[str] = field(default_factory=set)
-    urls: dict[tuple, str] = field(default_factory=dict)  # url_for's answers, remembered
+    # url_for's answers, remembered for each base path and language
+    urls: dict[tuple[str, str], dict[tuple, str]] = field(default_factory=dict)
     # A build's dates of the files that date its sitemap (views.file_dates), taken once.
     file_dates: dict[str, dt.datetime] | None = None
     catalogues: dict[str, Catalogue] = field(default_factory=dict)  # i18n's, by language

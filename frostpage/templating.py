@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urljoin
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
@@ -26,6 +26,9 @@ from .page import Page, image_beside
 from .sections import NavItem, Section
 from .state import current_language, current_site, site_state
 from .urls import code_stylesheets, versions
+
+# Where a request keeps url_for's answers for its base path and language (flask.g).
+URLS = "frostpage_urls"
 
 # The functions templates may call by name.
 HELPERS = (
@@ -176,11 +179,17 @@ def is_scheduled(page: Page) -> bool:
 
 def remembered_url_for(endpoint: str, **values: Any) -> str:
     """url_for, remembered: every page asks for the same links (nav, feeds, lists, tags),
-    and the URL map and base path do not change while the app runs."""
-    if any(name.startswith("_") for name in values):
-        return url_for(endpoint, **values)  # _external and the like depend on the request
-    key = (request.script_root, current_language(), endpoint, *sorted(values.items()))
-    urls = site_state(current_app).urls
+    and the URL map and base path do not change while the app runs. A request finds the
+    answers for its base path and language once (a page asks for dozens)."""
+    for name in values:
+        if name.startswith("_"):
+            return url_for(endpoint, **values)  # _external and the like depend on the request
+    urls = g.get(URLS)
+    if urls is None:
+        place = (request.script_root, current_language())
+        urls = site_state(current_app).urls.setdefault(place, {})
+        setattr(g, URLS, urls)
+    key = (endpoint, *sorted(values.items()))
     try:
         return urls[key]
     except KeyError:
