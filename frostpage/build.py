@@ -21,19 +21,20 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import Flask
 
 from . import i18n, images, incremental, search, snapshot, views
 from .app import create_app
-from .cache import WordsCache
+from .cache import CachedRenderer, WordsCache
 from .errors import SiteError, SiteErrors
 from .freezer import Progress, SiteFreezer, freeze, unused_templates
 from .links import Anchors, attribute, check_links
 from .markup import Rendered
 from .model import Site
 from .page import Page
-from .parallel import Background, Counting, in_workers, render_all
+from .parallel import MINIMUM_FOR_WORKERS, Background, Counting, in_workers, render_all
 from .paths import CACHE_FOLDER
 from .publish import (
     MARKER,
@@ -180,9 +181,11 @@ def _build(
     # Each page's words for the search index, counted where it renders and kept here.
     words = WordsCache(root / CACHE_FOLDER / "search.sqlite", incremental.engine_stamp())
     output = None
+    indexing: Background[_Made] | None = None
     try:
         app = create_app(root, dev=False, include_future=include_future, relative=relative)
-        site_state(app).files.versions = versions
+        state = site_state(app)
+        state.files.versions = versions
         previous = None if full else incremental.load_record(record_file)
         loaded = _load_and_render(app, previous, report, words)
         images_made = _make_images(loaded.site, root, report)
@@ -202,11 +205,11 @@ def _build(
         freezer, warnings = _write(
             app, loaded.site, output, report, kept, reused, known_uses, same_dates
         )
-        anchors, broken = _check_links(output, loaded.site, freezer, kept, reused)
         search_key = incremental.search_key(loaded.inputs, loaded.content, loaded.site)
-        index, search_made, indexed = _index(
-            loaded, output, search_key, previous, touched, report, words, site_state(app).themes
-        )
+        making = _Making(loaded, output, search_key, previous, touched, words, state.themes)
+        indexing = _index_beside(making, report)
+        anchors, broken = _check_links(output, loaded.site, freezer, kept, reused)
+        index, search_made, indexed = _index_made(indexing, making, report)
         incremental.forget_record(record_file)  # it describes the build about to be replaced
         files = sorted(freezer.files | set(index))
         listed = None
@@ -215,11 +218,12 @@ def _build(
         pages, written, build_folders = publish(output, files, listed)
     finally:
         changes.close()
+        if indexing:
+            indexing.close()
         words.close()  # what was counted is kept, even when the build stops
         if output is not None and output.staging.exists():  # not published
             discard(output.staging)
     images.prune(images.cache_folder(root), loaded.site.shared.copies.values())
-    state = site_state(app)
     used = state.fingerprinted_used
     record = _remember(
         record_file,
@@ -362,16 +366,72 @@ def _write(
     return freezer, warnings
 
 
+# Beyond this many pages, the index is made after the link check: this process, the link
+# check's worker and one more, each holding the build's memory (a gigabyte on 100,000
+# pages), would count three times as much as a second is worth.
+MOST_PAGES_BESIDE = 25_000
+
+
+class _Making(NamedTuple):
+    """What making the search index takes."""
+
+    loaded: Loaded
+    output: Output
+    key: str
+    previous: incremental.BuildRecord | None
+    touched: set[str] | None  # the files of ``previous`` found changed, when known
+    words: WordsCache
+    themes: list[Path]
+
+
+# The index's files (with the stat of those kept), what the next build needs to patch it,
+# and the files written anew.
+_Made = tuple[dict[str, incremental.Stat | None], dict[str, search.Made], set[str]]
+
+
+def _index_beside(making: _Making, report: Progress) -> Background[_Made]:
+    """A whole search index (a first or --full build of a site of some size) made in a
+    forked process while this one checks the links: the index takes one core, the link
+    check leaves part of one free. It keeps no file of a last build. The words' database
+    is closed here first, and the render cache's let go there: a connection is not
+    shared across a fork."""
+    pages = len(making.loaded.site.all_pages)
+    wanted = making.previous is None and MINIMUM_FOR_WORKERS <= pages <= MOST_PAGES_BESIDE
+    if wanted:
+        making.words.close()
+    indexing = Background(functools.partial(_index_elsewhere, making), wanted=wanted)
+    if indexing.process:
+        report("Indexing", 0, 1, "search")
+    return indexing
+
+
+def _index_elsewhere(making: _Making) -> _Made:
+    renderer = making.loaded.site.renderer
+    if isinstance(renderer, CachedRenderer):
+        renderer.forked()
+    return _index(*making, _silent)
+
+
+def _index_made(indexing: Background[_Made], making: _Making, report: Progress) -> _Made:
+    """The index made beside the link check, else (one core, no fork, or an error there,
+    which is then raised here) made now."""
+    made = indexing.result()
+    if made is None:
+        return _index(*making, report)
+    report("Indexing", 1, 1, "search")
+    return made
+
+
 def _index(
     loaded: Loaded,
     output: Output,
     key: str,
     previous: incremental.BuildRecord | None,
-    touched: set[str] | None,  # the files of ``previous`` found changed, when known
-    report: Progress,
+    touched: set[str] | None,
     words: WordsCache,
     themes: list[Path],
-) -> tuple[dict[str, incremental.Stat | None], dict[str, search.Made], set[str]]:
+    report: Progress,
+) -> _Made:
     """Write each language's search index into ``output`` (_search/, fr/_search/…): kept
     from the previous build when it was made of the same pages, patched when few pages
     changed, else made anew (a file as it was is kept all the same). Return its files (with

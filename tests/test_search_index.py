@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -176,6 +177,56 @@ def test_a_rebuild_patches_the_index_of_a_site(tmp_path, monkeypatch) -> None:
     build(root, tmp_path / "full", force=True, full=True)
     assert contents(root / "build") == contents(tmp_path / "full")
     assert any(b"quokka" in data for data in contents(root / "build/_search/words").values())
+
+
+def test_a_first_build_makes_its_index_beside_the_link_check_as_one_process_does(
+    tmp_path, monkeypatch
+) -> None:
+    """On more than one core, a first build's index is made in a forked process while the
+    links are checked: the same files as in one process, and a rebuild patches it."""
+    from sitecheck import contents
+    from test_docs_sites import write
+
+    from frostpage import build
+
+    words = " ".join(VOCABULARY[:20])
+    files = {
+        f"content/docs/page-{n}.md": f"---\ntitle: Page {n}\n---\n{words} w{n % 60}.\n"
+        for n in range(120)
+    }
+    build_module = sys.modules["frostpage.build"]
+    making = search.index_files
+    makers = tmp_path / "makers"
+
+    def noted(*args: object) -> object:
+        with makers.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return making(*args)
+
+    monkeypatch.setattr(search, "index_files", noted)
+    built = {}
+    for cores in (1, 2):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        built[cores] = write(tmp_path / f"on-{cores}", files)
+        build(built[cores])
+    monkeypatch.setattr(build_module, "MOST_PAGES_BESIDE", 100)  # a big site's: made here
+    build(write(tmp_path / "big", files))
+    first, beside, after = makers.read_text().split()
+    assert first == after == str(os.getpid()) != beside
+    index = {cores: contents(root / "build/_search") for cores, root in built.items()}
+    assert index[2] == index[1] and len(index[2]) > 120
+    root = built[2]
+    page = root / "content/docs/page-3.md"
+    page.write_text(page.read_text("utf-8").replace("w3.", "quokka."), "utf-8")
+
+    def made_anew(*args: object) -> None:
+        raise AssertionError("the index was made anew")
+
+    monkeypatch.setattr(search, "index_files", made_anew)
+    build(root)  # the words the first build counted were kept: the index is patched
+    monkeypatch.setattr(search, "index_files", making)
+    build(root, tmp_path / "full", force=True, full=True)
+    assert contents(root / "build") == contents(tmp_path / "full")
 
 
 def test_the_preview_patches_its_index_after_a_save(tmp_path, monkeypatch) -> None:
