@@ -90,19 +90,18 @@ def _render(
 ) -> Iterator[tuple[int, Rendered, Words | None]]:
     start = cache.forked if cache else None
     for results in in_workers(
-        lambda piece: _render_slice(site, piece, counting), indices, start=start
+        lambda piece: _render_slice(site, piece, counting, cache), indices, start=start
     ):
         yield from results
 
 
 def _render_slice(
-    site: Site, indices: list[int], counting: Counting | None
+    site: Site, indices: list[int], counting: Counting | None, cache: CachedRenderer | None
 ) -> list[tuple[int, Rendered, Words | None]]:
     """Render these pages and keep their renderings in the cache, from the process that
     rendered them: only what the build keeps of each (``Rendered.without_html``) is sent
     back, not megabytes of HTML through a pipe the parent reads while it renders too."""
     done = [(index, *_render_one(site, index, counting)) for index in indices]
-    cache = site.renderer if isinstance(site.renderer, CachedRenderer) else None
     if cache is None:
         return done
     pages = site.all_pages
