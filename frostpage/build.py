@@ -303,14 +303,16 @@ def _load_and_render(
         content = incremental.content_keys(site, before)
         unchanged = previous.unchanged(inputs, content) if previous else None
 
-        def keep(page: Page, rendered: Rendered, counted: search.Words) -> None:
-            words.put(page.source, _words_key(inputs, content.get(page.source), rendered), counted)
+        def key(page: Page, rendered: Rendered) -> str:
+            return _words_key(inputs, content.get(page.source), rendered)
 
         render_all(
             site,
             lambda done, page: report("Rendering", done, len(site.all_pages), page.file),
             rendered_before=unchanged,
-            counting=Counting(lambda page: site.in_language(page.language).settings.search, keep),
+            counting=Counting(
+                lambda page: site.in_language(page.language).settings.search, key, words
+            ),
         )
         # The keys of rendered pages that show other files now.
         linked = incremental.linked_files(site, before)

@@ -22,7 +22,7 @@ import sqlite3
 import threading
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -279,24 +279,55 @@ class WordsCache:
         return search.Words(*rows[0]) if rows else None
 
     def put(self, source: str, key: str, words: search.Words) -> None:
-        known = self.known(source)
+        """Keep a page's words, in the transaction ``close`` commits."""
+        self.took(self.store([(source, key, words)], commit=False))
+
+    def store(self, rows: list[tuple[str, str, search.Words]], commit: bool = True) -> Stored:
+        """Keep these pages' words (source, key, words), from whichever process counted
+        them, in one transaction; return what the build's process must learn of it
+        (``took``): the rows kept, and the words of a former text each replaced."""
+        stored = Stored({}, {})
+        digests = {source: words.digest for source, _, words in rows}
+        before = self._rows("source, digest", list(digests))
+        changed = [source for source, digest in before if digests[source] != digest]
+        for words in self._rows("digest, lines, counts, excerpt", changed):
+            stored.replaced[words[0]] = search.Words(*words)
         if self._database is None:
-            return
-        if known and known[1] != words.digest and len(self.replaced) < search.PATCHED_PAGES:
-            former = self.get(source)
-            if former:
-                self.replaced[former[1].digest] = former[1]
+            return stored
         try:
-            self._database.execute(
-                "INSERT OR REPLACE INTO words VALUES (?, ?, ?, ?, ?, ?)",
-                (source, key, words.digest, words.lines, words.counts, words.excerpt),
-            )
-            if "keys" in self.__dict__:
-                self.keys[source] = (key, words.digest)
+            for source, key, words in rows:
+                try:
+                    self._database.execute(
+                        "INSERT OR REPLACE INTO words VALUES (?, ?, ?, ?, ?, ?)",
+                        (source, key, words.digest, words.lines, words.counts, words.excerpt),
+                    )
+                except UnicodeEncodeError:
+                    continue  # text that is not valid Unicode: counted again next time
+                stored.kept[source] = (key, words.digest)
+            if commit:
+                self._database.commit()
         except sqlite3.Error:
             self._discard()
-        except UnicodeEncodeError:
-            pass  # text that is not valid Unicode: counted again next time
+            return Stored({}, {})
+        return stored
+
+    def took(self, stored: Stored) -> None:
+        """What ``store`` kept (here or in a worker): the rows, and up to
+        ``search.PATCHED_PAGES`` replaced words, for patching the index."""
+        if "keys" in self.__dict__:
+            self.keys.update(stored.kept)
+        for digest, words in stored.replaced.items():
+            if len(self.replaced) < search.PATCHED_PAGES:
+                self.replaced.setdefault(digest, words)
+
+    def ready(self) -> None:
+        """Open the file (made, or emptied for other code) before workers are forked, so
+        that none of them empties it again."""
+        self._query("SELECT 1")
+
+    def forked(self) -> None:
+        """In a forked worker: a connection must not be shared across processes."""
+        self._database = None
 
     def close(self, sources: set[str] | None = None) -> None:
         """Keep what was put; forget the rows of pages other than ``sources``, if given."""
@@ -314,7 +345,14 @@ class WordsCache:
         except sqlite3.Error:
             self._discard()
 
-    def _query(self, sql: str, parameters: tuple[str, ...] = ()) -> list[Any] | None:
+    def _rows(self, columns: str, sources: list[str]) -> list[Any]:
+        """These columns of the rows of ``sources`` (none asked: no query)."""
+        if not sources:
+            return []
+        marks = ", ".join("?" * len(sources))
+        return self._query(f"SELECT {columns} FROM words WHERE source IN ({marks})", sources) or []
+
+    def _query(self, sql: str, parameters: tuple[str, ...] | list[str] = ()) -> list[Any] | None:
         """The rows of a query, or None (no file, or one that cannot be read: forgotten).
         The file is opened by the first query (a build that renders no page and keeps its
         index makes none); one that cannot be read is made afresh, once."""
@@ -336,6 +374,14 @@ class WordsCache:
         self._database = None
         self._gone = True
         self.keys = {}
+
+
+class Stored(NamedTuple):
+    """What ``WordsCache.store`` kept: source → (key, digest), and the words of the former
+    texts it replaced, by digest."""
+
+    kept: dict[str, tuple[str, str]]
+    replaced: dict[str, search.Words]
 
 
 RENDERINGS_TABLE = "pages (key TEXT PRIMARY KEY, value BLOB)"

@@ -21,11 +21,11 @@ from multiprocessing.connection import Connection
 from multiprocessing.pool import AsyncResult
 from typing import Any, Generic, TypeVar
 
-from .cache import CachedRenderer
+from .cache import CachedRenderer, Stored, WordsCache
 from .markup import Rendered
 from .model import Site
 from .page import Page
-from .search import Words, words_of
+from .search import words_of
 
 MINIMUM_FOR_WORKERS = 64
 SLICE = 32
@@ -36,12 +36,14 @@ R = TypeVar("R")
 
 @dataclass
 class Counting:
-    """The words of each page rendered, for the search index: counted where it renders (in
-    a worker: the text is at hand, and the cores share the work) for the pages ``wanted``,
-    and given to ``keep`` in this process."""
+    """The words of each page rendered, for the search index: counted and kept in
+    ``words`` (under ``key``) where it renders, for the pages ``wanted``. In a worker the
+    text is at hand, and the cores share the work: only what the build's process must
+    know of what was kept comes back (``WordsCache.took``)."""
 
     wanted: Callable[[Page], bool]
-    keep: Callable[[Page, Rendered, Words], None]
+    key: Callable[[Page, Rendered], str]
+    words: WordsCache
 
 
 def render_all(
@@ -73,48 +75,74 @@ def render_all(
             report(done, page)
         else:
             to_render.append(index)
-    for index, rendered, words in _render(site, to_render, counting, cache):
-        page = site.all_pages[index]
-        # Without its HTML, which the cache holds (the names of its links made one object
-        # each here, where they are kept); a clean page the cache could not take renders
-        # again where a URL needs it.
-        page.rendered = rendered.without_html() if rendered.clean and cache else rendered
-        if counting and words:
-            counting.keep(page, rendered, words)
-        done += 1
-        report(done, page)
+    if counting and to_render:
+        counting.words.ready()
+    for rendered, stored in _render(site, to_render, counting, cache):
+        if counting:
+            counting.words.took(stored)
+        for index, rendering in rendered:
+            page = site.all_pages[index]
+            # Without its HTML, which the cache holds (the names of its links made one
+            # object each here, where they are kept); a clean page the cache could not
+            # take renders again where a URL needs it.
+            page.rendered = rendering.without_html() if rendering.clean and cache else rendering
+            done += 1
+            report(done, page)
+
+
+# A slice's pages (index, rendering) and what was kept of their words.
+_Slice = tuple[list[tuple[int, Rendered]], Stored]
 
 
 def _render(
     site: Site, indices: list[int], counting: Counting | None, cache: CachedRenderer | None
-) -> Iterator[tuple[int, Rendered, Words | None]]:
-    start = cache.forked if cache else None
-    for results in in_workers(
-        lambda piece: _render_slice(site, piece, counting, cache), indices, start=start
-    ):
-        yield from results
+) -> Iterator[_Slice]:
+    def forked() -> None:
+        if cache:
+            cache.forked()
+        if counting:
+            counting.words.forked()
+
+    yield from in_workers(
+        lambda piece: _render_slice(site, piece, counting, cache), indices, start=forked
+    )
 
 
 def _render_slice(
     site: Site, indices: list[int], counting: Counting | None, cache: CachedRenderer | None
-) -> list[tuple[int, Rendered, Words | None]]:
-    """Render these pages and keep their renderings in the cache, from the process that
-    rendered them: only what the build keeps of each (``Rendered.without_html``) is sent
-    back, not megabytes of HTML through a pipe the parent reads while it renders too."""
-    done = [(index, *_render_one(site, index, counting)) for index in indices]
-    if cache is None:
-        return done
+) -> _Slice:
+    """Render these pages and keep their renderings in the cache and their words, from the
+    process that rendered them: only what the build keeps of each page
+    (``Rendered.without_html``) is sent back, not megabytes of HTML and words through a
+    pipe the parent reads while it renders too."""
     pages = site.all_pages
+    done = [(index, _render_one(site, index)) for index in indices]
+    stored = Stored({}, {})
+    if counting:
+        stored = counting.words.store(
+            [
+                (
+                    pages[index].source,
+                    counting.key(pages[index], r),
+                    words_of(r.text, r.text_digest),
+                )
+                for index, r in done
+                if counting.wanted(pages[index])
+            ]
+        )
+    if cache is None:
+        return done, stored
     keys = {
         index: cache.key(pages[index].body_digest, pages[index].source, pages[index].body_line)
-        for index, rendered, _ in done
+        for index, rendered in done
         if rendered.clean
     }
-    kept = cache.store([(keys[index], rendered) for index, rendered, _ in done if index in keys])
-    return [
-        (index, rendered.without_html() if keys.get(index) in kept else rendered, words)
-        for index, rendered, words in done
+    kept = cache.store([(keys[index], rendered) for index, rendered in done if index in keys])
+    sent = [
+        (index, rendered.without_html() if keys.get(index) in kept else rendered)
+        for index, rendered in done
     ]
+    return sent, stored
 
 
 def in_workers(
@@ -260,13 +288,10 @@ def _run_work(piece: list[Any]) -> Any:
     return _work(piece)
 
 
-def _render_one(site: Site, index: int, counting: Counting | None) -> tuple[Rendered, Words | None]:
+def _render_one(site: Site, index: int) -> Rendered:
     page = site.all_pages[index]
     renderer = (
         site.renderer.renderer if isinstance(site.renderer, CachedRenderer) else site.renderer
     )
     resolve = site.in_language(page.language).resolve  # a link leads to its translation
-    rendered = renderer.render(page.body, page.source, page.body_line, resolve, site.nearest_source)
-    if counting is None or not counting.wanted(page):
-        return rendered, None
-    return rendered, words_of(rendered.text, rendered.text_digest)
+    return renderer.render(page.body, page.source, page.body_line, resolve, site.nearest_source)

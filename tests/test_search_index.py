@@ -229,6 +229,57 @@ def test_a_first_build_makes_its_index_beside_the_link_check_as_one_process_does
     assert contents(root / "build") == contents(tmp_path / "full")
 
 
+def test_each_page_s_words_are_counted_once_where_it_renders(tmp_path, monkeypatch) -> None:
+    """On two cores a worker keeps the words it counts itself: the index counts none again
+    and is the index one process makes; and when a rebuild renders many pages in workers,
+    the words they replaced come back, so the index is patched."""
+    from sitecheck import contents
+    from test_docs_sites import write
+
+    from frostpage import build, parallel
+
+    counting = search.words_of
+    counted = tmp_path / "counted"
+
+    def noted(*args: object) -> search.Words:
+        with counted.open("a") as file:
+            file.write(f"{os.getpid()}\n")
+        return counting(*args)
+
+    monkeypatch.setattr(search, "words_of", noted)
+    monkeypatch.setattr(parallel, "words_of", noted)
+    words = " ".join(VOCABULARY[:20])
+    files = {
+        f"content/docs/page-{n}.md": f"---\ntitle: Page {n}\n---\n{words} w{n % 60}.\n"
+        for n in range(120)
+    }
+    built, counts = {}, {}
+    for cores in (1, 2):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        built[cores] = write(tmp_path / f"on-{cores}", files)
+        build(built[cores])
+        counts[cores] = counted.read_text().split()
+        counted.unlink()
+    assert len(set(counts[2])) == 2  # counted in a worker too
+    assert len(counts[2]) == len(counts[1]) >= 120
+    assert contents(built[2] / "build/_search") == contents(built[1] / "build/_search")
+    root = built[2]
+    for n in range(100):
+        page = root / f"content/docs/page-{n}.md"
+        page.write_text(page.read_text("utf-8").replace(f" w{n % 60}.", " quokka."), "utf-8")
+    making = search.index_files
+
+    def made_anew(*args: object) -> None:
+        raise AssertionError("the index was made anew")
+
+    monkeypatch.setattr(search, "index_files", made_anew)
+    build(root)
+    assert len(set(counted.read_text().split())) == 2
+    monkeypatch.setattr(search, "index_files", making)
+    build(root, tmp_path / "full", force=True, full=True)
+    assert contents(root / "build") == contents(tmp_path / "full")
+
+
 def test_the_preview_patches_its_index_after_a_save(tmp_path, monkeypatch) -> None:
     """The preview serves, after a save, the index a full build of the saved site writes."""
     from test_docs_sites import write
