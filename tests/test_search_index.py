@@ -241,10 +241,10 @@ def test_each_page_s_words_are_counted_once_where_it_renders(tmp_path, monkeypat
     counting = search.words_of
     counted = tmp_path / "counted"
 
-    def noted(*args: object) -> search.Words:
+    def noted(text: str, digest: str | None = None) -> search.Words:
         with counted.open("a") as file:
             file.write(f"{os.getpid()}\n")
-        return counting(*args)
+        return counting(text, digest)
 
     monkeypatch.setattr(search, "words_of", noted)
     monkeypatch.setattr(parallel, "words_of", noted)
