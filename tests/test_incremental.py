@@ -549,7 +549,7 @@ def test_after_a_text_edit_the_index_looks_up_the_words_of_the_changed_pages_alo
     team.write_text(team.read_text("utf-8") + "\nOne more person, Ada.\n", "utf-8")
     build(site_root)
     monkeypatch.undo()
-    assert set(asked) <= {"about/team.md"}, asked  # counted anew: its new digest is known
+    assert set(asked) <= {"about/team.md"}, asked  # (its words were counted as it rendered)
     assert contents(site_root / "build") == full_build_of(site_root, tmp_path)
     assert "Ada" in "".join(
         path.read_text("utf-8") for path in (site_root / "build/_search/pages").glob("*.json")
