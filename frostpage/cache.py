@@ -288,7 +288,10 @@ class WordsCache:
         (``took``): the rows kept, and the words of a former text each replaced."""
         stored = Stored({}, {})
         digests = {source: words.digest for source, _, words in rows}
-        before = self._rows("source, digest", list(digests))
+        if "keys" in self.__dict__:  # read at once: no query for each page
+            before = [(source, self.keys[source][1]) for source in digests if source in self.keys]
+        else:
+            before = self._rows("source, digest", list(digests))
         changed = [source for source, digest in before if digests[source] != digest]
         for words in self._rows("digest, lines, counts, excerpt", changed):
             stored.replaced[words[0]] = search.Words(*words)
