@@ -25,7 +25,7 @@ from .cache import CachedRenderer, Stored, WordsCache
 from .markup import Rendered
 from .model import Site
 from .page import Page
-from .search import words_of
+from .search import Words, words_of
 
 MINIMUM_FOR_WORKERS = 64
 SLICE = 32
@@ -44,6 +44,10 @@ class Counting:
     wanted: Callable[[Page], bool]
     key: Callable[[Page, Rendered], str]
     words: WordsCache
+
+    def row(self, page: Page, rendered: Rendered) -> tuple[str, str, Words]:
+        """What ``words`` keeps of a page: its source, its key and its words."""
+        return page.source, self.key(page, rendered), words_of(rendered.text, rendered.text_digest)
 
 
 def render_all(
@@ -121,12 +125,8 @@ def _render_slice(
     if counting:
         stored = counting.words.store(
             [
-                (
-                    pages[index].source,
-                    counting.key(pages[index], r),
-                    words_of(r.text, r.text_digest),
-                )
-                for index, r in done
+                counting.row(pages[index], rendered)
+                for index, rendered in done
                 if counting.wanted(pages[index])
             ]
         )
